@@ -1,0 +1,61 @@
+# libdill-wasm build.  `make test` and `make demo` do all set-up on a fresh
+# machine: they install Debian's emscripten and the npm packages if missing.
+
+export NODE_PATH := /usr/share/nodejs
+EMCC ?= emcc
+EMAR ?= emar
+CFLAGS_LIB := -O2 -DDILL_DISABLE_RAW_NAMES -Wall -Wextra -Wno-unused-parameter -Werror
+
+BUILD := wasm/build
+LIB_SRCS := $(wildcard libdill/src/*.c)
+LIB_OBJS := $(patsubst libdill/src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIB_HDRS := $(wildcard libdill/src/*.h) $(wildcard libdill/include/*.h)
+TS_SRCS := $(shell find src -name '*.ts' 2>/dev/null)
+
+.PHONY: all build setup setup-emcc test demo bench clean
+
+all: build
+
+# ---- set-up -----------------------------------------------------------------
+setup: setup-emcc node_modules/.package-lock.json
+
+setup-emcc:
+	@command -v $(EMCC) >/dev/null 2>&1 || { \
+	  echo "== installing emscripten (Debian package)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq emscripten >/dev/null; }
+
+node_modules/.package-lock.json: package.json
+	@echo "== installing npm packages"
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+# ---- the C library ----------------------------------------------------------
+$(BUILD)/obj/%.o: libdill/src/%.c $(LIB_HDRS) | setup-emcc
+	@mkdir -p $(dir $@)
+	$(EMCC) $(CFLAGS_LIB) -c $< -o $@
+
+$(BUILD)/libdill.a: $(LIB_OBJS)
+	@rm -f $@
+	$(EMAR) rcs $@ $^
+
+# ---- TypeScript -------------------------------------------------------------
+dist/.stamp: $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
+	npx tsc -p tsconfig.json
+	@touch $@
+
+build: setup $(BUILD)/libdill.a dist/.stamp
+
+# ---- entry points -----------------------------------------------------------
+test: build
+	npx jest
+
+demo: build
+	@node scripts/demo.js
+
+bench: build
+	@node bench/run.js
+
+clean:
+	rm -rf $(BUILD) dist

@@ -1,0 +1,156 @@
+/*
+ * libdill-wasm: the public C API.
+ *
+ * Our own implementation of libdill 2.x's interface for WebAssembly under Node.js.
+ * Only functions that are implemented are declared here; see README.md.
+ */
+#ifndef LIBDILL_H_INCLUDED
+#define LIBDILL_H_INCLUDED
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DILL_VERSION_CURRENT 25
+#define DILL_VERSION_REVISION 0
+#define DILL_VERSION_AGE 5
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DILL_EXPORT __attribute__((visibility("default")))
+#else
+#define DILL_EXPORT
+#endif
+
+/* Opaque storage for the _mem variants: byte arrays aligned to a pointer. */
+#define DILL__STORAGE(name, size) \
+    struct dill_##name { _Alignas(void*) char _[size]; }
+
+/******************************************************************************/
+/*  Handles                                                                   */
+/******************************************************************************/
+
+DILL_EXPORT int dill_hown(int h);
+DILL_EXPORT int dill_hclose(int h);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define hown dill_hown
+#define hclose dill_hclose
+#endif
+
+/******************************************************************************/
+/*  Coroutines                                                                */
+/******************************************************************************/
+
+/* A coroutine is an ordinary function; the specifier keeps it out of line. */
+#define coroutine __attribute__((noinline))
+
+DILL__STORAGE(bundle_storage, 48);
+
+DILL_EXPORT int dill_bundle(void);
+DILL_EXPORT int dill_bundle_mem(struct dill_bundle_storage *mem);
+DILL_EXPORT int dill_bundle_wait(int bndl, int64_t deadline);
+DILL_EXPORT int dill_yield(void);
+
+/*
+ * go(fn(args)) and friends.  WebAssembly has no way to move the stack pointer
+ * under a running function, so the macro forks instead: dill__go_fork()
+ * returns twice, once in the caller (with the handle, or -1) and once in a new
+ * coroutine (with DILL__GO_CHILD) which evaluates the expression on its own
+ * stack and then finishes.  The caller resumes when the new coroutine first
+ * blocks.  The expression is written once and evaluated only in the child,
+ * exactly where the caller wrote it, so any C expression works.
+ */
+#define DILL__GO_CHILD (-2)
+DILL_EXPORT __attribute__((returns_twice)) int dill__go_fork(
+    int newbundle, int bndl, void *mem, size_t memlen);
+DILL_EXPORT __attribute__((noreturn)) void dill__go_exit(void);
+
+#define dill__go(fn, newbundle, bndl, mem, memlen) \
+    ({ \
+        int dill__go_h = dill__go_fork((newbundle), (bndl), (mem), (memlen)); \
+        if(dill__go_h == DILL__GO_CHILD) { \
+            fn; \
+            dill__go_exit(); \
+        } \
+        dill__go_h; \
+    })
+
+#define dill_go(fn) dill__go(fn, 1, -1, NULL, 0)
+#define dill_go_mem(fn, mem, memlen) dill__go(fn, 1, -1, mem, memlen)
+#define dill_bundle_go(bndl, fn) dill__go(fn, 0, bndl, NULL, 0)
+#define dill_bundle_go_mem(bndl, fn, mem, memlen) \
+    dill__go(fn, 0, bndl, mem, memlen)
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define go dill_go
+#define go_mem dill_go_mem
+#define bundle_go dill_bundle_go
+#define bundle_go_mem dill_bundle_go_mem
+#define bundle_storage dill_bundle_storage
+#define bundle dill_bundle
+#define bundle_mem dill_bundle_mem
+#define bundle_wait dill_bundle_wait
+#define yield dill_yield
+#endif
+
+/******************************************************************************/
+/*  Deadlines                                                                 */
+/******************************************************************************/
+
+DILL_EXPORT int dill_msleep(int64_t deadline);
+DILL_EXPORT int64_t dill_now(void);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define msleep dill_msleep
+#define now dill_now
+#endif
+
+/******************************************************************************/
+/*  Channels                                                                  */
+/******************************************************************************/
+
+#define DILL_CHSEND 1
+#define DILL_CHRECV 2
+
+struct dill_chclause {
+    int op;
+    int ch;
+    void *val;
+    size_t len;
+};
+
+DILL__STORAGE(chstorage, 96);
+
+DILL_EXPORT int dill_chmake(int chv[2]);
+DILL_EXPORT int dill_chmake_mem(struct dill_chstorage *mem, int chv[2]);
+DILL_EXPORT int dill_chsend(int ch, const void *val, size_t len,
+    int64_t deadline);
+DILL_EXPORT int dill_chrecv(int ch, void *val, size_t len,
+    int64_t deadline);
+DILL_EXPORT int dill_chdone(int ch);
+DILL_EXPORT int dill_choose(struct dill_chclause *clauses, int nclauses,
+    int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define CHSEND DILL_CHSEND
+#define CHRECV DILL_CHRECV
+#define chclause dill_chclause
+#define chstorage dill_chstorage
+#define chmake dill_chmake
+#define chmake_mem dill_chmake_mem
+#define chsend dill_chsend
+#define chrecv dill_chrecv
+#define chdone dill_chdone
+#define choose dill_choose
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

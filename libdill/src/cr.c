@@ -1,0 +1,421 @@
+/*
+ * Coroutines, bundles and the scheduler.
+ *
+ * Every coroutine is an Asyncify fiber (see wasm/shim/fiber.js): switching
+ * unwinds the running coroutine's wasm stack into its Asyncify area and
+ * rewinds the next one's.  The JS side drives this from a loop; the C side
+ * decides who runs next.  When nobody is runnable the loop waits on Node's
+ * event loop (timers, I/O) and asks dill__poll() who became runnable.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <emscripten.h>
+#include <emscripten/stack.h>
+
+#include "cr.h"
+#include "handle.h"
+#include "utils.h"
+
+/* Imports from wasm/shim/fiber.js. dill__js_switch and dill__js_fork are
+   Asyncify imports: they unwind the caller. */
+extern void dill__js_switch(struct dill__ctx *from, struct dill__ctx *to);
+extern int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
+extern void dill__js_abandon(struct dill__ctx *next) __attribute__((noreturn));
+
+/* Stack of a coroutine started by go() or bundle_go(): one block holding the
+   coroutine, its Asyncify area and its C stack.  WebAssembly keeps scalar
+   locals off the C stack, so it needs far less than upstream's 256 KiB. */
+#define DILL__STACK_SIZE (64 * 1024)
+/* Stacks kept for reuse, so that go()+hclose() does not hit malloc. */
+#define DILL__STACK_CACHE 64
+#define DILL__MIN_STACK 4096
+
+struct dill__cr *dill__running;
+static struct dill__cr *dill__ready_head, *dill__ready_tail;
+static struct dill__cr *dill__zombies;
+static void *dill__stack_cache[DILL__STACK_CACHE];
+static int dill__nstack_cache;
+static unsigned dill__yields;
+
+/******************************************************************************/
+/*  The ready queue                                                           */
+/******************************************************************************/
+
+static inline void dill__ready_push(struct dill__cr *cr) {
+    cr->ready = 1;
+    cr->next_ready = NULL;
+    if(dill__ready_tail) dill__ready_tail->next_ready = cr;
+    else dill__ready_head = cr;
+    dill__ready_tail = cr;
+}
+
+static inline void dill__ready_push_front(struct dill__cr *cr) {
+    cr->ready = 1;
+    cr->next_ready = dill__ready_head;
+    dill__ready_head = cr;
+    if(!dill__ready_tail) dill__ready_tail = cr;
+}
+
+static inline struct dill__cr *dill__ready_pop(void) {
+    struct dill__cr *cr = dill__ready_head;
+    if(cr) {
+        dill__ready_head = cr->next_ready;
+        if(!dill__ready_head) dill__ready_tail = NULL;
+        cr->ready = 0;
+    }
+    return cr;
+}
+
+/* Switch to the next runnable coroutine, or to the idle loop if none.
+   Returns when somebody makes the running coroutine runnable again. */
+static void dill__suspend(void) {
+    struct dill__cr *self = dill__running;
+    struct dill__cr *next = dill__ready_pop();
+    if(next == self) return;
+    dill__running = next;
+    dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
+}
+
+/******************************************************************************/
+/*  Blocking                                                                  */
+/******************************************************************************/
+
+void dill__waitfor(struct dill__clause *cl, int id, struct dill__list *list) {
+    struct dill__cr *self = dill__running;
+    cl->cr = self;
+    cl->id = id;
+    cl->next = self->clauses;
+    self->clauses = cl;
+    dill__list_append(list, &cl->item);
+}
+
+void dill__cr_resume(struct dill__cr *cr, int id, int err) {
+    for(struct dill__clause *cl = cr->clauses; cl; cl = cl->next)
+        dill__list_erase(&cl->item);
+    cr->clauses = NULL;
+    if(cr->timer.idx >= 0) dill__timer_rm(&cr->timer);
+    cr->blocked = 0;
+    cr->wid = id;
+    cr->werr = err;
+    dill__ready_push(cr);
+}
+
+void dill__trigger(struct dill__clause *cl, int err) {
+    if(cl->cr->blocked) dill__cr_resume(cl->cr, cl->id, err);
+}
+
+void dill__cr_timeout(struct dill__timer *t) {
+    struct dill__cr *cr = dill__cont(t, struct dill__cr, timer);
+    if(cr->blocked) dill__cr_resume(cr, -1, ETIMEDOUT);
+}
+
+void dill__cr_cancel(struct dill__cr *cr) {
+    cr->canceled = 1;
+    if(cr->blocked && !cr->nocancel) dill__cr_resume(cr, -1, ECANCELED);
+}
+
+int dill__wait(int64_t deadline) {
+    struct dill__cr *self = dill__running;
+    if(deadline > 0) dill__timer_add(&self->timer, deadline);
+    self->blocked = 1;
+    dill__suspend();
+    errno = self->werr;
+    return self->wid;
+}
+
+int dill__wait_nocancel(void) {
+    struct dill__cr *self = dill__running;
+    self->nocancel = 1;
+    self->blocked = 1;
+    dill__suspend();
+    self->nocancel = 0;
+    errno = self->werr;
+    return self->wid;
+}
+
+int dill_yield(void) {
+    struct dill__cr *self = dill__running;
+    if(dill__slow(self->canceled)) {errno = ECANCELED; return -1;}
+    /* A coroutine that only yields must not starve timers. */
+    if(dill__slow((++dill__yields & 63) == 0)) dill__timers_fire(dill__now());
+    if(!dill__ready_head) return 0;
+    dill__ready_push(self);
+    dill__suspend();
+    return 0;
+}
+
+/******************************************************************************/
+/*  Bundles                                                                   */
+/******************************************************************************/
+
+struct dill__bundle {
+    struct dill_hvfs vfs;
+    struct dill__list crs;      /* coroutines in the bundle */
+    struct dill__list waiters;  /* bundle_wait() and hclose() callers */
+    unsigned mem : 1;
+    unsigned closing : 1;
+};
+DILL__STATIC_ASSERT(sizeof(struct dill__bundle) <= sizeof(struct dill_bundle_storage),
+    "bundle_storage too small");
+
+static const int dill__bundle_type_placeholder = 0;
+static const void *dill__bundle_type = &dill__bundle_type_placeholder;
+
+static void *dill__bundle_query(struct dill_hvfs *vfs, const void *type) {
+    if(type == dill__bundle_type) return vfs;
+    errno = ENOTSUP;
+    return NULL;
+}
+
+/* Every coroutine of the bundle other than the running one has finished. */
+static int dill__bundle_idle(struct dill__bundle *b) {
+    struct dill__list *first = b->crs.next;
+    if(first == &b->crs) return 1;
+    return first->next == &b->crs &&
+        dill__cont(first, struct dill__cr, bitem) == dill__running;
+}
+
+static void dill__bundle_close(struct dill_hvfs *vfs) {
+    struct dill__bundle *b = (struct dill__bundle*)vfs;
+    b->closing = 1;
+    for(struct dill__list *it = b->crs.next; it != &b->crs; it = it->next)
+        dill__cr_cancel(dill__cont(it, struct dill__cr, bitem));
+    /* hclose returns only once the coroutines have finished. */
+    while(!dill__bundle_idle(b)) {
+        struct dill__clause cl;
+        dill__waitfor(&cl, 0, &b->waiters);
+        dill__wait_nocancel();
+    }
+    /* Closing one's own bundle: the closer goes on, canceled, on its own. */
+    if(!dill__list_empty(&b->crs)) {
+        struct dill__cr *self = dill__running;
+        dill__list_erase(&self->bitem);
+        self->bundle = NULL;
+    }
+    if(!b->mem) free(b);
+}
+
+static struct dill__bundle *dill__bundle_init(struct dill__bundle *b, int mem) {
+    b->vfs.query = dill__bundle_query;
+    b->vfs.close = dill__bundle_close;
+    dill__list_init(&b->crs);
+    dill__list_init(&b->waiters);
+    b->mem = mem;
+    b->closing = 0;
+    return b;
+}
+
+int dill_bundle_mem(struct dill_bundle_storage *mem) {
+    if(dill__slow(!mem)) {errno = EINVAL; return -1;}
+    struct dill__bundle *b = dill__bundle_init((struct dill__bundle*)mem, 1);
+    return dill__hmake(&b->vfs);
+}
+
+int dill_bundle(void) {
+    struct dill__bundle *b = malloc(sizeof(struct dill__bundle));
+    if(dill__slow(!b)) {errno = ENOMEM; return -1;}
+    dill__bundle_init(b, 0);
+    int h = dill__hmake(&b->vfs);
+    if(dill__slow(h < 0)) {int err = errno; free(b); errno = err; return -1;}
+    return h;
+}
+
+int dill_bundle_wait(int h, int64_t deadline) {
+    struct dill__bundle *b = dill__hquery(h, dill__bundle_type);
+    if(dill__slow(!b)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    while(!dill__list_empty(&b->crs)) {
+        if(deadline == 0) {errno = ETIMEDOUT; return -1;}
+        struct dill__clause cl;
+        dill__waitfor(&cl, 0, &b->waiters);
+        if(dill__wait(deadline) < 0) return -1;
+    }
+    return 0;
+}
+
+static void dill__bundle_wake(struct dill__bundle *b) {
+    while(!dill__list_empty(&b->waiters))
+        dill__trigger(dill__cont(b->waiters.next, struct dill__clause, item), 0);
+}
+
+/******************************************************************************/
+/*  Starting and finishing coroutines                                         */
+/******************************************************************************/
+
+/* Lay out a coroutine, its Asyncify area and its C stack in [mem, mem+len). */
+static struct dill__cr *dill__cr_init(void *mem, size_t len) {
+    uintptr_t lo = ((uintptr_t)mem + 15) & ~(uintptr_t)15;
+    uintptr_t hi = ((uintptr_t)mem + len) & ~(uintptr_t)15;
+    if(hi < lo + sizeof(struct dill__cr) + DILL__MIN_STACK) return NULL;
+    struct dill__cr *cr = (struct dill__cr*)lo;
+    memset(cr, 0, sizeof(*cr));
+    uintptr_t area = (lo + sizeof(struct dill__cr) + 15) & ~(uintptr_t)15;
+    /* A quarter for the saved wasm frames, the rest for the C stack. */
+    uintptr_t split = (area + (hi - area) / 4 + 15) & ~(uintptr_t)15;
+    cr->ctx.astart = area;
+    cr->ctx.acur = area;
+    cr->ctx.aend = split;
+    cr->ctx.stack_limit = split;
+    cr->ctx.stack_base = hi;
+    cr->ctx.sp = hi;
+    cr->timer.idx = -1;
+    cr->block = mem;
+    cr->blocksize = len;
+    return cr;
+}
+
+static void dill__stack_release(struct dill__cr *cr) {
+    void *block = cr->block;
+    if(cr->blocksize == DILL__STACK_SIZE && dill__nstack_cache < DILL__STACK_CACHE)
+        dill__stack_cache[dill__nstack_cache++] = block;
+    else
+        free(block);
+}
+
+/* Called from JS once a finished coroutine's stack is no longer in use. */
+EMSCRIPTEN_KEEPALIVE void dill__reap(void) {
+    while(dill__zombies) {
+        struct dill__cr *cr = dill__zombies;
+        dill__zombies = cr->next_ready;
+        dill__stack_release(cr);
+    }
+}
+
+/* Handle made by the last dill__go_prepare() for go()/go_mem(). */
+static int dill__go_handle;
+
+/* Everything go() does before forking; returns the new coroutine. */
+static struct dill__cr *dill__go_prepare(int newbundle, int bndl, void *mem,
+      size_t memlen) {
+    struct dill__bundle *b = NULL;
+    if(!newbundle) {
+        b = dill__hquery(bndl, dill__bundle_type);
+        if(dill__slow(!b)) return NULL;
+    }
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return NULL;}
+    int ownmem = 0;
+    if(!mem) {
+        memlen = DILL__STACK_SIZE;
+        mem = dill__nstack_cache ? dill__stack_cache[--dill__nstack_cache] :
+            malloc(memlen);
+        if(dill__slow(!mem)) {errno = ENOMEM; return NULL;}
+        ownmem = 1;
+    }
+    struct dill__cr *cr = dill__cr_init(mem, memlen);
+    if(dill__slow(!cr)) {errno = ENOMEM; return NULL;}
+    cr->ownmem = ownmem;
+    if(newbundle) {
+        b = malloc(sizeof(struct dill__bundle));
+        int h = b ? dill__hmake(&dill__bundle_init(b, 0)->vfs) : -1;
+        if(dill__slow(h < 0)) {
+            int err = b ? errno : ENOMEM;
+            free(b);
+            if(ownmem) dill__stack_release(cr);
+            errno = err;
+            return NULL;
+        }
+        dill__go_handle = h;
+    }
+    else if(b->closing) {
+        cr->canceled = 1;
+    }
+    cr->bundle = b;
+    dill__list_append(&b->crs, &cr->bitem);
+    return cr;
+}
+
+/* Undo dill__go_prepare after a failed fork. */
+static void dill__go_unprepare(struct dill__cr *cr, int newbundle, int handle) {
+    dill__list_erase(&cr->bitem);
+    if(newbundle) {
+        free(cr->bundle);
+        dill__hdrop(handle);
+    }
+    if(cr->ownmem) dill__stack_release(cr);
+}
+
+/*
+ * Returns twice: in the caller with the bundle handle for go() or 0 for
+ * bundle_go() (or -1), and in the new coroutine with DILL__GO_CHILD.  This
+ * frame must not use the C stack: in the child it returns on the parent's
+ * frames, which Asyncify restored from a copy.
+ */
+__attribute__((noinline, returns_twice))
+int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
+    struct dill__cr *cr = dill__go_prepare(newbundle, bndl, mem, memlen);
+    if(dill__slow(!cr)) return -1;
+    int handle = newbundle ? dill__go_handle : 0;
+    struct dill__cr *self = dill__running;
+    /* The new coroutine runs at once; the caller resumes when it blocks. */
+    dill__ready_push_front(self);
+    dill__running = cr;
+    if(dill__slow(dill__js_fork(&self->ctx, &cr->ctx))) {
+        /* The caller's frames did not fit the new coroutine's area. */
+        dill__running = self;
+        dill__ready_pop();
+        dill__go_unprepare(cr, newbundle, handle);
+        errno = ENOMEM;
+        return -1;
+    }
+    if(dill__running == cr) return DILL__GO_CHILD;
+    return handle;
+}
+
+void dill__go_exit(void) {
+    struct dill__cr *self = dill__running;
+    self->finished = 1;
+    struct dill__bundle *b = self->bundle;
+    if(b) {
+        dill__list_erase(&self->bitem);
+        self->bundle = NULL;
+        dill__bundle_wake(b);
+    }
+    if(self->ownmem) {
+        self->next_ready = dill__zombies;
+        dill__zombies = self;
+    }
+    struct dill__cr *next = dill__ready_pop();
+    dill__running = next;
+    dill__js_abandon(next ? &next->ctx : NULL);
+}
+
+/******************************************************************************/
+/*  Entry points used by the JS driver                                        */
+/******************************************************************************/
+
+/* Bottom frame of every coroutine's wasm stack. */
+EMSCRIPTEN_KEEPALIVE void dill__cr_entry(struct dill__ctx *ctx) {
+    struct dill__cr *cr = (struct dill__cr*)ctx;
+    cr->entry(cr);
+}
+
+/* Nothing runnable: fire due timers and return who runs next (or NULL). */
+EMSCRIPTEN_KEEPALIVE struct dill__ctx *dill__poll(void) {
+    dill__timers_fire(dill__now());
+    struct dill__cr *next = dill__ready_pop();
+    dill__running = next;
+    return next ? &next->ctx : NULL;
+}
+
+/* When the idle loop should next call dill__poll (-1: only on events). */
+EMSCRIPTEN_KEEPALIVE double dill__next_deadline(void) {
+    return (double)dill__timers_next();
+}
+
+/* A coroutine that runs `entry` on the current (emscripten's main) stack. */
+struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg) {
+    struct dill__cr *cr = calloc(1, sizeof(struct dill__cr));
+    size_t alen = 256 * 1024;
+    void *area = malloc(alen);
+    if(!cr || !area) {free(cr); free(area); return NULL;}
+    cr->ctx.astart = cr->ctx.acur = (uintptr_t)area;
+    cr->ctx.aend = (uintptr_t)area + alen;
+    cr->ctx.stack_base = emscripten_stack_get_base();
+    cr->ctx.stack_limit = emscripten_stack_get_end();
+    cr->ctx.sp = cr->ctx.stack_base;
+    cr->timer.idx = -1;
+    cr->entry = entry;
+    cr->arg = arg;
+    return cr;
+}

@@ -1,0 +1,97 @@
+/* Internal: coroutines, the scheduler and blocking. */
+#ifndef DILL_CR_H_INCLUDED
+#define DILL_CR_H_INCLUDED
+
+#include <stdint.h>
+#include "utils.h"
+
+/*
+ * The execution context of a coroutine.  The JS side (wasm/shim/fiber.js)
+ * reads and writes these fields by offset: keep the layout in sync.
+ */
+struct dill__ctx {
+    uintptr_t sp;          /*  0: saved C stack pointer */
+    uintptr_t stack_base;  /*  4: highest address of the C stack */
+    uintptr_t stack_limit; /*  8: lowest address of the C stack */
+    int started;           /* 12: 0 until first entered */
+    uintptr_t acur;        /* 16: Asyncify data: current position ... */
+    uintptr_t aend;        /* 20: ... and end (binaryen's layout) */
+    uintptr_t astart;      /* 24: start of the Asyncify area */
+};
+
+struct dill__cr;
+
+/* One thing a blocked coroutine waits for; sits in some waiters list. */
+struct dill__clause {
+    struct dill__list item;       /* in the list of the object waited on */
+    struct dill__cr *cr;
+    struct dill__clause *next;    /* next clause of the same wait */
+    int id;                       /* returned by dill__wait when this fires */
+};
+
+struct dill__timer {
+    int64_t deadline;
+    int idx;                      /* position in the heap, -1 if not in it */
+};
+
+struct dill__bundle;
+
+struct dill__cr {
+    struct dill__ctx ctx;         /* must be first */
+    struct dill__cr *next_ready;
+    struct dill__list bitem;      /* in the bundle's list of coroutines */
+    struct dill__bundle *bundle;
+    struct dill__clause *clauses; /* clauses of the current wait */
+    struct dill__timer timer;
+    unsigned ready : 1;
+    unsigned blocked : 1;
+    unsigned nocancel : 1;
+    unsigned canceled : 1;
+    unsigned finished : 1;
+    unsigned ownmem : 1;          /* block was malloc'd by us */
+    int wid;                      /* result of the wait */
+    int werr;                     /* errno of the wait */
+    void *block;                  /* memory holding this coroutine */
+    size_t blocksize;
+    void (*entry)(struct dill__cr *cr); /* for coroutines entered fresh */
+    void *arg;
+};
+
+/* The running coroutine. */
+extern struct dill__cr *dill__running;
+
+/* 1 if the running coroutine has been canceled. */
+static inline int dill__cr_canceled(void) {
+    return dill__running && dill__running->canceled;
+}
+
+/* Register a clause of the running coroutine's next wait in `list`. */
+void dill__waitfor(struct dill__clause *cl, int id, struct dill__list *list);
+/* Block until a clause fires (its id), or the deadline/cancellation (-1). */
+int dill__wait(int64_t deadline);
+/* Like dill__wait, without deadline, but immune to cancellation. */
+int dill__wait_nocancel(void);
+/* Wake the coroutine that owns the clause; its wait returns cl->id, errno err. */
+void dill__trigger(struct dill__clause *cl, int err);
+
+/* Timers (timer.c). */
+void dill__timer_add(struct dill__timer *t, int64_t deadline);
+void dill__timer_rm(struct dill__timer *t);
+/* Fire expired timers; returns the number fired. */
+int dill__timers_fire(int64_t now);
+/* Earliest deadline, or -1. */
+int64_t dill__timers_next(void);
+/* The timer's coroutine timed out (called by timer.c). */
+void dill__cr_timeout(struct dill__timer *t);
+
+/* Make a coroutine runnable. */
+void dill__cr_resume(struct dill__cr *cr, int id, int err);
+/* Cancel a coroutine: its current and later blocking calls fail. */
+void dill__cr_cancel(struct dill__cr *cr);
+
+int64_t dill__now(void);
+
+/* A coroutine on the main C stack, entered fresh by the JS driver. */
+struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg);
+
+#endif

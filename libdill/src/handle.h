@@ -1,0 +1,16 @@
+/* Internal: the handle table. */
+#ifndef DILL_HANDLE_H_INCLUDED
+#define DILL_HANDLE_H_INCLUDED
+
+#include "../include/libdillimpl.h"
+
+/* Like dill_hmake but never fails with ECANCELED (used by constructors). */
+int dill__hmake(struct dill_hvfs *vfs);
+/* The object behind a handle, or NULL with errno EBADF. */
+struct dill_hvfs *dill__hvfs(int h);
+/* The interface `type` of handle h, or NULL with errno EBADF or ENOTSUP. */
+void *dill__hquery(int h, const void *type);
+/* Frees the handle number without closing the object. */
+void dill__hdrop(int h);
+
+#endif

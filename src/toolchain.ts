@@ -1,0 +1,104 @@
+/**
+ * Where the pieces of libdill-wasm live, and how to compile a C program
+ * against them with Emscripten.  Used by dillcc, dill-conformance and the
+ * benchmarks.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawn, spawnSync } from 'child_process';
+
+/** The package root (the folder holding package.json). */
+export const ROOT = path.resolve(__dirname, '..');
+export const INCLUDE_DIR = path.join(ROOT, 'libdill', 'include');
+export const LIBDILL_A = path.join(ROOT, 'wasm', 'build', 'libdill.a');
+export const SHIM_DIR = path.join(ROOT, 'wasm', 'shim');
+export const PROGRAM_PRE_JS = path.join(ROOT, 'wasm', 'program-pre.js');
+
+/** Imports of the shim that suspend the caller (Asyncify imports). */
+export const ASYNC_IMPORTS = ['dill__js_switch', 'dill__js_fork'];
+
+/** Exports the coroutine driver calls. */
+export const DRIVER_EXPORTS = [
+  '_main', '_malloc', '_free', '_dill__cr_entry', '_dill__main_start',
+  '_dill__poll', '_dill__reap', '_dill__next_deadline',
+];
+
+/** Environment for emcc: Debian's emcc finds acorn only through NODE_PATH. */
+export function emccEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const extra = '/usr/share/nodejs';
+  env.NODE_PATH = env.NODE_PATH ? `${env.NODE_PATH}:${extra}` : extra;
+  return env;
+}
+
+export function emccPath(): string {
+  return process.env.EMCC || 'emcc';
+}
+
+export function shimLibraries(): string[] {
+  return fs.readdirSync(SHIM_DIR)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => path.join(SHIM_DIR, f));
+}
+
+/** Flags that make emcc compile (and, unless -c, link) a libdill program. */
+export function dillFlags(userArgs: string[]): string[] {
+  const compileOnly = userArgs.some((a) => a === '-c' || a === '-E' || a === '-S' || a === '-M' || a === '-MM');
+  const hasOpt = userArgs.some((a) => /^-O[0-3sz]?$/.test(a));
+  const flags = ['-I', INCLUDE_DIR];
+  if (!hasOpt) flags.push('-O2');
+  if (compileOnly) return flags;
+  if (!fs.existsSync(LIBDILL_A)) {
+    throw new Error(`${LIBDILL_A} is missing: run 'make build' in ${ROOT}`);
+  }
+  flags.push(
+    LIBDILL_A,
+    '-sASYNCIFY=1',
+    `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
+    '-sEXIT_RUNTIME=1',
+    '-sALLOW_MEMORY_GROWTH=1',
+    '-sMAXIMUM_MEMORY=4GB',
+    `-sEXPORTED_FUNCTIONS=${DRIVER_EXPORTS.join(',')}`,
+    '--pre-js', PROGRAM_PRE_JS,
+    '--minify', '0',
+  );
+  for (const lib of shimLibraries()) flags.push('--js-library', lib);
+  return flags;
+}
+
+/** Default output name when the user gives no -o. */
+export function withDefaultOutput(userArgs: string[]): string[] {
+  const compileOnly = userArgs.includes('-c');
+  if (compileOnly || userArgs.includes('-o')) return userArgs;
+  return [...userArgs, '-o', 'a.out.js'];
+}
+
+export interface CompileResult {
+  code: number;
+  stderr: string;
+}
+
+/** Compile asynchronously (used by the conformance runner, in parallel). */
+export function compileAsync(args: string[], cwd?: string): Promise<CompileResult> {
+  return new Promise((resolve) => {
+    const argv = [...args, ...dillFlags(args)];
+    const child = spawn(emccPath(), argv, { env: emccEnv(), cwd });
+    let stderr = '';
+    child.stdout.on('data', (d) => { stderr += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', (e) => resolve({ code: 127, stderr: String(e) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stderr }));
+  });
+}
+
+/** Compile synchronously, output passed through (used by dillcc). */
+export function compileSync(args: string[]): number {
+  const argv = [...args, ...dillFlags(args)];
+  const r = spawnSync(emccPath(), argv, { env: emccEnv(), stdio: 'inherit' });
+  if (r.error) {
+    process.stderr.write(`dillcc: cannot run ${emccPath()}: ${r.error.message}\n`);
+    return 127;
+  }
+  return r.status ?? 1;
+}

@@ -1,0 +1,180 @@
+/**
+ * libdill-wasm: the coroutine driver (an Emscripten JS library).
+ *
+ * Coroutines are Asyncify fibers.  A switch unwinds the running coroutine's
+ * wasm frames into its Asyncify area (struct dill__ctx in libdill/src/cr.h)
+ * and returns to DillFiber.run(), which rewinds the next coroutine by
+ * calling its bottom frame, dill__cr_entry, again.  When nothing is runnable
+ * the loop returns to Node's event loop and resumes at the next deadline or
+ * event (DillFiber.wake).
+ *
+ * Offsets into struct dill__ctx:
+ *   0 sp, 4 stack_base, 8 stack_limit, 12 started, 16 acur, 20 aend, 24 astart
+ */
+mergeInto(LibraryManager.library, {
+  $DillFiber__deps: ['$Asyncify'],
+  $DillFiber__postset: 'DillFiber.init();',
+  $DillFiber: {
+    // Raw wasm exports (without Emscripten's Asyncify export wrappers).
+    X: null,
+    // Coroutine to run after the current one unwinds (0: none, go idle).
+    next: 0,
+    // Parent whose saved frames the next coroutine starts from (go()).
+    forkParent: 0,
+    forkFailed: 0,
+    // Thrown by dill__js_abandon to drop a finished coroutine's frames.
+    ABANDON: null,
+    running: false,
+    timer: null,
+    timerAt: -1,
+    // Keep Node alive while waiting with nothing scheduled (C programs
+    // block forever there, as natively).
+    keepAlive: false,
+    keepAliveTimer: null,
+    // Wakes the idle loop early (I/O and TypeScript requests use this).
+    wakeHooks: [],
+
+    init: function() {
+      DillFiber.ABANDON = { dillAbandon: true };
+    },
+
+    setExports: function(exports) {
+      DillFiber.X = exports;
+    },
+
+    /** Run coroutines, starting with `ctx`, until nothing is runnable. */
+    run: function(ctx) {
+      var X = DillFiber.X;
+      DillFiber.running = true;
+      try {
+        while (ctx) {
+          X.stackRestore(HEAP32[ctx >> 2]);
+          if (HEAP32[(ctx + 12) >> 2]) {
+            Asyncify.state = Asyncify.State.Rewinding;
+            X.asyncify_start_rewind(ctx + 16);
+          } else {
+            HEAP32[(ctx + 12) >> 2] = 1;
+          }
+          try {
+            X.dill__cr_entry(ctx);
+          } catch (e) {
+            if (e !== DillFiber.ABANDON) throw e;
+            X.dill__reap();
+          }
+          if (Asyncify.state === Asyncify.State.Unwinding) {
+            Asyncify.state = Asyncify.State.Normal;
+            X.asyncify_stop_unwind();
+            if (DillFiber.forkParent) DillFiber.fork();
+          }
+          ctx = DillFiber.next;
+          DillFiber.next = 0;
+        }
+      } finally {
+        DillFiber.running = false;
+      }
+      DillFiber.idle();
+    },
+
+    /** Give the new coroutine (DillFiber.next) a copy of its parent's frames. */
+    fork: function() {
+      var parent = DillFiber.forkParent;
+      var child = DillFiber.next;
+      DillFiber.forkParent = 0;
+      var pstart = HEAPU32[(parent + 24) >> 2];
+      var used = HEAPU32[(parent + 16) >> 2] - pstart;
+      var cstart = HEAPU32[(child + 24) >> 2];
+      if (used > HEAPU32[(child + 20) >> 2] - cstart) {
+        DillFiber.forkFailed = 1;
+        DillFiber.next = parent;
+        return;
+      }
+      HEAPU8.copyWithin(cstart, pstart, pstart + used);
+      HEAPU32[(child + 16) >> 2] = cstart + used;
+      HEAP32[(child + 12) >> 2] = 1;
+    },
+
+    /** Nothing is runnable: wait for the next deadline or event. */
+    idle: function() {
+      var X = DillFiber.X;
+      var deadline = X.dill__next_deadline();
+      if (deadline >= 0) {
+        var delay = Math.max(0, deadline - DillFiber.now());
+        if (DillFiber.timer === null || deadline < DillFiber.timerAt) {
+          if (DillFiber.timer !== null) clearTimeout(DillFiber.timer);
+          DillFiber.timerAt = deadline;
+          DillFiber.timer = setTimeout(DillFiber.onTimer, delay);
+        }
+      }
+      if (DillFiber.keepAlive && DillFiber.keepAliveTimer === null) {
+        DillFiber.keepAliveTimer = setInterval(function() {}, 1 << 30);
+      }
+    },
+
+    onTimer: function() {
+      DillFiber.timer = null;
+      DillFiber.timerAt = -1;
+      DillFiber.wake();
+    },
+
+    /** Resume whatever became runnable (timers, events). */
+    wake: function() {
+      if (DillFiber.running) return;
+      var ctx = DillFiber.X.dill__poll();
+      if (ctx) DillFiber.run(ctx);
+      else DillFiber.idle();
+    },
+
+    now: function() {
+      return Math.floor(performance.timeOrigin + performance.now());
+    },
+  },
+
+  dill__js_now__deps: ['$DillFiber'],
+  dill__js_now: function() {
+    return DillFiber.now();
+  },
+
+  // Asyncify import: unwinds `from` and continues with `to` (0: go idle).
+  dill__js_switch__deps: ['$DillFiber'],
+  dill__js_switch: function(from, to) {
+    var X = DillFiber.X;
+    if (Asyncify.state === Asyncify.State.Rewinding) {
+      Asyncify.state = Asyncify.State.Normal;
+      X.asyncify_stop_rewind();
+      return;
+    }
+    HEAP32[from >> 2] = X.stackSave();
+    HEAP32[(from + 16) >> 2] = HEAP32[(from + 24) >> 2];
+    Asyncify.state = Asyncify.State.Unwinding;
+    X.asyncify_start_unwind(from + 16);
+    DillFiber.next = to;
+  },
+
+  // Asyncify import: like dill__js_switch, but `child` starts from a copy of
+  // the frames of `parent`.  Returns 1 in the parent if the copy did not fit.
+  dill__js_fork__deps: ['$DillFiber'],
+  dill__js_fork: function(parent, child) {
+    var X = DillFiber.X;
+    if (Asyncify.state === Asyncify.State.Rewinding) {
+      Asyncify.state = Asyncify.State.Normal;
+      X.asyncify_stop_rewind();
+      var failed = DillFiber.forkFailed;
+      DillFiber.forkFailed = 0;
+      return failed;
+    }
+    HEAP32[parent >> 2] = X.stackSave();
+    HEAP32[(parent + 16) >> 2] = HEAP32[(parent + 24) >> 2];
+    Asyncify.state = Asyncify.State.Unwinding;
+    X.asyncify_start_unwind(parent + 16);
+    DillFiber.forkParent = parent;
+    DillFiber.next = child;
+    return 0;
+  },
+
+  // A coroutine finished: drop its frames and continue with `next`.
+  dill__js_abandon__deps: ['$DillFiber'],
+  dill__js_abandon: function(next) {
+    DillFiber.next = next;
+    throw DillFiber.ABANDON;
+  },
+});
