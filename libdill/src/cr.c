@@ -21,7 +21,6 @@
    Asyncify imports: they unwind the caller. */
 extern void dill__js_switch(struct dill__ctx *from, struct dill__ctx *to);
 extern int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
-extern void dill__js_abandon(struct dill__ctx *next) __attribute__((noreturn));
 
 /* Stack of a coroutine started by go() or bundle_go(): one block holding the
    coroutine, its Asyncify area and its C stack.  WebAssembly keeps scalar
@@ -377,7 +376,11 @@ void dill__go_exit(void) {
     }
     struct dill__cr *next = dill__ready_pop();
     dill__running = next;
-    dill__js_abandon(next ? &next->ctx : NULL);
+    /* Unwinding the dead frames is cheaper than throwing them away; started
+       == 2 tells the JS driver to reap the stack once it is off it. */
+    self->ctx.started = 2;
+    dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
+    __builtin_unreachable();
 }
 
 /******************************************************************************/

@@ -13,7 +13,7 @@ struct dill__ctx {
     uintptr_t sp;          /*  0: saved C stack pointer */
     uintptr_t stack_base;  /*  4: highest address of the C stack */
     uintptr_t stack_limit; /*  8: lowest address of the C stack */
-    int started;           /* 12: 0 until first entered */
+    int started;           /* 12: 0 new, 1 started, 2 finished */
     uintptr_t acur;        /* 16: Asyncify data: current position ... */
     uintptr_t aend;        /* 20: ... and end (binaryen's layout) */
     uintptr_t astart;      /* 24: start of the Asyncify area */

@@ -9,11 +9,11 @@
  * event (DillFiber.wake).
  *
  * Offsets into struct dill__ctx:
- *   0 sp, 4 stack_base, 8 stack_limit, 12 started, 16 acur, 20 aend, 24 astart
+ *   0 sp, 4 stack_base, 8 stack_limit, 12 started (0 new, 1 started,
+ *   2 finished), 16 acur, 20 aend, 24 astart
  */
 mergeInto(LibraryManager.library, {
   $DillFiber__deps: ['$Asyncify'],
-  $DillFiber__postset: 'DillFiber.init();',
   $DillFiber: {
     // Raw wasm exports (without Emscripten's Asyncify export wrappers).
     X: null,
@@ -22,8 +22,6 @@ mergeInto(LibraryManager.library, {
     // Parent whose saved frames the next coroutine starts from (go()).
     forkParent: 0,
     forkFailed: 0,
-    // Thrown by dill__js_abandon to drop a finished coroutine's frames.
-    ABANDON: null,
     running: false,
     timer: null,
     timerAt: -1,
@@ -33,10 +31,6 @@ mergeInto(LibraryManager.library, {
     keepAliveTimer: null,
     // Wakes the idle loop early (I/O and TypeScript requests use this).
     wakeHooks: [],
-
-    init: function() {
-      DillFiber.ABANDON = { dillAbandon: true };
-    },
 
     setExports: function(exports) {
       DillFiber.X = exports;
@@ -55,16 +49,13 @@ mergeInto(LibraryManager.library, {
           } else {
             HEAP32[(ctx + 12) >> 2] = 1;
           }
-          try {
-            X.dill__cr_entry(ctx);
-          } catch (e) {
-            if (e !== DillFiber.ABANDON) throw e;
-            X.dill__reap();
-          }
+          X.dill__cr_entry(ctx);
           if (Asyncify.state === Asyncify.State.Unwinding) {
             Asyncify.state = Asyncify.State.Normal;
             X.asyncify_stop_unwind();
             if (DillFiber.forkParent) DillFiber.fork();
+            // A finished coroutine: its stack is free now.
+            else if (HEAP32[(ctx + 12) >> 2] === 2) X.dill__reap();
           }
           ctx = DillFiber.next;
           DillFiber.next = 0;
@@ -169,12 +160,5 @@ mergeInto(LibraryManager.library, {
     DillFiber.forkParent = parent;
     DillFiber.next = child;
     return 0;
-  },
-
-  // A coroutine finished: drop its frames and continue with `next`.
-  dill__js_abandon__deps: ['$DillFiber'],
-  dill__js_abandon: function(next) {
-    DillFiber.next = next;
-    throw DillFiber.ABANDON;
   },
 });
