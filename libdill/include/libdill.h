@@ -46,8 +46,17 @@ DILL_EXPORT int dill_hclose(int h);
 /*  Coroutines                                                                */
 /******************************************************************************/
 
-/* A coroutine is an ordinary function; the specifier keeps it out of line. */
-#define coroutine __attribute__((noinline))
+/*
+ * The coroutine specifier.  A coroutine runs concurrently with its caller, so
+ * pointers the caller passes to it (go(worker(&done))) must be treated as
+ * escaping.  Left to itself clang infers that a coroutine which only reads
+ * or writes through such a pointer does not capture it, and then caches the
+ * caller's variable in a register (`while(!done) msleep(...)` never ends).
+ * LLVM infers nothing about optnone functions, so this keeps the caller's
+ * code correct; it leaves the coroutine's own body unoptimized (the functions
+ * it calls are optimized as usual).
+ */
+#define dill_coroutine __attribute__((noinline, optnone))
 
 DILL__STORAGE(bundle_storage, 48);
 
@@ -68,14 +77,18 @@ DILL_EXPORT int dill_yield(void);
 #define DILL__GO_CHILD (-2)
 DILL_EXPORT __attribute__((returns_twice)) int dill__go_fork(
     int newbundle, int bndl, void *mem, size_t memlen);
-DILL_EXPORT __attribute__((noreturn)) void dill__go_exit(void);
+/* Never returns.  It is declared as returning what the caller's go() returns
+   so that, as far as the compiler can tell, the child's path (which called
+   `fn` with pointers to the caller's locals) flows on into the caller's code:
+   the compiler must then keep those locals in memory and reload them. */
+DILL_EXPORT int dill__go_exit(void);
 
 #define dill__go(fn, newbundle, bndl, mem, memlen) \
     ({ \
         int dill__go_h = dill__go_fork((newbundle), (bndl), (mem), (memlen)); \
         if(dill__go_h == DILL__GO_CHILD) { \
             fn; \
-            dill__go_exit(); \
+            dill__go_h = dill__go_exit(); \
         } \
         dill__go_h; \
     })
@@ -87,6 +100,7 @@ DILL_EXPORT __attribute__((noreturn)) void dill__go_exit(void);
     dill__go(fn, 0, bndl, mem, memlen)
 
 #if !defined DILL_DISABLE_RAW_NAMES
+#define coroutine dill_coroutine
 #define go dill_go
 #define go_mem dill_go_mem
 #define bundle_go dill_bundle_go

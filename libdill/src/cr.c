@@ -361,7 +361,7 @@ int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
     return handle;
 }
 
-void dill__go_exit(void) {
+int dill__go_exit(void) {
     struct dill__cr *self = dill__running;
     self->finished = 1;
     struct dill__bundle *b = self->bundle;
