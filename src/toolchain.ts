@@ -15,7 +15,11 @@ export const SHIM_DIR = path.join(ROOT, 'wasm', 'shim');
 export const PROGRAM_PRE_JS = path.join(ROOT, 'wasm', 'program-pre.js');
 
 /** Imports of the shim that suspend the caller (Asyncify imports). */
-export const ASYNC_IMPORTS = ['dill__js_switch', 'dill__js_fork'];
+export const ASYNC_IMPORTS = [
+  'dill__js_switch', 'dill__js_fork',
+  // System calls that block the whole program on blocking descriptors.
+  'fd_read', 'fd_write', '__syscall_recvfrom', '__syscall_sendto', '__syscall_poll',
+];
 
 /** Exports the coroutine driver calls. */
 export const DRIVER_EXPORTS = [

@@ -125,6 +125,20 @@ DILL_EXPORT int64_t dill_now(void);
 #endif
 
 /******************************************************************************/
+/*  File descriptors                                                          */
+/******************************************************************************/
+
+DILL_EXPORT int dill_fdin(int fd, int64_t deadline);
+DILL_EXPORT int dill_fdout(int fd, int64_t deadline);
+DILL_EXPORT void dill_fdclean(int fd);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define fdin dill_fdin
+#define fdout dill_fdout
+#define fdclean dill_fdclean
+#endif
+
+/******************************************************************************/
 /*  Channels                                                                  */
 /******************************************************************************/
 

@@ -137,7 +137,10 @@ int dill_yield(void) {
     struct dill__cr *self = dill__running;
     if(dill__slow(self->canceled)) {errno = ECANCELED; return -1;}
     /* A coroutine that only yields must not starve timers. */
-    if(dill__slow((++dill__yields & 63) == 0)) dill__timers_fire(dill__now());
+    if(dill__slow((++dill__yields & 63) == 0)) {
+        dill__timers_fire(dill__now());
+        dill__fds_fire();
+    }
     if(!dill__ready_head) return 0;
     dill__ready_push(self);
     dill__suspend();
@@ -396,6 +399,7 @@ EMSCRIPTEN_KEEPALIVE void dill__cr_entry(struct dill__ctx *ctx) {
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
 EMSCRIPTEN_KEEPALIVE struct dill__ctx *dill__poll(void) {
     dill__timers_fire(dill__now());
+    dill__fds_fire();
     struct dill__cr *next = dill__ready_pop();
     dill__running = next;
     return next ? &next->ctx : NULL;

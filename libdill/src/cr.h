@@ -84,6 +84,9 @@ int64_t dill__timers_next(void);
 /* The timer's coroutine timed out (called by timer.c). */
 void dill__cr_timeout(struct dill__timer *t);
 
+/* Wake coroutines whose descriptors became ready (poller.c). */
+int dill__fds_fire(void);
+
 /* Make a coroutine runnable. */
 void dill__cr_resume(struct dill__cr *cr, int id, int err);
 /* Cancel a coroutine: its current and later blocking calls fail. */

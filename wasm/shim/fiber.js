@@ -23,14 +23,18 @@ mergeInto(LibraryManager.library, {
     forkParent: 0,
     forkFailed: 0,
     running: false,
+    // The coroutine being run (its struct dill__ctx).
+    cur: 0,
+    // Set while a blocking system call suspends the whole program.
+    blocked: 0,
     timer: null,
     timerAt: -1,
     // Keep Node alive while waiting with nothing scheduled (C programs
     // block forever there, as natively).
     keepAlive: false,
     keepAliveTimer: null,
-    // Wakes the idle loop early (I/O and TypeScript requests use this).
-    wakeHooks: [],
+    // True when readiness events wait for dill__poll (set by sockets.js).
+    eventsPending: function() { return false; },
 
     setExports: function(exports) {
       DillFiber.X = exports;
@@ -42,6 +46,7 @@ mergeInto(LibraryManager.library, {
       DillFiber.running = true;
       try {
         while (ctx) {
+          DillFiber.cur = ctx;
           X.stackRestore(HEAP32[ctx >> 2]);
           if (HEAP32[(ctx + 12) >> 2]) {
             Asyncify.state = Asyncify.State.Rewinding;
@@ -59,11 +64,46 @@ mergeInto(LibraryManager.library, {
           }
           ctx = DillFiber.next;
           DillFiber.next = 0;
+          // Idle, but events (e.g. data between sockets of this program)
+          // arrived meanwhile: deliver them without a trip to the event loop.
+          if (!ctx && !DillFiber.blocked && DillFiber.eventsPending()) ctx = X.dill__poll();
         }
       } finally {
         DillFiber.running = false;
+        DillFiber.cur = 0;
       }
-      DillFiber.idle();
+      if (!DillFiber.blocked) DillFiber.idle();
+    },
+
+    /** In an Asyncify import: finish rewinding if this is the way back in. */
+    rewound: function() {
+      if (Asyncify.state !== Asyncify.State.Rewinding) return false;
+      Asyncify.state = Asyncify.State.Normal;
+      DillFiber.X.asyncify_stop_rewind();
+      return true;
+    },
+
+    /**
+     * In an Asyncify import: block the whole program, as a blocking system
+     * call does natively (no other coroutine runs, no timer fires).  The
+     * running coroutine unwinds; `arm(resume)` must call resume() once the
+     * call can make progress, and the coroutine then re-enters the import,
+     * which retries.  The import returns its dummy result after this.
+     */
+    blockWorld: function(arm) {
+      var X = DillFiber.X;
+      var ctx = DillFiber.cur;
+      HEAP32[ctx >> 2] = X.stackSave();
+      HEAP32[(ctx + 16) >> 2] = HEAP32[(ctx + 24) >> 2];
+      Asyncify.state = Asyncify.State.Unwinding;
+      X.asyncify_start_unwind(ctx + 16);
+      DillFiber.next = 0;
+      DillFiber.blocked = ctx;
+      arm(function() {
+        if (DillFiber.blocked !== ctx) return;
+        DillFiber.blocked = 0;
+        DillFiber.run(ctx);
+      });
     },
 
     /** Give the new coroutine (DillFiber.next) a copy of its parent's frames. */
@@ -109,7 +149,7 @@ mergeInto(LibraryManager.library, {
 
     /** Resume whatever became runnable (timers, events). */
     wake: function() {
-      if (DillFiber.running) return;
+      if (DillFiber.running || DillFiber.blocked) return;
       var ctx = DillFiber.X.dill__poll();
       if (ctx) DillFiber.run(ctx);
       else DillFiber.idle();

@@ -1,0 +1,598 @@
+/**
+ * libdill-wasm: POSIX sockets and pipes for C programs, backed by Node.
+ *
+ * Emscripten 3.1.6's own SOCKFS emulates sockets over WebSockets (no
+ * AF_UNIX, no socketpair, no shutdown).  This library replaces the socket
+ * system calls.  Every socket or pipe end is an FS stream (so read, write,
+ * close, poll and fcntl reach it through Emscripten's FS) whose node carries
+ * an endpoint object:
+ *
+ *   - in-process endpoints (socketpair, pipe): bytes move between two JS
+ *     queues, with the semantics of AF_UNIX stream sockets and pipes;
+ *   - Node-backed endpoints (AF_UNIX paths): a net.Socket or net.Server
+ *     (wasm/shim/sockets.js, DillNet.Conn / DillNet.Listener).
+ *
+ * Blocking calls on blocking descriptors suspend the whole program
+ * (DillFiber.blockWorld), as natively; non-blocking ones return EAGAIN or
+ * EINPROGRESS.  Readiness changes of watched descriptors are queued for the
+ * C poller (libdill/src/poller.c), which collects them when idle.
+ */
+mergeInto(LibraryManager.library, {
+  // Constants of Emscripten's C headers (musl) that its cDefine() lacks.
+  $DILL_C: {
+  AF_UNIX: 1,
+  F_DUPFD: 0,
+  F_GETFD: 1,
+  F_GETFL: 3,
+  F_SETFD: 2,
+  F_SETFL: 4,
+  MSG_DONTWAIT: 64,
+  MSG_PEEK: 2,
+  O_APPEND: 1024,
+  O_NONBLOCK: 2048,
+  O_RDWR: 2,
+  POLLERR: 8,
+  POLLHUP: 16,
+  POLLIN: 1,
+  POLLNVAL: 32,
+  POLLOUT: 4,
+  SOCK_CLOEXEC: 524288,
+  SOCK_NONBLOCK: 2048,
+  SOCK_STREAM: 1,
+  S_IFDIR: 16384,
+  S_IFIFO: 4096,
+  S_IFSOCK: 49152,
+  },
+
+  $DillNet__deps: ['$FS', '$ERRNO_CODES', '$DillFiber', '$dillRw', '$DILL_C', 'malloc'],
+  $DillNet__postset: function() { addAtInit('DillNet.init();'); },
+  $DillNet: {
+    // Bytes an endpoint buffers for its reader before writers get EAGAIN or
+    // block: keeps memory bounded when the reader does not keep up.
+    HIGH: 256 * 1024,
+    IN: 1,
+    OUT: 2,
+    root: null,
+    seq: 0,
+    // Readiness events for the C poller: fd -> mask, in arrival order.
+    events: null,
+
+    init: function() {
+      DillNet.events = new Map();
+      DillNet.root = FS.mount(DillNet.fsType, {}, null);
+      DillNet.defineEndpoints();
+      DillFiber.eventsPending = function() { return DillNet.events.size > 0; };
+    },
+
+    fsType: {
+      mount: function() {
+        return FS.createNode(null, '/', DILL_C.S_IFDIR | 511, 0);
+      },
+    },
+
+    /** A new FS stream for endpoint `ep`; returns its fd. */
+    open: function(ep, mode) {
+      var node = FS.createNode(DillNet.root, 'dill' + (DillNet.seq++), mode, 0);
+      node.ep = ep;
+      var stream = FS.createStream({
+        path: node.name,
+        node: node,
+        flags: DILL_C.O_RDWR,
+        seekable: false,
+        stream_ops: DillNet.streamOps,
+      });
+      ep.fd = stream.fd;
+      return stream.fd;
+    },
+
+    /** The endpoint behind fd, or null if fd is not one of ours. */
+    ep: function(fd) {
+      var stream = FS.getStream(fd);
+      return stream && stream.node && stream.node.ep ? stream.node.ep : null;
+    },
+
+    err: function(name) {
+      return ERRNO_CODES[name] || {{{ cDefine('EIO') }}};
+    },
+
+    /** Tell the C poller that `ep` may have become ready (mask IN|OUT). */
+    notify: function(ep, mask) {
+      if (ep.fd < 0 || !(ep.watch & mask)) return;
+      var m = DillNet.events.get(ep.fd) || 0;
+      DillNet.events.set(ep.fd, m | (ep.watch & mask));
+      DillFiber.wake();
+    },
+
+    streamOps: {
+      read: function(stream, buffer, offset, length) {
+        var ep = stream.node.ep;
+        var n = ep.read(buffer, offset, length);
+        if (n < 0) throw new FS.ErrnoError(-n);
+        return n;
+      },
+      write: function(stream, buffer, offset, length) {
+        var ep = stream.node.ep;
+        var n = ep.write(buffer, offset, length);
+        if (n < 0) throw new FS.ErrnoError(-n);
+        return n;
+      },
+      poll: function(stream) {
+        return stream.node.ep.pollMask();
+      },
+      close: function(stream) {
+        stream.node.ep.close();
+        stream.node.ep.fd = -1;
+      },
+    },
+
+    defineEndpoints: function() {
+      var IN = DillNet.IN, OUT = DillNet.OUT;
+      var EAGAIN = {{{ cDefine('EAGAIN') }}}, EPIPE = {{{ cDefine('EPIPE') }}};
+      var EBADF = {{{ cDefine('EBADF') }}}, ECONNRESET = {{{ cDefine('ECONNRESET') }}};
+
+      /**
+       * Base of every connected endpoint: a receive queue filled by the peer
+       * and the half-close and error state of a stream socket.
+       */
+      class Endpoint {
+        constructor() {
+          this.fd = -1;
+          this.nonblock = false;
+          this.watch = 0;         // directions the C poller waits for
+          this.waiters = [];      // one-shot callbacks on any state change
+          this.rx = [];           // queued chunks (Uint8Array)
+          this.rxoff = 0;         // consumed bytes of rx[0]
+          this.rxlen = 0;         // unconsumed bytes in rx
+          this.eof = false;       // the peer shut down its sending side
+          this.reset = 0;         // pending connection error (ECONNRESET...)
+          this.broken = 0;        // errno for writes: the peer cannot receive
+          this.shutRd = false;    // shutdown(SHUT_RD) done here
+          this.shutWr = false;    // shutdown(SHUT_WR) done here
+          this.closed = false;
+          this.canRead = true;    // false for the write end of a pipe
+          this.canWrite = true;   // false for the read end of a pipe
+        }
+        /** Something changed: wake blocked callers and the C poller. */
+        changed(mask) {
+          var w = this.waiters;
+          if (w.length) {
+            this.waiters = [];
+            for (var i = 0; i < w.length; i++) w[i]();
+          }
+          DillNet.notify(this, mask);
+        }
+        onChange(cb) { this.waiters.push(cb); }
+        offChange(cb) {
+          var i = this.waiters.indexOf(cb);
+          if (i >= 0) this.waiters.splice(i, 1);
+        }
+        /** Queue bytes for the reader (called by the peer or the network). */
+        deliver(chunk) {
+          this.rx.push(chunk);
+          this.rxlen += chunk.length;
+          this.changed(IN);
+        }
+        readReady() {
+          return this.rxlen > 0 || this.eof || this.reset !== 0 || this.shutRd;
+        }
+        pollMask() {
+          var m = 0;
+          if (this.canRead && this.readReady()) m |= DILL_C.POLLIN;
+          if (this.canWrite && this.writeReady()) m |= DILL_C.POLLOUT;
+          if (this.reset || this.broken) m |= DILL_C.POLLERR;
+          if ((this.eof || this.shutRd) && (this.shutWr || this.broken))
+            m |= DILL_C.POLLHUP;
+          return m;
+        }
+        /** Copy up to `length` received bytes; -EAGAIN if none yet. */
+        read(buffer, offset, length) {
+          if (!this.canRead) return -EBADF;
+          if (this.rxlen === 0 || this.shutRd) {
+            if (this.shutRd || this.eof) return 0;
+            if (this.reset) {
+              var e = this.reset;
+              this.reset = 0;
+              this.eof = true;
+              return -e;
+            }
+            return length === 0 ? 0 : -EAGAIN;
+          }
+          var n = 0;
+          while (n < length && this.rx.length) {
+            var c = this.rx[0];
+            var k = Math.min(length - n, c.length - this.rxoff);
+            buffer.set(c.subarray(this.rxoff, this.rxoff + k), offset + n);
+            n += k;
+            this.rxoff += k;
+            if (this.rxoff === c.length) {
+              this.rx.shift();
+              this.rxoff = 0;
+            }
+          }
+          this.rxlen -= n;
+          this.consumed();
+          return n;
+        }
+        /** Copy received bytes without consuming them (MSG_PEEK). */
+        peek(buffer, offset, length) {
+          var n = 0, first = this.rxoff;
+          for (var i = 0; i < this.rx.length && n < length; i++) {
+            var c = this.rx[i];
+            var k = Math.min(length - n, c.length - first);
+            buffer.set(c.subarray(first, first + k), offset + n);
+            n += k;
+            first = 0;
+          }
+          return n;
+        }
+        /** Send bytes to the peer; -EAGAIN when its buffer is full. */
+        write(buffer, offset, length) {
+          if (!this.canWrite) return -EBADF;
+          if (this.shutWr) return -EPIPE;
+          if (this.reset) {
+            var e = this.reset;
+            this.reset = 0;
+            this.broken = EPIPE;
+            return -e;
+          }
+          if (this.broken) return -this.broken;
+          if (length === 0) return 0;
+          return this.send(buffer.subarray(offset, offset + length));
+        }
+      }
+
+      /** One end of a socketpair() or pipe(): the peer is in this program. */
+      class LocalEnd extends Endpoint {
+        constructor() {
+          super();
+          this.peer = null;
+        }
+        writeReady() {
+          return this.shutWr || this.broken !== 0 || this.reset !== 0 ||
+            this.peer.rxlen < DillNet.HIGH;
+        }
+        send(bytes) {
+          var peer = this.peer;
+          var room = DillNet.HIGH - peer.rxlen;
+          if (room <= 0) return -EAGAIN;
+          var n = Math.min(room, bytes.length);
+          peer.deliver(bytes.slice(0, n));
+          return n;
+        }
+        consumed() {
+          // The peer may be waiting for room.
+          if (this.rxlen < DillNet.HIGH) this.peer.changed(OUT);
+        }
+        shutdown(rd, wr) {
+          if (rd && !this.shutRd) {
+            this.shutRd = true;
+            this.rx = [];
+            this.rxlen = 0;
+            this.rxoff = 0;
+            this.peer.broken = EPIPE;
+            this.peer.changed(IN | OUT);
+            this.changed(IN);
+          }
+          if (wr && !this.shutWr) {
+            this.shutWr = true;
+            this.peer.eof = true;
+            this.peer.changed(IN);
+            this.changed(OUT);
+          }
+        }
+        close() {
+          if (this.closed) return;
+          this.closed = true;
+          var peer = this.peer;
+          // As natively: closing with unread data resets the connection.
+          if (this.rxlen > 0 && !this.shutRd) peer.reset = ECONNRESET;
+          else peer.eof = true;
+          peer.broken = EPIPE;
+          this.rx = [];
+          this.rxlen = 0;
+          peer.changed(IN | OUT);
+        }
+      }
+
+      DillNet.Endpoint = Endpoint;
+      DillNet.LocalEnd = LocalEnd;
+    },
+
+    /** Two connected local endpoints, for socketpair() and pipe(). */
+    localPair: function(pipe) {
+      var a = new DillNet.LocalEnd(), b = new DillNet.LocalEnd();
+      a.peer = b;
+      b.peer = a;
+      if (pipe) {
+        a.canWrite = false;   // read end
+        b.canRead = false;    // write end
+      }
+      return [a, b];
+    },
+
+    // Bytes already moved by a system call that blocked the program.
+    progress: 0,
+    // Absolute deadline of a poll() that blocked the program.
+    pollDeadline: -1,
+
+    /** send/recv with flags on one buffer; returns a count or -errno. */
+    msgRw: function(ep, buf, len, flags, isWrite) {
+      var iov = DillNet.scratchIov();
+      HEAP32[iov >> 2] = buf;
+      HEAP32[(iov + 4) >> 2] = len;
+      var nonblock = ep.nonblock || !!(flags & DILL_C.MSG_DONTWAIT);
+      if (!isWrite && (flags & DILL_C.MSG_PEEK)) {
+        DillFiber.rewound();
+        if (ep.rxlen === 0 && !ep.eof && !ep.reset && !ep.shutRd) {
+          if (nonblock) return -{{{ cDefine('EAGAIN') }}};
+          DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
+          return 0;
+        }
+        return ep.peek(HEAPU8, buf, len);
+      }
+      var rc = dillRw(ep, iov, 1, iov + 8, isWrite, nonblock);
+      if (rc) return -rc;
+      return HEAP32[(iov + 8) >> 2];
+    },
+
+    // 12 bytes of wasm memory for one iovec and a count.
+    iovPtr: 0,
+    scratchIov: function() {
+      if (!DillNet.iovPtr) DillNet.iovPtr = _malloc(12);
+      return DillNet.iovPtr;
+    },
+  },
+
+  /**
+   * read/readv and write/writev on a socket or pipe.  A blocking read waits
+   * for the first bytes; a blocking write sends everything.  A call that
+   * blocked resumes where it stopped (DillNet.progress).
+   */
+  $dillRw__deps: ['$DillNet'],
+  $dillRw: function(ep, iov, iovcnt, pnum, isWrite, nonblock) {
+    var EAGAIN = {{{ cDefine('EAGAIN') }}};
+    var done = DillFiber.rewound() ? DillNet.progress : 0;
+    DillNet.progress = 0;
+    var skip = done;
+    for (var i = 0; i < iovcnt; i++) {
+      var ptr = HEAP32[(iov + i * 8) >> 2];
+      var len = HEAP32[(iov + i * 8 + 4) >> 2];
+      if (skip >= len) { skip -= len; continue; }
+      var off = skip;
+      skip = 0;
+      while (off < len) {
+        var r = isWrite ? ep.write(HEAPU8, ptr + off, len - off) :
+                          ep.read(HEAPU8, ptr + off, len - off);
+        if (r === -EAGAIN) {
+          if (nonblock || (!isWrite && done > 0)) {
+            if (done > 0) { HEAP32[pnum >> 2] = done; return 0; }
+            return EAGAIN;
+          }
+          DillNet.progress = done;
+          DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
+          return 0;
+        }
+        if (r < 0) {
+          // Report what was transferred; the error comes with the next call.
+          if (done > 0) {
+            if (isWrite) ep.reset = ep.reset || -r;
+            HEAP32[pnum >> 2] = done;
+            return 0;
+          }
+          return -r;
+        }
+        done += r;
+        off += r;
+        if (!isWrite && (r === 0 || off < len)) {
+          HEAP32[pnum >> 2] = done;
+          return 0;
+        }
+      }
+    }
+    HEAP32[pnum >> 2] = done;
+    return 0;
+  },
+
+  fd_read__deps: ['$DillNet', '$dillRw'],
+  fd_read: function(fd, iov, iovcnt, pnum) {
+    var ep = DillNet.ep(fd);
+    if (ep) return dillRw(ep, iov, iovcnt, pnum, false, ep.nonblock);
+    try {
+      var stream = SYSCALLS.getStreamFromFD(fd);
+      HEAP32[pnum >> 2] = SYSCALLS.doReadv(stream, iov, iovcnt);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof FS.ErrnoError)) throw e;
+      return e.errno;
+    }
+  },
+
+  fd_write__deps: ['$DillNet', '$dillRw', '$DillStdio', '$flush_NO_FILESYSTEM'],
+  fd_write: function(fd, iov, iovcnt, pnum) {
+    var ep = DillNet.ep(fd);
+    if (ep) return dillRw(ep, iov, iovcnt, pnum, true, ep.nonblock);
+    if (fd === 1 || fd === 2) return DillStdio.writev(fd, iov, iovcnt, pnum);
+    try {
+      var stream = SYSCALLS.getStreamFromFD(fd);
+      HEAP32[pnum >> 2] = SYSCALLS.doWritev(stream, iov, iovcnt);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof FS.ErrnoError)) throw e;
+      return e.errno;
+    }
+  },
+
+  // recv/recvfrom and send/sendto on a connected stream socket.
+  __syscall_recvfrom__deps: ['$DillNet', '$dillRw'],
+  __syscall_recvfrom: function(fd, buf, len, flags, addr, addrlen) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!ep.read) return -{{{ cDefine('ENOTCONN') }}};
+    return DillNet.msgRw(ep, buf, len, flags, false);
+  },
+
+  __syscall_sendto__deps: ['$DillNet', '$dillRw'],
+  __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!ep.write) return -{{{ cDefine('ENOTCONN') }}};
+    return DillNet.msgRw(ep, buf, len, flags, true);
+  },
+
+  __syscall_fcntl64__deps: ['$DillNet'],
+  __syscall_fcntl64: function(fd, cmd, varargs) {
+    SYSCALLS.varargs = varargs;
+    var stream = FS.getStream(fd);
+    if (!stream) return -{{{ cDefine('EBADF') }}};
+    var ep = stream.node && stream.node.ep;
+    switch (cmd) {
+      case DILL_C.F_GETFL:
+        return stream.flags | (ep && ep.nonblock ? DILL_C.O_NONBLOCK : 0);
+      case DILL_C.F_SETFL: {
+        var arg = SYSCALLS.get();
+        if (ep) ep.nonblock = !!(arg & DILL_C.O_NONBLOCK);
+        var mask = DILL_C.O_APPEND | DILL_C.O_NONBLOCK;
+        stream.flags = (stream.flags & ~mask) | (arg & mask);
+        return 0;
+      }
+      case DILL_C.F_GETFD:
+      case DILL_C.F_SETFD:
+        return 0;
+      case DILL_C.F_DUPFD: {
+        var min = SYSCALLS.get();
+        if (min < 0) return -{{{ cDefine('EINVAL') }}};
+        if (ep) return -{{{ cDefine('EOPNOTSUPP') }}};
+        return FS.open(stream.path, stream.flags, 0, min).fd;
+      }
+      default:
+        return -{{{ cDefine('EINVAL') }}};
+    }
+  },
+
+  __syscall_poll__deps: ['$DillNet'],
+  __syscall_poll: function(fds, nfds, timeout) {
+    var resumed = DillFiber.rewound();
+    var eps = [];
+    var count = 0;
+    for (var i = 0; i < nfds; i++) {
+      var p = fds + 8 * i;
+      var fd = HEAP32[p >> 2];
+      var events = HEAP16[(p + 4) >> 1];
+      var mask = 0;
+      if (fd >= 0) {
+        var stream = FS.getStream(fd);
+        if (!stream) mask = DILL_C.POLLNVAL;
+        else if (stream.node && stream.node.ep) {
+          mask = stream.node.ep.pollMask();
+          eps.push(stream.node.ep);
+        } else {
+          mask = stream.stream_ops && stream.stream_ops.poll ?
+            stream.stream_ops.poll(stream) :
+            (DILL_C.POLLIN | DILL_C.POLLOUT);
+        }
+        mask &= events | DILL_C.POLLERR | DILL_C.POLLHUP | DILL_C.POLLNVAL;
+      }
+      if (mask) count++;
+      HEAP16[(p + 6) >> 1] = mask;
+    }
+    var now = DillFiber.now();
+    if (!resumed) DillNet.pollDeadline = timeout < 0 ? -1 : now + timeout;
+    var deadline = DillNet.pollDeadline;
+    if (count || timeout === 0 || eps.length === 0 && deadline < 0 ||
+        (deadline >= 0 && now >= deadline)) {
+      return count;
+    }
+    DillFiber.blockWorld(function(resume) {
+      var timer = null;
+      function done() {
+        if (timer !== null) clearTimeout(timer);
+        for (var j = 0; j < eps.length; j++) eps[j].offChange(done);
+        resume();
+      }
+      for (var j = 0; j < eps.length; j++) eps[j].onChange(done);
+      if (deadline >= 0) timer = setTimeout(done, Math.max(0, deadline - DillFiber.now()));
+    });
+    return 0;
+  },
+
+  // The C poller (libdill/src/poller.c): readiness of a descriptor.
+  // Returns -1 if fd is not open, 1 if ready for `dir` (1 in, 2 out), else 0.
+  dill__js_fd_check__deps: ['$DillNet'],
+  dill__js_fd_check: function(fd, dir) {
+    var stream = FS.getStream(fd);
+    if (!stream) return -1;
+    var ep = stream.node && stream.node.ep;
+    if (!ep) return 1;
+    var m = ep.pollMask();
+    var bad = DILL_C.POLLERR | DILL_C.POLLHUP;
+    if (dir === DillNet.IN) return m & (DILL_C.POLLIN | bad) ? 1 : 0;
+    return m & (DILL_C.POLLOUT | bad) ? 1 : 0;
+  },
+
+  dill__js_fd_watch__deps: ['$DillNet'],
+  dill__js_fd_watch: function(fd, dir, on) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return;
+    if (on) ep.watch |= dir;
+    else ep.watch &= ~dir;
+  },
+
+  // Moves up to `max` queued (fd, mask) readiness events into buf.
+  dill__js_fd_events__deps: ['$DillNet'],
+  dill__js_fd_events: function(buf, max) {
+    var n = 0;
+    var it = DillNet.events.entries();
+    while (n < max) {
+      var e = it.next();
+      if (e.done) break;
+      HEAP32[(buf >> 2) + 2 * n] = e.value[0];
+      HEAP32[(buf >> 2) + 2 * n + 1] = e.value[1];
+      DillNet.events.delete(e.value[0]);
+      n++;
+    }
+    return n;
+  },
+
+  dill__js_socketpair__deps: ['$DillNet'],
+  dill__js_socketpair: function(domain, type, protocol, sv) {
+    if (domain !== DILL_C.AF_UNIX) return -{{{ cDefine('EAFNOSUPPORT') }}};
+    var base = type & 0xf;
+    if (base !== DILL_C.SOCK_STREAM) return -{{{ cDefine('EPROTONOSUPPORT') }}};
+    if (protocol !== 0) return -{{{ cDefine('EPROTONOSUPPORT') }}};
+    if (!sv) return -{{{ cDefine('EFAULT') }}};
+    var eps = DillNet.localPair(false);
+    var mode = DILL_C.S_IFSOCK | 384;
+    for (var i = 0; i < 2; i++) {
+      eps[i].nonblock = !!(type & DILL_C.SOCK_NONBLOCK);
+      HEAP32[(sv >> 2) + i] = DillNet.open(eps[i], mode);
+    }
+    return 0;
+  },
+
+  __syscall_pipe__deps: ['dill__js_pipe2'],
+  __syscall_pipe: function(fdPtr) {
+    return _dill__js_pipe2(fdPtr, 0);
+  },
+
+  dill__js_pipe2__deps: ['$DillNet'],
+  dill__js_pipe2: function(fdPtr, flags) {
+    if (!fdPtr) return -{{{ cDefine('EFAULT') }}};
+    if (flags & ~(DILL_C.O_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
+    var eps = DillNet.localPair(true);
+    eps[0].nonblock = eps[1].nonblock = !!(flags & DILL_C.O_NONBLOCK);
+    var mode = DILL_C.S_IFIFO | 384;
+    HEAP32[fdPtr >> 2] = DillNet.open(eps[0], mode);
+    HEAP32[(fdPtr >> 2) + 1] = DillNet.open(eps[1], mode);
+    return 0;
+  },
+
+  dill__js_shutdown__deps: ['$DillNet'],
+  dill__js_shutdown: function(fd, how) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (how !== 0 && how !== 1 && how !== 2) return -{{{ cDefine('EINVAL') }}};
+    if (!ep.shutdown) return -{{{ cDefine('ENOTCONN') }}};
+    ep.shutdown(how === 0 || how === 2, how === 1 || how === 2);
+    return 0;
+  },
+});
