@@ -18,7 +18,8 @@ export const PROGRAM_PRE_JS = path.join(ROOT, 'wasm', 'program-pre.js');
 export const ASYNC_IMPORTS = [
   'dill__js_switch', 'dill__js_fork',
   // System calls that block the whole program on blocking descriptors.
-  'fd_read', 'fd_write', '__syscall_recvfrom', '__syscall_sendto', '__syscall_poll',
+  'wasi_snapshot_preview1.fd_read', 'wasi_snapshot_preview1.fd_write', '__syscall_recvfrom', '__syscall_sendto', '__syscall_poll',
+  '__syscall_bind', '__syscall_accept4', '__syscall_connect',
 ];
 
 /** Exports the coroutine driver calls. */
@@ -62,6 +63,8 @@ export function dillFlags(userArgs: string[]): string[] {
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
     '-sEXIT_RUNTIME=1',
     '-sALLOW_MEMORY_GROWTH=1',
+    // Files are the real ones (sockets and pipes are our own FS streams).
+    '-sNODERAWFS=1',
     '-sMAXIMUM_MEMORY=4GB',
     `-sEXPORTED_FUNCTIONS=${DRIVER_EXPORTS.join(',')}`,
     '--pre-js', PROGRAM_PRE_JS,

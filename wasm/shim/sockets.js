@@ -38,13 +38,16 @@ mergeInto(LibraryManager.library, {
   POLLOUT: 4,
   SOCK_CLOEXEC: 524288,
   SOCK_NONBLOCK: 2048,
+  SO_TYPE: 3,
+  SO_ERROR: 4,
+  SOL_SOCKET: 1,
   SOCK_STREAM: 1,
   S_IFDIR: 16384,
   S_IFIFO: 4096,
   S_IFSOCK: 49152,
   },
 
-  $DillNet__deps: ['$FS', '$ERRNO_CODES', '$DillFiber', '$dillRw', '$DILL_C', 'malloc'],
+  $DillNet__deps: ['$FS', '$SYSCALLS', '$ERRNO_CODES', '$DillFiber', '$dillRw', '$DILL_C', 'malloc'],
   $DillNet__postset: function() { addAtInit('DillNet.init();'); },
   $DillNet: {
     // Bytes an endpoint buffers for its reader before writers get EAGAIN or
@@ -294,8 +297,158 @@ mergeInto(LibraryManager.library, {
         }
       }
 
+      /** A connected AF_UNIX stream socket backed by a net.Socket. */
+      class NetConn extends Endpoint {
+        constructor(sock, connecting) {
+          super();
+          this.sock = sock;
+          this.connecting = connecting;
+          this.soError = 0;        // getsockopt(SO_ERROR) after a failed connect
+          this.path = null;        // address it connected to (getpeername)
+          var self = this;
+          sock.on('data', function(chunk) {
+            self.deliver(chunk);
+            if (self.rxlen >= DillNet.HIGH) sock.pause();
+          });
+          sock.on('end', function() {
+            self.eof = true;
+            self.changed(IN);
+          });
+          sock.on('drain', function() { self.changed(OUT); });
+          sock.on('connect', function() {
+            self.connecting = false;
+            self.changed(IN | OUT);
+          });
+          sock.on('error', function(e) {
+            var code = DillNet.err(e.code);
+            if (self.connecting) {
+              self.connecting = false;
+              self.soError = code;
+              self.failed = true;
+            } else {
+              if (code === EPIPE) code = ECONNRESET;
+              if (!self.eof || self.rxlen === 0) self.reset = code;
+              self.broken = EPIPE;
+            }
+            self.changed(IN | OUT);
+          });
+          // Keep Node alive only while the program waits on this socket.
+          sock.unref();
+        }
+        writeReady() {
+          if (this.connecting) return false;
+          return this.failed || this.shutWr || this.broken !== 0 || this.reset !== 0 ||
+            this.sock.writableLength < DillNet.HIGH;
+        }
+        readReady() {
+          return !this.connecting && (this.failed || super.readReady());
+        }
+        send(bytes) {
+          if (this.connecting) return -EAGAIN;
+          if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
+          var room = DillNet.HIGH - this.sock.writableLength;
+          if (room <= 0) return -EAGAIN;
+          var n = Math.min(room, bytes.length);
+          this.sock.write(Buffer.from(bytes.subarray(0, n)));
+          return n;
+        }
+        read(buffer, offset, length) {
+          if (this.connecting) return -EAGAIN;
+          if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
+          return super.read(buffer, offset, length);
+        }
+        consumed() {
+          if (this.rxlen < DillNet.HIGH && this.sock.isPaused()) this.sock.resume();
+        }
+        shutdown(rd, wr) {
+          if (this.connecting || this.failed) return -{{{ cDefine('ENOTCONN') }}};
+          if (rd && !this.shutRd) {
+            this.shutRd = true;
+            this.rx = [];
+            this.rxlen = 0;
+            this.rxoff = 0;
+          }
+          if (wr && !this.shutWr) {
+            this.shutWr = true;
+            this.sock.end();
+          }
+          this.changed(IN | OUT);
+          return 0;
+        }
+        close() {
+          if (this.closed) return;
+          this.closed = true;
+          var sock = this.sock;
+          // Bytes already handed to Node still go out; then the socket goes.
+          if (sock.writableLength > 0 && !this.broken) {
+            sock.end();
+            sock.once('finish', function() { sock.destroy(); });
+            sock.once('error', function() {});
+          } else {
+            sock.destroy();
+          }
+          this.rx = [];
+          this.rxlen = 0;
+        }
+        setWatch() {
+          // A socket somebody waits on keeps Node alive, as natively.
+          if (this.watch || this.waiters.length) this.sock.ref();
+          else this.sock.unref();
+        }
+      }
+
+      /** A socket() not yet connected or listening. */
+      class Fresh {
+        constructor(domain, type) {
+          this.fd = -1;
+          this.domain = domain;
+          this.type = type;
+          this.nonblock = false;
+          this.watch = 0;
+          this.waiters = [];
+          this.path = null;        // bound address
+        }
+        changed(mask) { Endpoint.prototype.changed.call(this, mask); }
+        onChange(cb) { this.waiters.push(cb); }
+        offChange(cb) { Endpoint.prototype.offChange.call(this, cb); }
+        pollMask() { return DILL_C.POLLOUT | DILL_C.POLLHUP; }
+        read() { return -{{{ cDefine('ENOTCONN') }}}; }
+        write() { return -{{{ cDefine('ENOTCONN') }}}; }
+        close() {}
+      }
+
+      /** A listening AF_UNIX socket: a net.Server and its accept queue. */
+      class Listener extends Fresh {
+        constructor(fresh, server) {
+          super(fresh.domain, fresh.type);
+          this.fd = fresh.fd;
+          this.nonblock = fresh.nonblock;
+          this.path = fresh.path;
+          this.server = server;
+          this.queue = [];
+          this.listening = false;
+          var self = this;
+          server.on('connection', function(sock) {
+            sock.pause();
+            self.queue.push(sock);
+            self.changed(IN);
+          });
+          server.unref();
+        }
+        pollMask() { return this.queue.length ? DILL_C.POLLIN : 0; }
+        read() { return -{{{ cDefine('EINVAL') }}}; }
+        close() {
+          for (var i = 0; i < this.queue.length; i++) this.queue[i].destroy();
+          this.queue = [];
+          DillNet.closeServer(this.server, this.path);
+        }
+      }
+
       DillNet.Endpoint = Endpoint;
       DillNet.LocalEnd = LocalEnd;
+      DillNet.NetConn = NetConn;
+      DillNet.Fresh = Fresh;
+      DillNet.Listener = Listener;
     },
 
     /** Two connected local endpoints, for socketpair() and pipe(). */
@@ -312,6 +465,98 @@ mergeInto(LibraryManager.library, {
 
     // Bytes already moved by a system call that blocked the program.
     progress: 0,
+
+    /** Reads a struct sockaddr_un; returns the path or -errno. */
+    unixPath: function(addr, addrlen) {
+      if (!addr) return -{{{ cDefine('EFAULT') }}};
+      if (addrlen < 2 || addrlen > 110) return -{{{ cDefine('EINVAL') }}};
+      var family = HEAP16[addr >> 1];
+      if (family !== DILL_C.AF_UNIX) return -{{{ cDefine('EAFNOSUPPORT') }}};
+      var bytes = HEAPU8.subarray(addr + 2, addr + addrlen);
+      if (bytes.length === 0) return -{{{ cDefine('EINVAL') }}};
+      // Abstract names start with a NUL byte and use the whole length.
+      if (bytes[0] === 0) return '\0' + Buffer.from(bytes.subarray(1)).toString('latin1');
+      var end = bytes.indexOf(0);
+      if (end < 0) end = bytes.length;
+      if (end === 0) return -{{{ cDefine('EINVAL') }}};
+      return Buffer.from(bytes.subarray(0, end)).toString('utf8');
+    },
+
+    /** Writes a struct sockaddr_un for `path` (null: unnamed). */
+    writeUnixAddr: function(addr, addrlenPtr, path) {
+      if (!addr || !addrlenPtr) return;
+      var room = HEAP32[addrlenPtr >> 2];
+      var name = path ? Buffer.from(path[0] === '\0' ? path.slice(1) : path,
+                                    path[0] === '\0' ? 'latin1' : 'utf8') : Buffer.alloc(0);
+      var full = Buffer.alloc(2 + name.length + (path && path[0] !== '\0' ? 1 : 0));
+      full.writeUInt16LE(DILL_C.AF_UNIX, 0);
+      name.copy(full, path && path[0] === '\0' ? 3 : 2);
+      if (path && path[0] === '\0') full = Buffer.concat([full.subarray(0, 2), Buffer.from([0]), name]);
+      HEAPU8.set(full.subarray(0, Math.max(0, Math.min(room, full.length))), addr);
+      HEAP32[addrlenPtr >> 2] = full.length;
+    },
+
+    /**
+     * Why bind() to `path` would fail natively, checked synchronously
+     * (Node only reports listen errors through an event).
+     */
+    bindError: function(path) {
+      if (path[0] === '\0') return 0;
+      var fs = require('fs'), nodePath = require('path');
+      if (Buffer.byteLength(path) > 107) return -{{{ cDefine('EINVAL') }}};
+      try {
+        fs.lstatSync(path);
+        return -{{{ cDefine('EADDRINUSE') }}};
+      } catch (e) {
+        if (e.code !== 'ENOENT') return -DillNet.err(e.code);
+      }
+      try {
+        var st = fs.statSync(nodePath.dirname(nodePath.resolve(path)));
+        if (!st.isDirectory()) return -{{{ cDefine('ENOTDIR') }}};
+      } catch (e) {
+        return -DillNet.err(e.code);
+      }
+      return 0;
+    },
+
+    /**
+     * Closes a unix socket server.  libuv unlinks the socket file when a
+     * server closes; natively it stays until somebody removes it (a second
+     * bind gets EADDRINUSE), so keep it under a hard link and put it back.
+     */
+    closeServer: function(server, path) {
+      var fs = require('fs');
+      var keep = null;
+      if (path && path[0] !== '\0') {
+        keep = path + '.dill-keep-' + process.pid + '-' + (DillNet.seq++);
+        try { fs.linkSync(path, keep); } catch (e) { keep = null; }
+      }
+      server.close();
+      if (keep) {
+        try { fs.renameSync(keep, path); } catch (e) {
+          try { fs.unlinkSync(keep); } catch (e2) {}
+        }
+      }
+    },
+    bindResult: 0,
+
+    /** A blocking connect: suspend until it succeeds or fails. */
+    connectWait: function(conn) {
+      if (!conn.connecting) return DillNet.connectResult(conn);
+      DillFiber.blockWorld(function(resume) { conn.onChange(resume); });
+      return 0;
+    },
+
+    connectResult: function(conn) {
+      if (conn.connecting) return DillNet.connectWait(conn);
+      if (conn.failed) {
+        var e = conn.soError || {{{ cDefine('ECONNREFUSED') }}};
+        conn.soError = 0;
+        return -e;
+      }
+      return 0;
+    },
+
     // Absolute deadline of a poll() that blocked the program.
     pollDeadline: -1,
 
@@ -415,6 +660,29 @@ mergeInto(LibraryManager.library, {
     try {
       var stream = SYSCALLS.getStreamFromFD(fd);
       HEAP32[pnum >> 2] = SYSCALLS.doWritev(stream, iov, iovcnt);
+      return 0;
+    } catch (e) {
+      if (!(e instanceof FS.ErrnoError)) throw e;
+      return e.errno;
+    }
+  },
+
+  // NODERAWFS's FS.close does not call stream_ops.close for non-file
+  // streams, so close our endpoints here.
+  fd_close__deps: ['$DillNet'],
+  fd_close: function(fd) {
+    var stream = FS.getStream(fd);
+    if (!stream) return {{{ cDefine('EBADF') }}};
+    var ep = stream.node && stream.node.ep;
+    if (ep) {
+      ep.close();
+      ep.fd = -1;
+      stream.node.ep = null;
+      FS.closeStream(fd);
+      return 0;
+    }
+    try {
+      FS.close(stream);
       return 0;
     } catch (e) {
       if (!(e instanceof FS.ErrnoError)) throw e;
@@ -551,6 +819,152 @@ mergeInto(LibraryManager.library, {
       n++;
     }
     return n;
+  },
+
+  __syscall_socket__deps: ['$DillNet'],
+  __syscall_socket: function(domain, type, protocol) {
+    var base = type & 0xf;
+    if (domain !== DILL_C.AF_UNIX) return -{{{ cDefine('EAFNOSUPPORT') }}};
+    if (base !== DILL_C.SOCK_STREAM) return -{{{ cDefine('EPROTONOSUPPORT') }}};
+    if (protocol !== 0) return -{{{ cDefine('EPROTONOSUPPORT') }}};
+    var ep = new DillNet.Fresh(domain, base);
+    ep.nonblock = !!(type & DILL_C.SOCK_NONBLOCK);
+    return DillNet.open(ep, DILL_C.S_IFSOCK | 384);
+  },
+
+  // Binding a unix socket creates its file: we start listening right away
+  // (the program is suspended until Node has bound the path, so errors come
+  // from bind() itself); connections are accepted once listen() is called.
+  __syscall_bind__deps: ['$DillNet'],
+  __syscall_bind: function(fd, addr, addrlen) {
+    var resumed = DillFiber.rewound();
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (resumed) return DillNet.bindResult;
+    if (!(ep instanceof DillNet.Fresh) || ep.path !== null || ep instanceof DillNet.Listener)
+      return -{{{ cDefine('EINVAL') }}};
+    var path = DillNet.unixPath(addr, addrlen);
+    if (typeof path === 'number') return path;
+    var e = DillNet.bindError(path);
+    if (e) return e;
+    var server = require('net').createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    DillFiber.blockWorld(function(resume) {
+      function done(rc) {
+        server.removeAllListeners('listening');
+        server.removeAllListeners('error');
+        DillNet.bindResult = rc;
+        if (rc === 0) {
+          ep.path = path;
+          stream.node.ep = new DillNet.Listener(ep, server);
+        }
+        resume();
+      }
+      server.once('listening', function() { done(0); });
+      server.once('error', function(err) { done(-DillNet.err(err.code)); });
+      server.listen({ path: path, backlog: 511 });
+    });
+    return 0;
+  },
+
+  __syscall_listen__deps: ['$DillNet'],
+  __syscall_listen: function(fd, backlog) {
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!(ep instanceof DillNet.Listener)) return -{{{ cDefine('EINVAL') }}};
+    ep.listening = true;
+    if (ep.queue.length) ep.changed(DillNet.IN);
+    return 0;
+  },
+
+  __syscall_accept4__deps: ['$DillNet'],
+  __syscall_accept4: function(fd, addr, addrlen, flags) {
+    DillFiber.rewound();
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!(ep instanceof DillNet.Listener) || !ep.listening) return -{{{ cDefine('EINVAL') }}};
+    if (flags & ~(DILL_C.SOCK_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
+    if (!ep.queue.length) {
+      if (ep.nonblock) return -{{{ cDefine('EAGAIN') }}};
+      DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
+      return 0;
+    }
+    var sock = ep.queue.shift();
+    var conn = new DillNet.NetConn(sock, false);
+    conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
+    sock.resume();
+    var nfd = DillNet.open(conn, DILL_C.S_IFSOCK | 384);
+    DillNet.writeUnixAddr(addr, addrlen, null);
+    return nfd;
+  },
+
+  __syscall_connect__deps: ['$DillNet'],
+  __syscall_connect: function(fd, addr, addrlen) {
+    var resumed = DillFiber.rewound();
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (ep instanceof DillNet.NetConn) {
+      if (ep.connecting) return ep.nonblock && !resumed ? -{{{ cDefine('EALREADY') }}} : DillNet.connectWait(ep);
+      if (resumed) return DillNet.connectResult(ep);
+      return ep.failed ? -{{{ cDefine('ECONNREFUSED') }}} : -{{{ cDefine('EISCONN') }}};
+    }
+    if (ep instanceof DillNet.Listener || !(ep instanceof DillNet.Fresh))
+      return -{{{ cDefine('EISCONN') }}};
+    var path = DillNet.unixPath(addr, addrlen);
+    if (typeof path === 'number') return path;
+    var sock = require('net').connect({ path: path, allowHalfOpen: true });
+    var conn = new DillNet.NetConn(sock, true);
+    conn.fd = ep.fd;
+    conn.nonblock = ep.nonblock;
+    conn.path = path;
+    stream.node.ep = conn;
+    if (conn.nonblock) return -{{{ cDefine('EINPROGRESS') }}};
+    return DillNet.connectWait(conn);
+  },
+
+  __syscall_getsockopt__deps: ['$DillNet'],
+  __syscall_getsockopt: function(fd, level, optname, optval, optlen) {
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (level !== DILL_C.SOL_SOCKET) return -{{{ cDefine('ENOPROTOOPT') }}};
+    if (!optval || !optlen || HEAP32[optlen >> 2] < 4) return -{{{ cDefine('EINVAL') }}};
+    var v;
+    if (optname === DILL_C.SO_ERROR) {
+      v = ep.soError || 0;
+      ep.soError = 0;
+    } else if (optname === DILL_C.SO_TYPE) {
+      v = DILL_C.SOCK_STREAM;
+    } else {
+      return -{{{ cDefine('ENOPROTOOPT') }}};
+    }
+    HEAP32[optval >> 2] = v;
+    HEAP32[optlen >> 2] = 4;
+    return 0;
+  },
+
+  __syscall_getsockname__deps: ['$DillNet'],
+  __syscall_getsockname: function(fd, addr, addrlen) {
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    DillNet.writeUnixAddr(addr, addrlen, ep instanceof DillNet.Fresh ? ep.path : null);
+    return 0;
+  },
+
+  __syscall_getpeername__deps: ['$DillNet'],
+  __syscall_getpeername: function(fd, addr, addrlen) {
+    var stream = FS.getStream(fd);
+    var ep = stream && stream.node && stream.node.ep;
+    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!(ep instanceof DillNet.NetConn) && !(ep instanceof DillNet.LocalEnd))
+      return -{{{ cDefine('ENOTCONN') }}};
+    if (ep.connecting || ep.failed) return -{{{ cDefine('ENOTCONN') }}};
+    DillNet.writeUnixAddr(addr, addrlen, ep.path || null);
+    return 0;
   },
 
   dill__js_socketpair__deps: ['$DillNet'],
