@@ -177,6 +177,86 @@ DILL_EXPORT int dill_choose(struct dill_chclause *clauses, int nclauses,
 #define choose dill_choose
 #endif
 
+/******************************************************************************/
+/*  Gather/scatter lists                                                      */
+/******************************************************************************/
+
+struct dill_iolist {
+    void *iol_base;
+    size_t iol_len;
+    struct dill_iolist *iol_next;
+    int iol_rsvd;
+};
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define iolist dill_iolist
+#endif
+
+/******************************************************************************/
+/*  Bytestream sockets                                                        */
+/******************************************************************************/
+
+DILL_EXPORT int dill_bsend(int s, const void *buf, size_t len, int64_t deadline);
+DILL_EXPORT int dill_brecv(int s, void *buf, size_t len, int64_t deadline);
+DILL_EXPORT int dill_bsendl(int s, struct dill_iolist *first,
+    struct dill_iolist *last, int64_t deadline);
+DILL_EXPORT int dill_brecvl(int s, struct dill_iolist *first,
+    struct dill_iolist *last, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define bsend dill_bsend
+#define brecv dill_brecv
+#define bsendl dill_bsendl
+#define brecvl dill_brecvl
+#endif
+
+/******************************************************************************/
+/*  IPC: local stream sockets (AF_UNIX)                                       */
+/******************************************************************************/
+
+DILL__STORAGE(ipc_listener_storage, 24);
+DILL__STORAGE(ipc_storage, 48);
+DILL__STORAGE(ipc_pair_storage, 96); /* two ipc_storage */
+
+DILL_EXPORT int dill_ipc_listen(const char *addr, int backlog);
+DILL_EXPORT int dill_ipc_listen_mem(const char *addr, int backlog,
+    struct dill_ipc_listener_storage *mem);
+DILL_EXPORT int dill_ipc_accept(int s, int64_t deadline);
+DILL_EXPORT int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem,
+    int64_t deadline);
+DILL_EXPORT int dill_ipc_connect(const char *addr, int64_t deadline);
+DILL_EXPORT int dill_ipc_connect_mem(const char *addr,
+    struct dill_ipc_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_ipc_done(int s, int64_t deadline);
+DILL_EXPORT int dill_ipc_close(int s, int64_t deadline);
+DILL_EXPORT int dill_ipc_listener_fromfd(int fd);
+DILL_EXPORT int dill_ipc_listener_fromfd_mem(int fd,
+    struct dill_ipc_listener_storage *mem);
+DILL_EXPORT int dill_ipc_fromfd(int fd);
+DILL_EXPORT int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem);
+DILL_EXPORT int dill_ipc_pair(int s[2]);
+DILL_EXPORT int dill_ipc_pair_mem(struct dill_ipc_pair_storage *mem, int s[2]);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define ipc_listener_storage dill_ipc_listener_storage
+#define ipc_storage dill_ipc_storage
+#define ipc_pair_storage dill_ipc_pair_storage
+#define ipc_listen dill_ipc_listen
+#define ipc_listen_mem dill_ipc_listen_mem
+#define ipc_accept dill_ipc_accept
+#define ipc_accept_mem dill_ipc_accept_mem
+#define ipc_connect dill_ipc_connect
+#define ipc_connect_mem dill_ipc_connect_mem
+#define ipc_done dill_ipc_done
+#define ipc_close dill_ipc_close
+#define ipc_listener_fromfd dill_ipc_listener_fromfd
+#define ipc_listener_fromfd_mem dill_ipc_listener_fromfd_mem
+#define ipc_fromfd dill_ipc_fromfd
+#define ipc_fromfd_mem dill_ipc_fromfd_mem
+#define ipc_pair dill_ipc_pair
+#define ipc_pair_mem dill_ipc_pair_mem
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,21 @@ DILL_EXPORT void *dill_hquery(int h, const void *type);
 #define hquery dill_hquery
 #endif
 
+/* Bytestream sockets: hquery(s, dill_bsock_type) returns this table. */
+DILL_EXPORT extern const void *dill_bsock_type;
+
+struct dill_bsock_vfs {
+    int (*bsendl)(struct dill_bsock_vfs *vfs,
+        struct dill_iolist *first, struct dill_iolist *last, int64_t deadline);
+    int (*brecvl)(struct dill_bsock_vfs *vfs,
+        struct dill_iolist *first, struct dill_iolist *last, int64_t deadline);
+};
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define bsock_type dill_bsock_type
+#define bsock_vfs dill_bsock_vfs
+#endif
+
 #ifdef __cplusplus
 }
 #endif

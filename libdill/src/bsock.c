@@ -1,0 +1,67 @@
+/* bsend/brecv and friends: check the arguments, then call the socket's
+   struct dill_bsock_vfs (found with hquery). */
+#include <errno.h>
+
+#include "../include/libdillimpl.h"
+#include "bsock.h"
+#include "cr.h"
+#include "handle.h"
+#include "utils.h"
+
+static const int dill__bsock_type_placeholder = 0;
+const void *dill_bsock_type = &dill__bsock_type_placeholder;
+
+int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
+      size_t *total) {
+    if(dill__slow(!first || !last || last->iol_next)) {errno = EINVAL; return -1;}
+    /* `it` walks the list; `slow` follows at half speed, so a loop makes them
+       meet.  The walk must reach `last`: both in the same list. */
+    size_t sum = 0;
+    struct dill_iolist *it = first, *slow = first;
+    for(unsigned step = 0;; step++) {
+        if(dill__slow(it->iol_rsvd != 0)) {errno = EINVAL; return -1;}
+        sum += it->iol_len;
+        if(it == last) break;
+        it = it->iol_next;
+        if(dill__slow(!it)) {errno = EINVAL; return -1;}
+        if(step & 1) slow = slow->iol_next;
+        if(dill__slow(it == slow)) {errno = EINVAL; return -1;}
+    }
+    if(total) *total = sum;
+    return 0;
+}
+
+int dill_bsendl(int s, struct dill_iolist *first, struct dill_iolist *last,
+      int64_t deadline) {
+    struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
+    if(dill__slow(!b)) return -1;
+    if(dill__slow(dill__iol_check(first, last, NULL) < 0)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    return b->bsendl(b, first, last, deadline);
+}
+
+int dill_brecvl(int s, struct dill_iolist *first, struct dill_iolist *last,
+      int64_t deadline) {
+    struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
+    if(dill__slow(!b)) return -1;
+    if(dill__slow(dill__iol_check(first, last, NULL) < 0)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    return b->brecvl(b, first, last, deadline);
+}
+
+int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
+    struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
+    if(dill__slow(!b)) return -1;
+    if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    struct dill_iolist iol = {(void*)buf, len, NULL, 0};
+    return b->bsendl(b, &iol, &iol, deadline);
+}
+
+int dill_brecv(int s, void *buf, size_t len, int64_t deadline) {
+    struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
+    if(dill__slow(!b)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    struct dill_iolist iol = {buf, len, NULL, 0};
+    return b->brecvl(b, &iol, &iol, deadline);
+}
