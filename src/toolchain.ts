@@ -20,6 +20,7 @@ export const ASYNC_IMPORTS = [
   // System calls that block the whole program on blocking descriptors.
   'wasi_snapshot_preview1.fd_read', 'wasi_snapshot_preview1.fd_write', '__syscall_recvfrom', '__syscall_sendto', '__syscall_poll',
   '__syscall_bind', '__syscall_accept4', '__syscall_connect',
+  '__syscall_sendmsg', '__syscall_recvmsg',
 ];
 
 /** Exports the coroutine driver calls. */

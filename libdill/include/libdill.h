@@ -227,6 +227,8 @@ DILL_EXPORT int dill_ipc_accept_mem(int s, struct dill_ipc_storage *mem,
 DILL_EXPORT int dill_ipc_connect(const char *addr, int64_t deadline);
 DILL_EXPORT int dill_ipc_connect_mem(const char *addr,
     struct dill_ipc_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_ipc_sendfd(int s, int fd, int64_t deadline);
+DILL_EXPORT int dill_ipc_recvfd(int s, int64_t deadline);
 DILL_EXPORT int dill_ipc_done(int s, int64_t deadline);
 DILL_EXPORT int dill_ipc_close(int s, int64_t deadline);
 DILL_EXPORT int dill_ipc_listener_fromfd(int fd);
@@ -247,6 +249,8 @@ DILL_EXPORT int dill_ipc_pair_mem(struct dill_ipc_pair_storage *mem, int s[2]);
 #define ipc_accept_mem dill_ipc_accept_mem
 #define ipc_connect dill_ipc_connect
 #define ipc_connect_mem dill_ipc_connect_mem
+#define ipc_sendfd dill_ipc_sendfd
+#define ipc_recvfd dill_ipc_recvfd
 #define ipc_done dill_ipc_done
 #define ipc_close dill_ipc_close
 #define ipc_listener_fromfd dill_ipc_listener_fromfd

@@ -248,6 +248,103 @@ static int dill__ipc_shutdown(struct dill__ipc *self, int64_t deadline) {
 }
 
 /******************************************************************************/
+/*  Passing descriptors                                                       */
+/******************************************************************************/
+
+/* One byte carrying the descriptor in an SCM_RIGHTS message. */
+int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
+    struct dill__ipc *self = dill__hquery(s, dill__ipc_type);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(dill__slow(fd < 0)) {errno = EBADF; return -1;}
+    if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
+    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
+    if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    union {struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))];} ctl;
+    memset(&ctl, 0, sizeof(ctl));
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.b;
+    msg.msg_controllen = sizeof(ctl.b);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    self->sbusy = 1;
+    int rc;
+    for(;;) {
+        ssize_t n = sendmsg(self->fd, &msg, MSG_NOSIGNAL);
+        if(n == 1) {rc = 0; break;}
+        rc = -1;
+        if(n < 0 && errno == EAGAIN) {
+            if(dill_fdout(self->fd, deadline) == 0) continue;
+            self->outerr = 1;
+        } else if(errno == EOPNOTSUPP) {
+            errno = ENOTSUP;
+        } else if(errno != EBADF) {
+            errno = dill__ipc_broken(errno);
+            self->outerr = 1;
+        }
+        break;
+    }
+    self->sbusy = 0;
+    return rc;
+}
+
+int dill_ipc_recvfd(int s, int64_t deadline) {
+    struct dill__ipc *self = dill__hquery(s, dill__ipc_type);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
+    if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
+    if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
+    self->rbusy = 1;
+    int rc = -1;
+    for(;;) {
+        char byte;
+        struct iovec iov = {&byte, 1};
+        union {struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))];} ctl;
+        struct msghdr msg;
+        memset(&msg, 0, sizeof(msg));
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl.b;
+        msg.msg_controllen = sizeof(ctl.b);
+        ssize_t n = recvmsg(self->fd, &msg, 0);
+        if(n == 1) {
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+            if(c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+                  c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+                memcpy(&rc, CMSG_DATA(c), sizeof(int));
+            } else {
+                /* A byte without a descriptor: not what the peer should send. */
+                errno = EPROTO;
+                self->inerr = 1;
+            }
+            break;
+        }
+        if(n == 0) {
+            self->indone = 1;
+            errno = EPIPE;
+        } else if(errno == EAGAIN) {
+            if(dill_fdin(self->fd, deadline) == 0) continue;
+            self->inerr = 1;
+        } else {
+            errno = dill__ipc_broken(errno);
+            self->inerr = 1;
+        }
+        break;
+    }
+    self->rbusy = 0;
+    return rc;
+}
+
+/******************************************************************************/
 /*  Listeners                                                                 */
 /******************************************************************************/
 

@@ -38,6 +38,8 @@ mergeInto(LibraryManager.library, {
   POLLOUT: 4,
   SOCK_CLOEXEC: 524288,
   SOCK_NONBLOCK: 2048,
+  MSG_CTRUNC: 8,
+  SCM_RIGHTS: 1,
   SO_TYPE: 3,
   SO_ERROR: 4,
   SOL_SOCKET: 1,
@@ -62,6 +64,7 @@ mergeInto(LibraryManager.library, {
 
     init: function() {
       DillNet.events = new Map();
+      DillNet.listeners = new Map();
       DillNet.root = FS.mount(DillNet.fsType, {}, null);
       DillNet.defineEndpoints();
       DillFiber.eventsPending = function() { return DillNet.events.size > 0; };
@@ -86,6 +89,51 @@ mergeInto(LibraryManager.library, {
       });
       ep.fd = stream.fd;
       return stream.fd;
+    },
+
+    /** Keep a passed descriptor's socket open while it is in flight. */
+    holdStream: function(stream) {
+      if (stream.node && stream.node.ep) stream.node.ep.refs++;
+      return stream;
+    },
+
+    /** The receiver takes a held descriptor: a new fd for it. */
+    installHeld: function(stream) {
+      if (stream.node && stream.node.ep) {
+        stream.node.ep.refs--;
+        return DillNet.dupFd(stream, 0);
+      }
+      return FS.open(stream.path, stream.flags, 0).fd;
+    },
+
+    /** Held descriptors nobody will take: drop our reference. */
+    releaseHeld: function(streams) {
+      for (var i = 0; i < streams.length; i++) {
+        var ep = streams[i].node && streams[i].node.ep;
+        if (ep && --ep.refs === 0) ep.close();
+      }
+    },
+
+    /** A new descriptor for the same socket as `stream` (dup, passed fds). */
+    dupFd: function(stream, minFd) {
+      var ns = FS.createStream({
+        path: stream.path,
+        node: stream.node,
+        flags: stream.flags,
+        seekable: false,
+        stream_ops: DillNet.streamOps,
+      }, minFd);
+      stream.node.ep.refs++;
+      return ns.fd;
+    },
+
+    /** Some open descriptor of `ep` (for readiness events), or -1. */
+    anyFd: function(ep) {
+      for (var i = 0; i < FS.streams.length; i++) {
+        var st = FS.streams[i];
+        if (st && st.node && st.node.ep === ep) return i;
+      }
+      return -1;
     },
 
     /** The endpoint behind fd, or null if fd is not one of ours. */
@@ -140,6 +188,7 @@ mergeInto(LibraryManager.library, {
       class Endpoint {
         constructor() {
           this.fd = -1;
+          this.refs = 1;          // descriptors open on it (dup, passed fds)
           this.nonblock = false;
           this.watch = 0;         // directions the C poller waits for
           this.waiters = [];      // one-shot callbacks on any state change
@@ -203,6 +252,14 @@ mergeInto(LibraryManager.library, {
           var n = 0;
           while (n < length && this.rx.length) {
             var c = this.rx[0];
+            if (c.fds) {
+              // Descriptors arrive with their first byte, one batch per call.
+              if (n > 0) break;
+              // recvmsg takes them; a plain read drops them, as natively.
+              if (this.wantFds) this.takenFds = c.fds;
+              else DillNet.releaseHeld(c.fds);
+              c.fds = null;
+            }
             var k = Math.min(length - n, c.length - this.rxoff);
             buffer.set(c.subarray(this.rxoff, this.rxoff + k), offset + n);
             n += k;
@@ -259,7 +316,12 @@ mergeInto(LibraryManager.library, {
           var room = DillNet.HIGH - peer.rxlen;
           if (room <= 0) return -EAGAIN;
           var n = Math.min(room, bytes.length);
-          peer.deliver(bytes.slice(0, n));
+          var chunk = bytes.slice(0, n);
+          if (this.pendingFds) {
+            chunk.fds = this.pendingFds;
+            this.pendingFds = null;
+          }
+          peer.deliver(chunk);
           return n;
         }
         consumed() {
@@ -282,6 +344,11 @@ mergeInto(LibraryManager.library, {
             this.peer.changed(IN);
             this.changed(OUT);
           }
+        }
+        /** Drop the connection, resetting the peer. */
+        abort() {
+          this.rxlen = 1;
+          this.close();
         }
         close() {
           if (this.closed) return;
@@ -401,6 +468,7 @@ mergeInto(LibraryManager.library, {
       class Fresh {
         constructor(domain, type) {
           this.fd = -1;
+          this.refs = 1;
           this.domain = domain;
           this.type = type;
           this.nonblock = false;
@@ -438,8 +506,15 @@ mergeInto(LibraryManager.library, {
         pollMask() { return this.queue.length ? DILL_C.POLLIN : 0; }
         read() { return -{{{ cDefine('EINVAL') }}}; }
         close() {
-          for (var i = 0; i < this.queue.length; i++) this.queue[i].destroy();
+          // Connections not yet accepted are reset, as natively.
+          for (var i = 0; i < this.queue.length; i++) {
+            var c = this.queue[i];
+            if (c instanceof LocalEnd) c.abort();
+            else c.destroy();
+          }
           this.queue = [];
+          var key = DillNet.addrKey(this.path);
+          if (DillNet.listeners.get(key) === this) DillNet.listeners.delete(key);
           DillNet.closeServer(this.server, this.path);
         }
       }
@@ -539,6 +614,25 @@ mergeInto(LibraryManager.library, {
       }
     },
     bindResult: 0,
+    // This program's listeners by path: connections to them stay in-process.
+    listeners: null,
+
+    /** Registry key of a unix address: its absolute path (or abstract name). */
+    addrKey: function(path) {
+      return path[0] === '\0' ? path : require('path').resolve(path);
+    },
+
+    /** Our own listener on `path`, if the file there is still its socket. */
+    localListener: function(path) {
+      var l = DillNet.listeners.get(DillNet.addrKey(path));
+      if (!l) return null;
+      if (path[0] === '\0') return l;
+      try {
+        return require('fs').statSync(path).ino === l.ino ? l : null;
+      } catch (e) {
+        return null;
+      }
+    },
 
     /** A blocking connect: suspend until it succeeds or fails. */
     connectWait: function(conn) {
@@ -675,10 +769,13 @@ mergeInto(LibraryManager.library, {
     if (!stream) return {{{ cDefine('EBADF') }}};
     var ep = stream.node && stream.node.ep;
     if (ep) {
+      FS.closeStream(fd);
+      if (--ep.refs > 0) {
+        if (ep.fd === fd) ep.fd = DillNet.anyFd(ep);
+        return 0;
+      }
       ep.close();
       ep.fd = -1;
-      stream.node.ep = null;
-      FS.closeStream(fd);
       return 0;
     }
     try {
@@ -705,6 +802,117 @@ mergeInto(LibraryManager.library, {
     if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
     if (!ep.write) return -{{{ cDefine('ENOTCONN') }}};
     return DillNet.msgRw(ep, buf, len, flags, true);
+  },
+
+  __syscall_dup__deps: ['$DillNet'],
+  __syscall_dup: function(fd) {
+    var stream = FS.getStream(fd);
+    if (!stream) return -{{{ cDefine('EBADF') }}};
+    if (stream.node && stream.node.ep) return DillNet.dupFd(stream, 0);
+    return FS.open(stream.path, stream.flags, 0).fd;
+  },
+
+  __syscall_dup3__deps: ['$DillNet'],
+  __syscall_dup3: function(fd, newfd, flags) {
+    var stream = FS.getStream(fd);
+    if (!stream) return -{{{ cDefine('EBADF') }}};
+    if (fd === newfd) return -{{{ cDefine('EINVAL') }}};
+    if (newfd < 0) return -{{{ cDefine('EBADF') }}};
+    if (FS.getStream(newfd)) _fd_close(newfd);
+    if (stream.node && stream.node.ep) return DillNet.dupFd(stream, newfd);
+    return SYSCALLS.doDup(stream.path, stream.flags, newfd);
+  },
+
+  /**
+   * sendmsg/recvmsg: the data as send/recv; SCM_RIGHTS descriptors travel
+   * with the bytes between sockets of this program.  (Node cannot pass a
+   * descriptor to another process: that gives EOPNOTSUPP.)
+   *
+   * struct msghdr (wasm32): 0 name, 4 namelen, 8 iov, 12 iovlen, 16 control,
+   * 20 controllen, 24 flags.  struct cmsghdr: 0 len, 4 level, 8 type, 12 data.
+   */
+  __syscall_sendmsg__deps: ['$DillNet', '$dillRw'],
+  __syscall_sendmsg: function(fd, msg, flags) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!ep.write || ep instanceof DillNet.Fresh) return -{{{ cDefine('ENOTCONN') }}};
+    var iov = HEAP32[(msg + 8) >> 2], iovlen = HEAP32[(msg + 12) >> 2];
+    var control = HEAP32[(msg + 16) >> 2], clen = HEAPU32[(msg + 20) >> 2];
+    var resumed = Asyncify.state === Asyncify.State.Rewinding;
+    var fds = [];
+    if (control && clen >= 12 && !resumed) {
+      var off = 0;
+      while (off + 12 <= clen) {
+        var c = control + off;
+        var len = HEAPU32[c >> 2];
+        if (len < 12 || off + len > clen) return -{{{ cDefine('EINVAL') }}};
+        if (HEAP32[(c + 4) >> 2] === DILL_C.SOL_SOCKET && HEAP32[(c + 8) >> 2] === DILL_C.SCM_RIGHTS) {
+          for (var p = c + 12; p + 4 <= c + len; p += 4) {
+            var st = FS.getStream(HEAP32[p >> 2]);
+            if (!st) return -{{{ cDefine('EBADF') }}};
+            fds.push(st);
+          }
+        }
+        off += (len + 3) & ~3;
+      }
+      if (fds.length && !(ep instanceof DillNet.LocalEnd)) return -{{{ cDefine('EOPNOTSUPP') }}};
+    }
+    var total = 0;
+    for (var i = 0; i < iovlen; i++) total += HEAP32[(iov + 8 * i + 4) >> 2];
+    if (fds.length) {
+      if (total === 0) return -{{{ cDefine('EINVAL') }}};
+      // Attach the descriptors to the first byte sent: they stay open (and
+      // counted) until the receiver takes them.
+      ep.pendingFds = fds.map(function(st) { return DillNet.holdStream(st); });
+    }
+    var nonblock = ep.nonblock || !!(flags & DILL_C.MSG_DONTWAIT);
+    var cnt = DillNet.scratchIov() + 8;
+    var rc = dillRw(ep, iov, iovlen, cnt, true, nonblock);
+    if (ep.pendingFds) {
+      // Nothing went out: give the descriptors back.
+      DillNet.releaseHeld(ep.pendingFds);
+      ep.pendingFds = null;
+    }
+    if (rc) return -rc;
+    return HEAP32[cnt >> 2];
+  },
+
+  __syscall_recvmsg__deps: ['$DillNet', '$dillRw'],
+  __syscall_recvmsg: function(fd, msg, flags) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    if (!ep.read || ep instanceof DillNet.Fresh) return -{{{ cDefine('ENOTCONN') }}};
+    var iov = HEAP32[(msg + 8) >> 2], iovlen = HEAP32[(msg + 12) >> 2];
+    var control = HEAP32[(msg + 16) >> 2], clen = HEAPU32[(msg + 20) >> 2];
+    var nonblock = ep.nonblock || !!(flags & DILL_C.MSG_DONTWAIT);
+    ep.takenFds = null;
+    ep.wantFds = true;
+    var cnt = DillNet.scratchIov() + 8;
+    var rc = dillRw(ep, iov, iovlen, cnt, false, nonblock);
+    ep.wantFds = false;
+    var mflags = 0, used = 0;
+    var taken = ep.takenFds;
+    ep.takenFds = null;
+    if (!rc && taken && taken.length) {
+      var need = 12 + 4 * taken.length;
+      if (control && clen >= need) {
+        HEAPU32[control >> 2] = need;
+        HEAP32[(control + 4) >> 2] = DILL_C.SOL_SOCKET;
+        HEAP32[(control + 8) >> 2] = DILL_C.SCM_RIGHTS;
+        for (var i = 0; i < taken.length; i++) {
+          HEAP32[(control + 12 + 4 * i) >> 2] = DillNet.installHeld(taken[i]);
+        }
+        used = (need + 3) & ~3;
+      } else {
+        mflags |= DILL_C.MSG_CTRUNC;
+        DillNet.releaseHeld(taken);
+      }
+    }
+    if (rc) return -rc;
+    HEAPU32[(msg + 20) >> 2] = used;
+    HEAP32[(msg + 24) >> 2] = mflags;
+    if (HEAP32[msg >> 2]) HEAP32[(msg + 4) >> 2] = 0;
+    return HEAP32[cnt >> 2];
   },
 
   __syscall_fcntl64__deps: ['$DillNet'],
@@ -856,7 +1064,10 @@ mergeInto(LibraryManager.library, {
         DillNet.bindResult = rc;
         if (rc === 0) {
           ep.path = path;
-          stream.node.ep = new DillNet.Listener(ep, server);
+          var l = new DillNet.Listener(ep, server);
+          stream.node.ep = l;
+          l.ino = path[0] === '\0' ? 0 : require('fs').statSync(path).ino;
+          DillNet.listeners.set(DillNet.addrKey(path), l);
         }
         resume();
       }
@@ -891,10 +1102,15 @@ mergeInto(LibraryManager.library, {
       DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
       return 0;
     }
-    var sock = ep.queue.shift();
-    var conn = new DillNet.NetConn(sock, false);
+    var item = ep.queue.shift();
+    var conn;
+    if (item instanceof DillNet.LocalEnd) {
+      conn = item;
+    } else {
+      conn = new DillNet.NetConn(item, false);
+      item.resume();
+    }
     conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
-    sock.resume();
     var nfd = DillNet.open(conn, DILL_C.S_IFSOCK | 384);
     DillNet.writeUnixAddr(addr, addrlen, null);
     return nfd;
@@ -913,8 +1129,22 @@ mergeInto(LibraryManager.library, {
     }
     if (ep instanceof DillNet.Listener || !(ep instanceof DillNet.Fresh))
       return -{{{ cDefine('EISCONN') }}};
+    if (ep.path !== null) return -{{{ cDefine('EINVAL') }}};
     var path = DillNet.unixPath(addr, addrlen);
     if (typeof path === 'number') return path;
+    var l = DillNet.localListener(path);
+    if (l) {
+      // A listener of this program: connect in-process, at once.
+      if (!l.listening) return -{{{ cDefine('ECONNREFUSED') }}};
+      var pair = DillNet.localPair(false);
+      pair[0].fd = ep.fd;
+      pair[0].nonblock = ep.nonblock;
+      pair[0].path = path;
+      stream.node.ep = pair[0];
+      l.queue.push(pair[1]);
+      l.changed(DillNet.IN);
+      return 0;
+    }
     var sock = require('net').connect({ path: path, allowHalfOpen: true });
     var conn = new DillNet.NetConn(sock, true);
     conn.fd = ep.fd;
