@@ -1,57 +1,75 @@
 /*
- * libdill-wasm demo: structured concurrency in C, running under Node.js.
+ * libdill-wasm demo: ipc_done at work over a real unix socket path.
  *
- * A producer and three workers talk over channels; a deadline bounds the
- * work; closing the bundle cancels whoever is still blocked.
+ * A client sends a request and half-closes its side with ipc_done; the
+ * server reads until EPIPE (it has received everything), answers and closes
+ * with ipc_close (the termination handshake); the client reads the answer
+ * until EPIPE.  Every step prints its return value and errno.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <libdill.h>
 
-coroutine void worker(int id, int jobs, int results) {
-    for(;;) {
-        int job;
-        int rc = chrecv(jobs, &job, sizeof(job), -1);
-        if(rc < 0) {
-            printf("  worker %d: chrecv -> %d, errno %s\n", id, rc,
-                errno == EPIPE ? "EPIPE (no more jobs)" :
-                errno == ECANCELED ? "ECANCELED (bundle closed)" : "?");
-            return;
-        }
-        msleep(now() + 10 * job);          /* "work" for 10*job ms */
-        int result = job * job;
-        chsend(results, &result, sizeof(result), -1);
+static const char *errname(int rc) {
+    if(rc >= 0) return "";
+    switch(errno) {
+    case EPIPE: return ", errno EPIPE";
+    case ECONNRESET: return ", errno ECONNRESET";
+    case ETIMEDOUT: return ", errno ETIMEDOUT";
+    case EADDRINUSE: return ", errno EADDRINUSE";
+    default: return ", errno other";
     }
 }
 
+#define STEP(who, what, expr) do { \
+        int rc_ = (expr); \
+        printf("%-7s %-36s -> %d%s\n", who, what, rc_, errname(rc_)); \
+    } while(0)
+
+coroutine void server(int ls) {
+    int s = ipc_accept(ls, now() + 5000);
+    printf("%-7s %-36s -> %d\n", "server", "ipc_accept(listener)", s);
+    char req[64];
+    size_t n = 0;
+    int rc;
+    while((rc = brecv(s, req + n, 1, now() + 5000)) == 0) n++;
+    printf("%-7s %-36s -> %d%s  (after %zu bytes: \"%.*s\")\n", "server",
+        "brecv(1 byte) until it fails", rc, errname(rc), n, (int)n, req);
+    STEP("server", "bsend(\"42 is the answer\")", bsend(s, "42 is the answer", 16, -1));
+    STEP("server", "ipc_close(s, now() + 1000)", ipc_close(s, now() + 1000));
+}
+
 int main(void) {
-    int jobs[2], results[2];
-    chmake(jobs);
-    chmake(results);
+    char dir[] = "/tmp/dill-demo-XXXXXX";
+    if(!mkdtemp(dir)) return 1;
+    char path[64];
+    snprintf(path, sizeof(path), "%s/demo.sock", dir);
 
-    int b = bundle();
-    for(int i = 1; i <= 3; i++) bundle_go(b, worker(i, jobs[1], results[0]));
-    printf("started 3 workers in bundle %d\n", b);
+    int ls = ipc_listen(path, 10);
+    printf("%-7s %-36s -> %d  (%s)\n", "server", "ipc_listen(path)", ls, path);
+    STEP("server", "ipc_listen(same path) again", ipc_listen(path, 10));
+    int srv = go(server(ls));
 
-    int64_t start = now();
-    for(int job = 1; job <= 6; job++) {
-        chsend(jobs[0], &job, sizeof(job), -1);
-        int r;
-        chrecv(results[1], &r, sizeof(r), -1);
-        printf("job %d -> %d after %lld ms\n", job, r, (long long)(now() - start));
-    }
+    int c = ipc_connect(path, now() + 1000);
+    printf("%-7s %-36s -> %d\n", "client", "ipc_connect(path)", c);
+    STEP("client", "bsend(\"what is the answer?\")", bsend(c, "what is the answer?", 19, -1));
+    STEP("client", "ipc_done(c)", ipc_done(c, -1));
+    STEP("client", "ipc_done(c) again", ipc_done(c, -1));
+    STEP("client", "bsend(\"more\") after ipc_done", bsend(c, "more", 4, -1));
+    char ans[64];
+    size_t n = 0;
+    int rc;
+    while((rc = brecv(c, ans + n, 1, now() + 5000)) == 0) n++;
+    printf("%-7s %-36s -> %d%s  (after %zu bytes: \"%.*s\")\n", "client",
+        "brecv(1 byte) until it fails", rc, errname(rc), n, (int)n, ans);
+    STEP("client", "hclose(c)", hclose(c));
 
-    /* A receive with a deadline: nobody sends, so it times out. */
-    int x;
-    int rc = chrecv(results[1], &x, sizeof(x), now() + 50);
-    printf("chrecv with a 50 ms deadline -> %d, errno %s\n", rc,
-        errno == ETIMEDOUT ? "ETIMEDOUT" : "?");
-
-    /* Close the job channel's sending direction: workers see EPIPE. */
-    chdone(jobs[0]);
-    rc = bundle_wait(b, now() + 1000);
-    printf("bundle_wait -> %d (all workers finished)\n", rc);
-    hclose(b);
-    hclose(jobs[0]); hclose(jobs[1]); hclose(results[0]); hclose(results[1]);
-    printf("done in %lld ms\n", (long long)(now() - start));
+    STEP("main", "bundle_wait(server, now() + 1000)", bundle_wait(srv, now() + 1000));
+    STEP("main", "hclose(server)", hclose(srv));
+    STEP("main", "ipc_close(listener)", ipc_close(ls, -1));
+    unlink(path);
+    rmdir(dir);
     return 0;
 }
