@@ -3,8 +3,10 @@
  * npm run bench: builds the benchmark programs and prints every figure beside
  * the baseline measured in the same run.
  *
- * Baseline for the coroutine figures: a bare emscripten_fiber_swap between
- * two fibers (bench/fiber-swap.c, plain emcc -sASYNCIFY, no libdill).
+ * Baselines: for the coroutine figures, a bare emscripten_fiber_swap
+ * between two fibers (bench/fiber-swap.c, plain emcc -sASYNCIFY, no
+ * libdill); for IPC, raw Node net over a unix socket doing the same
+ * (bench/ipc-node.js).
  */
 'use strict';
 const fs = require('fs');
@@ -36,11 +38,34 @@ function run(js, args) {
   return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
 }
 
+const os = require('os');
+const { spawn } = require('child_process');
+
+/** Runs `serve` in a child process, then `client` here; the client's JSON lines. */
+function twoProcesses(serveArgv, clientArgv) {
+  const server = spawn(process.execPath, serveArgv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let started = false;
+    server.stdout.on('data', (d) => {
+      if (started || !/ready/.test(String(d))) return;
+      started = true;
+      const r = spawnSync(process.execPath, clientArgv, { encoding: 'utf8' });
+      if (r.status !== 0) reject(new Error(r.stderr.slice(-2000)));
+      else resolve(r.stdout.trim().split('\n').map((l) => JSON.parse(l)));
+    });
+    server.on('error', reject);
+  }).finally(() => server.kill());
+}
+
 const n = process.env.BENCH_N || '200000';
 const core = build('core', [path.join(__dirname, 'core.c')],
   [path.join(__dirname, 'core.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const swap = build('fiber-swap', [path.join(__dirname, 'fiber-swap.c'), '-O2', '-sASYNCIFY', '--pre-js', path.join(__dirname, 'node-pre.js')],
   [path.join(__dirname, 'fiber-swap.c')], true);
+
+const ipc = build('ipc', [path.join(__dirname, 'ipc.c')],
+  [path.join(__dirname, 'ipc.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+const nodeIpc = path.join(__dirname, 'ipc-node.js');
 
 const base = run(swap, [n])[0];
 const rows = run(core, [n]);
@@ -51,3 +76,33 @@ console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   vs bare fiber sw
 for (const r of rows) {
   console.log(`${r.name.padEnd(52)} ${r.ns.toFixed(1).padStart(9)}   ${(r.ns / base.ns).toFixed(2)}x`);
 }
+
+(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-bench-'));
+  try {
+    const ours = [
+      ...run(ipc, ['inproc', dir]),
+      ...run(ipc, ['pair']),
+      ...await twoProcesses([ipc, 'serve', path.join(dir, 'x.sock')], [ipc, 'client', path.join(dir, 'x.sock')]),
+    ];
+    const theirs = [
+      ...run(nodeIpc, ['inproc', dir]),
+      ...await twoProcesses([nodeIpc, 'serve', path.join(dir, 'n.sock')], [nodeIpc, 'client', path.join(dir, 'n.sock')]),
+    ];
+    const find = (re) => theirs.find((r) => re.test(r.name));
+    console.log('');
+    console.log(`${'IPC (64 KiB bsend -> brecv, 256 MiB; 1-byte ping-pong)'.padEnd(52)} ${'ours'.padStart(12)} ${'raw Node net'.padStart(14)}   ratio`);
+    for (const r of ours) {
+      const two = /two processes/.test(r.name);
+      const b = r.mbps !== undefined ? find(two ? /bulk, two/ : /bulk, one/) : find(two ? /ping-pong, two/ : /ping-pong, one/);
+      const unit = r.mbps !== undefined ? 'MB/s' : 'us';
+      const v = r.mbps !== undefined ? r.mbps : r.us;
+      const bv = r.mbps !== undefined ? b.mbps : b.us;
+      // For throughput higher is better; for latency, lower.
+      const ratio = r.mbps !== undefined ? v / bv : v / bv;
+      console.log(`${r.name.padEnd(52)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${ratio.toFixed(2)}x`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+})().catch((e) => { console.error(e); process.exit(1); });

@@ -71,6 +71,9 @@ static inline struct dill__cr *dill__ready_pop(void) {
 static void dill__suspend(void) {
     struct dill__cr *self = dill__running;
     struct dill__cr *next = dill__ready_pop();
+    /* Before going idle, wake whoever waits on a descriptor that became
+       ready meanwhile (e.g. data between sockets of this program). */
+    if(!next && dill__fds_fire()) next = dill__ready_pop();
     if(next == self) return;
     dill__running = next;
     dill__js_switch(&self->ctx, next ? &next->ctx : NULL);

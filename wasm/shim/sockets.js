@@ -381,7 +381,11 @@ mergeInto(LibraryManager.library, {
             self.eof = true;
             self.changed(IN);
           });
-          sock.on('drain', function() { self.changed(OUT); });
+          // Room again as each write reaches the kernel (Node's 'drain' waits
+          // for the whole buffer to empty, which stalls a pipelined sender).
+          this.written = function() {
+            if (self.sock.writableLength < DillNet.HIGH) self.changed(OUT);
+          };
           sock.on('connect', function() {
             self.connecting = false;
             self.changed(IN | OUT);
@@ -416,7 +420,7 @@ mergeInto(LibraryManager.library, {
           var room = DillNet.HIGH - this.sock.writableLength;
           if (room <= 0) return -EAGAIN;
           var n = Math.min(room, bytes.length);
-          this.sock.write(Buffer.from(bytes.subarray(0, n)));
+          this.sock.write(Buffer.from(bytes.subarray(0, n)), this.written);
           return n;
         }
         read(buffer, offset, length) {

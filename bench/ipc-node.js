@@ -1,0 +1,112 @@
+/**
+ * Baseline for bench/ipc.c: raw Node net over a unix socket doing the same
+ * (64 KiB writes of 256 MiB; 1-byte ping-pong), in one process or two.
+ *   node ipc-node.js inproc DIR | serve PATH | client PATH
+ */
+'use strict';
+const net = require('net');
+const path = require('path');
+const CHUNK = 65536, TOTAL = 256 * 1024 * 1024, PINGS = 20000;
+const buf = Buffer.alloc(CHUNK);
+
+function out(o) { process.stdout.write(JSON.stringify(o) + '\n'); }
+
+/** Writes TOTAL bytes with backpressure; resolves when all are written. */
+function sendAll(sock) {
+  return new Promise((resolve) => {
+    let sent = 0;
+    function more() {
+      while (sent < TOTAL) {
+        sent += CHUNK;
+        if (!sock.write(buf)) { sock.once('drain', more); return; }
+      }
+      resolve();
+    }
+    more();
+  });
+}
+
+/** Resolves when `n` bytes have arrived on sock. */
+function recvBytes(sock, n) {
+  return new Promise((resolve) => {
+    let got = 0;
+    function onData(d) {
+      got += d.length;
+      if (got >= n) { sock.removeListener('data', onData); resolve(); }
+    }
+    sock.on('data', onData);
+  });
+}
+
+/** 1-byte ping-pong: a sends, b echoes, PINGS times. */
+function pingpong(a, count) {
+  return new Promise((resolve) => {
+    let i = 0;
+    const b1 = Buffer.from('x');
+    a.on('data', function onData() {
+      if (++i === count) { a.removeListener('data', onData); resolve(); return; }
+      a.write(b1);
+    });
+    a.write(b1);
+  });
+}
+
+function echo(sock) {
+  sock.on('data', (d) => sock.write(d));
+}
+
+async function inproc(dir) {
+  const p = path.join(dir, 'node-inproc.sock');
+  const server = net.createServer();
+  let accepted;
+  const gotConn = new Promise((r) => server.on('connection', (s) => { accepted = s; r(); }));
+  await new Promise((r) => server.listen(p, r));
+  const c = net.connect(p);
+  await new Promise((r) => c.on('connect', r));
+  await gotConn;
+  let t0 = process.hrtime.bigint();
+  const recv = recvBytes(accepted, TOTAL);
+  await sendAll(c);
+  await recv;
+  let t1 = process.hrtime.bigint();
+  out({ name: 'node net bulk, one process', mbps: TOTAL / 1048576 / (Number(t1 - t0) / 1e9) });
+  echo(accepted);
+  t0 = process.hrtime.bigint();
+  await pingpong(c, PINGS);
+  t1 = process.hrtime.bigint();
+  out({ name: 'node net 1-byte ping-pong, one process', us: Number(t1 - t0) / 1e3 / PINGS });
+  c.destroy(); accepted.destroy(); server.close();
+}
+
+function serve(p) {
+  const server = net.createServer((s) => {
+    let got = 0;
+    s.on('data', function onData(d) {
+      got += d.length;
+      if (got > TOTAL) { s.removeListener('data', onData); s.write(d.subarray(d.length - (got - TOTAL))); echo(s); }
+    });
+    s.on('close', () => server.close());
+  });
+  server.listen(p, () => process.stdout.write('ready\n'));
+}
+
+async function client(p) {
+  const c = net.connect(p);
+  await new Promise((r) => c.on('connect', r));
+  let t0 = process.hrtime.bigint();
+  await sendAll(c);
+  c.write('x');
+  await recvBytes(c, 1);
+  let t1 = process.hrtime.bigint();
+  out({ name: 'node net bulk, two processes', mbps: TOTAL / 1048576 / (Number(t1 - t0) / 1e9) });
+  t0 = process.hrtime.bigint();
+  await pingpong(c, PINGS - 1);
+  t1 = process.hrtime.bigint();
+  out({ name: 'node net 1-byte ping-pong, two processes', us: Number(t1 - t0) / 1e3 / (PINGS - 1) });
+  c.destroy();
+}
+
+const [mode, arg] = process.argv.slice(2);
+if (mode === 'inproc') inproc(arg);
+else if (mode === 'serve') serve(arg);
+else client(arg);
