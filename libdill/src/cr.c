@@ -220,10 +220,7 @@ int dill_bundle_mem(struct dill_bundle_storage *mem) {
 int dill_bundle(void) {
     struct dill__bundle *b = malloc(sizeof(struct dill__bundle));
     if(dill__slow(!b)) {errno = ENOMEM; return -1;}
-    dill__bundle_init(b, 0);
-    int h = dill__hmake(&b->vfs);
-    if(dill__slow(h < 0)) {int err = errno; free(b); errno = err; return -1;}
-    return h;
+    return dill__hmake_owned(&dill__bundle_init(b, 0)->vfs, b, 1);
 }
 
 int dill_bundle_wait(int h, int64_t deadline) {

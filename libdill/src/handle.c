@@ -35,6 +35,16 @@ int dill__hmake(struct dill_hvfs *vfs) {
     return h;
 }
 
+int dill__hmake_owned(struct dill_hvfs *vfs, void *obj, int owned) {
+    int h = dill__hmake(vfs);
+    if(dill__slow(h < 0) && owned) {
+        int err = errno;
+        free(obj);
+        errno = err;
+    }
+    return h;
+}
+
 int dill_hmake(struct dill_hvfs *vfs) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     return dill__hmake(vfs);

@@ -10,6 +10,8 @@ int dill__hmake(struct dill_hvfs *vfs);
 struct dill_hvfs *dill__hvfs(int h);
 /* The interface `type` of handle h, or NULL with errno EBADF or ENOTSUP. */
 void *dill__hquery(int h, const void *type);
+/* dill__hmake for an object that is freed (if `owned`) when that fails. */
+int dill__hmake_owned(struct dill_hvfs *vfs, void *obj, int owned);
 /* Frees the handle number without closing the object. */
 void dill__hdrop(int h);
 

@@ -145,14 +145,7 @@ static int dill__ipc_make(int fd, struct dill__ipc *mem) {
     self->bvfs.brecvl = dill__ipc_brecvl;
     self->fd = fd;
     self->mem = !!mem;
-    int h = dill__hmake(&self->hvfs);
-    if(dill__slow(h < 0)) {
-        int err = errno;
-        if(!mem) free(self);
-        errno = err;
-        return -1;
-    }
-    return h;
+    return dill__hmake_owned(&self->hvfs, self, !mem);
 }
 
 static int dill__nonblock(int fd) {
@@ -376,14 +369,7 @@ static int dill__ipc_listener_make(int fd, struct dill__ipc_listener *mem) {
     self->hvfs.close = dill__ipc_listener_close;
     self->fd = fd;
     self->mem = !!mem;
-    int h = dill__hmake(&self->hvfs);
-    if(dill__slow(h < 0)) {
-        int err = errno;
-        if(!mem) free(self);
-        errno = err;
-        return -1;
-    }
-    return h;
+    return dill__hmake_owned(&self->hvfs, self, !mem);
 }
 
 int dill_ipc_listen_mem(const char *addr, int backlog,

@@ -136,6 +136,14 @@ mergeInto(LibraryManager.library, {
       return -1;
     },
 
+    /** The socket behind fd, or -errno: EBADF (not open), ENOTSOCK (a file). */
+    sock: function(fd) {
+      var stream = FS.getStream(fd);
+      if (!stream) return -{{{ cDefine('EBADF') }}};
+      var ep = stream.node && stream.node.ep;
+      return ep || -{{{ cDefine('ENOTSOCK') }}};
+    },
+
     /** The endpoint behind fd, or null if fd is not one of ours. */
     ep: function(fd) {
       var stream = FS.getStream(fd);
@@ -794,16 +802,16 @@ mergeInto(LibraryManager.library, {
   // recv/recvfrom and send/sendto on a connected stream socket.
   __syscall_recvfrom__deps: ['$DillNet', '$dillRw'],
   __syscall_recvfrom: function(fd, buf, len, flags, addr, addrlen) {
-    var ep = DillNet.ep(fd);
-    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!ep.read) return -{{{ cDefine('ENOTCONN') }}};
     return DillNet.msgRw(ep, buf, len, flags, false);
   },
 
   __syscall_sendto__deps: ['$DillNet', '$dillRw'],
   __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
-    var ep = DillNet.ep(fd);
-    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!ep.write) return -{{{ cDefine('ENOTCONN') }}};
     return DillNet.msgRw(ep, buf, len, flags, true);
   },
@@ -837,8 +845,8 @@ mergeInto(LibraryManager.library, {
    */
   __syscall_sendmsg__deps: ['$DillNet', '$dillRw'],
   __syscall_sendmsg: function(fd, msg, flags) {
-    var ep = DillNet.ep(fd);
-    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!ep.write || ep instanceof DillNet.Fresh) return -{{{ cDefine('ENOTCONN') }}};
     var iov = HEAP32[(msg + 8) >> 2], iovlen = HEAP32[(msg + 12) >> 2];
     var control = HEAP32[(msg + 16) >> 2], clen = HEAPU32[(msg + 20) >> 2];
@@ -883,8 +891,8 @@ mergeInto(LibraryManager.library, {
 
   __syscall_recvmsg__deps: ['$DillNet', '$dillRw'],
   __syscall_recvmsg: function(fd, msg, flags) {
-    var ep = DillNet.ep(fd);
-    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!ep.read || ep instanceof DillNet.Fresh) return -{{{ cDefine('ENOTCONN') }}};
     var iov = HEAP32[(msg + 8) >> 2], iovlen = HEAP32[(msg + 12) >> 2];
     var control = HEAP32[(msg + 16) >> 2], clen = HEAPU32[(msg + 20) >> 2];
@@ -1050,9 +1058,9 @@ mergeInto(LibraryManager.library, {
   __syscall_bind__deps: ['$DillNet'],
   __syscall_bind: function(fd, addr, addrlen) {
     var resumed = DillFiber.rewound();
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
     if (resumed) return DillNet.bindResult;
     if (!(ep instanceof DillNet.Fresh) || ep.path !== null || ep instanceof DillNet.Listener)
       return -{{{ cDefine('EINVAL') }}};
@@ -1084,9 +1092,8 @@ mergeInto(LibraryManager.library, {
 
   __syscall_listen__deps: ['$DillNet'],
   __syscall_listen: function(fd, backlog) {
-    var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!(ep instanceof DillNet.Listener)) return -{{{ cDefine('EINVAL') }}};
     ep.listening = true;
     if (ep.queue.length) ep.changed(DillNet.IN);
@@ -1096,9 +1103,8 @@ mergeInto(LibraryManager.library, {
   __syscall_accept4__deps: ['$DillNet'],
   __syscall_accept4: function(fd, addr, addrlen, flags) {
     DillFiber.rewound();
-    var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!(ep instanceof DillNet.Listener) || !ep.listening) return -{{{ cDefine('EINVAL') }}};
     if (flags & ~(DILL_C.SOCK_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
     if (!ep.queue.length) {
@@ -1123,9 +1129,9 @@ mergeInto(LibraryManager.library, {
   __syscall_connect__deps: ['$DillNet'],
   __syscall_connect: function(fd, addr, addrlen) {
     var resumed = DillFiber.rewound();
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
     if (ep instanceof DillNet.NetConn) {
       if (ep.connecting) return ep.nonblock && !resumed ? -{{{ cDefine('EALREADY') }}} : DillNet.connectWait(ep);
       if (resumed) return DillNet.connectResult(ep);
@@ -1161,9 +1167,8 @@ mergeInto(LibraryManager.library, {
 
   __syscall_getsockopt__deps: ['$DillNet'],
   __syscall_getsockopt: function(fd, level, optname, optval, optlen) {
-    var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (level !== DILL_C.SOL_SOCKET) return -{{{ cDefine('ENOPROTOOPT') }}};
     if (!optval || !optlen || HEAP32[optlen >> 2] < 4) return -{{{ cDefine('EINVAL') }}};
     var v;
@@ -1182,18 +1187,16 @@ mergeInto(LibraryManager.library, {
 
   __syscall_getsockname__deps: ['$DillNet'],
   __syscall_getsockname: function(fd, addr, addrlen) {
-    var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     DillNet.writeUnixAddr(addr, addrlen, ep instanceof DillNet.Fresh ? ep.path : null);
     return 0;
   },
 
   __syscall_getpeername__deps: ['$DillNet'],
   __syscall_getpeername: function(fd, addr, addrlen) {
-    var stream = FS.getStream(fd);
-    var ep = stream && stream.node && stream.node.ep;
-    if (!ep) return stream ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (!(ep instanceof DillNet.NetConn) && !(ep instanceof DillNet.LocalEnd))
       return -{{{ cDefine('ENOTCONN') }}};
     if (ep.connecting || ep.failed) return -{{{ cDefine('ENOTCONN') }}};
@@ -1236,8 +1239,8 @@ mergeInto(LibraryManager.library, {
 
   dill__js_shutdown__deps: ['$DillNet'],
   dill__js_shutdown: function(fd, how) {
-    var ep = DillNet.ep(fd);
-    if (!ep) return FS.getStream(fd) ? -{{{ cDefine('ENOTSOCK') }}} : -{{{ cDefine('EBADF') }}};
+    var ep = DillNet.sock(fd);
+    if (typeof ep === 'number') return ep;
     if (how !== 0 && how !== 1 && how !== 2) return -{{{ cDefine('EINVAL') }}};
     if (!ep.shutdown) return -{{{ cDefine('ENOTCONN') }}};
     ep.shutdown(how === 0 || how === 2, how === 1 || how === 2);
