@@ -64,6 +64,36 @@ static int dill__ipc_broken(int err) {
     return err == EPIPE || err == ECONNRESET || err == ENOTCONN ? ECONNRESET : err;
 }
 
+/*
+ * A send or receive on the descriptor returned n <= 0.  Returns 1 if the
+ * caller should retry (the descriptor became ready), or 0 with errno set and
+ * the direction marked done or failed.
+ */
+static int dill__ipc_txwait(struct dill__ipc *self, ssize_t n, int64_t deadline) {
+    if(n < 0 && errno == EAGAIN) {
+        if(dill_fdout(self->fd, deadline) == 0) return 1;
+    } else if(n < 0) {
+        errno = dill__ipc_broken(errno);
+    }
+    self->outerr = 1;
+    return 0;
+}
+
+static int dill__ipc_rxwait(struct dill__ipc *self, ssize_t n, int64_t deadline) {
+    if(n == 0) {
+        self->indone = 1;
+        errno = EPIPE;
+        return 0;
+    }
+    if(errno == EAGAIN) {
+        if(dill_fdin(self->fd, deadline) == 0) return 1;
+    } else {
+        errno = dill__ipc_broken(errno);
+    }
+    self->inerr = 1;
+    return 0;
+}
+
 static int dill__ipc_bsendl(struct dill_bsock_vfs *bvfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     struct dill__ipc *self = dill__cont(bvfs, struct dill__ipc, bvfs);
@@ -78,17 +108,12 @@ static int dill__ipc_bsendl(struct dill_bsock_vfs *bvfs,
         while(left) {
             ssize_t n = send(self->fd, p, left, MSG_NOSIGNAL);
             if(n > 0) {p += n; left -= n; continue;}
-            if(n < 0 && errno == EAGAIN) {
-                if(dill_fdout(self->fd, deadline) == 0) continue;
-            } else if(n < 0) {
-                errno = dill__ipc_broken(errno);
-            }
+            if(dill__ipc_txwait(self, n, deadline)) continue;
             rc = -1;
             break;
         }
         if(rc < 0 || it == last) break;
     }
-    if(rc < 0) self->outerr = 1;
     self->sbusy = 0;
     return rc;
 }
@@ -115,16 +140,7 @@ static int dill__ipc_brecvl(struct dill_bsock_vfs *bvfs,
                 left -= n;
                 continue;
             }
-            if(n == 0) {
-                self->indone = 1;
-                errno = EPIPE;
-            } else if(errno == EAGAIN) {
-                if(dill_fdin(self->fd, deadline) == 0) continue;
-                self->inerr = 1;
-            } else {
-                errno = dill__ipc_broken(errno);
-                self->inerr = 1;
-            }
+            if(dill__ipc_rxwait(self, n, deadline)) continue;
             rc = -1;
             break;
         }
@@ -274,15 +290,10 @@ int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
         ssize_t n = sendmsg(self->fd, &msg, MSG_NOSIGNAL);
         if(n == 1) {rc = 0; break;}
         rc = -1;
-        if(n < 0 && errno == EAGAIN) {
-            if(dill_fdout(self->fd, deadline) == 0) continue;
-            self->outerr = 1;
-        } else if(errno == EOPNOTSUPP) {
-            errno = ENOTSUP;
-        } else if(errno != EBADF) {
-            errno = dill__ipc_broken(errno);
-            self->outerr = 1;
-        }
+        /* Errors of the descriptor passed, not of the connection. */
+        if(errno == EOPNOTSUPP) {errno = ENOTSUP; break;}
+        if(errno == EBADF) break;
+        if(dill__ipc_txwait(self, n, deadline)) continue;
         break;
     }
     self->sbusy = 0;
@@ -321,16 +332,7 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
             }
             break;
         }
-        if(n == 0) {
-            self->indone = 1;
-            errno = EPIPE;
-        } else if(errno == EAGAIN) {
-            if(dill_fdin(self->fd, deadline) == 0) continue;
-            self->inerr = 1;
-        } else {
-            errno = dill__ipc_broken(errno);
-            self->inerr = 1;
-        }
+        if(dill__ipc_rxwait(self, n, deadline)) continue;
         break;
     }
     self->rbusy = 0;
