@@ -425,9 +425,10 @@ mergeInto(LibraryManager.library, {
         send(bytes) {
           if (this.connecting) return -EAGAIN;
           if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
-          var room = DillNet.HIGH - this.sock.writableLength;
-          if (room <= 0) return -EAGAIN;
-          var n = Math.min(room, bytes.length);
+          if (this.sock.writableLength >= DillNet.HIGH) return -EAGAIN;
+          // Whole writes while there is room (at most HIGH more): trimming
+          // them to the room left fragments the stream into small writes.
+          var n = Math.min(DillNet.HIGH, bytes.length);
           this.sock.write(Buffer.from(bytes.subarray(0, n)), this.written);
           return n;
         }
