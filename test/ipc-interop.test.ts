@@ -109,3 +109,33 @@ test('C server: Node client half-closes; the server reads to EPIPE, answers and 
   expect(r.code).toBe(0);
   expect(r.out).toBe('listening\nrequest ping|EPIPE\nipc_close 0\n');
 });
+
+test('a coroutine that only computes and yields does not starve I/O from another process', async () => {
+  const js = compile(dir, 'busy', `
+    #include <stdio.h>
+    #include <libdill.h>
+    static volatile int stop;
+    coroutine void spin(void) { while(!stop) yield(); }
+    int main(int argc, char **argv) {
+        int h = go(spin());
+        int c = ipc_connect(argv[1], now() + 5000);
+        if(c < 0) return 2;
+        char b[5];
+        int rc = brecv(c, b, 5, now() + 3000);
+        stop = 1;
+        printf("%d %.5s\\n", rc, rc == 0 ? b : "-----");
+        hclose(h);
+        return hclose(c);
+    }`);
+  const sock = path.join(dir, 'busy.sock');
+  const server = net.createServer((s) => { setTimeout(() => s.end('hello'), 100); });
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    const r = await runProgram(js, [sock]).done;
+    expect(r.err).toBe('');
+    expect(r.out).toBe('0 hello\n');
+    expect(r.code).toBe(0);
+  } finally {
+    server.close();
+  }
+});

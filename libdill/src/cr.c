@@ -21,6 +21,8 @@
    Asyncify imports: they unwind the caller. */
 extern void dill__js_switch(struct dill__ctx *from, struct dill__ctx *to);
 extern int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
+/* Ask the driver to resume at once after one turn of Node's event loop. */
+extern void dill__js_breathe(void);
 
 /* Stack of a coroutine started by go() or bundle_go(): one block holding the
    coroutine, its Asyncify area and its C stack.  WebAssembly keeps scalar
@@ -36,6 +38,11 @@ static struct dill__cr *dill__zombies;
 static void *dill__stack_cache[DILL__STACK_CACHE];
 static int dill__nstack_cache;
 static unsigned dill__yields;
+/* When the scheduler last came back from Node's event loop. */
+static int64_t dill__last_idle;
+/* Busy coroutines give Node's event loop a turn this often (ms), so that
+   I/O from other processes and Node timers are not starved. */
+#define DILL__BREATHE_MS 10
 
 /******************************************************************************/
 /*  The ready queue                                                           */
@@ -141,8 +148,19 @@ int dill_yield(void) {
     if(dill__slow(self->canceled)) {errno = ECANCELED; return -1;}
     /* A coroutine that only yields must not starve timers. */
     if(dill__slow((++dill__yields & 63) == 0)) {
-        dill__timers_fire(dill__now());
+        int64_t t = dill__now();
+        dill__timers_fire(t);
         dill__fds_fire();
+        if(t - dill__last_idle >= DILL__BREATHE_MS) {
+            /* Let Node's event loop run once, then carry on. */
+            dill__ready_push(self);
+            struct dill__cr *next = dill__ready_pop();
+            dill__running = NULL;
+            dill__ready_push_front(next);
+            dill__js_breathe();
+            dill__js_switch(&self->ctx, NULL);
+            return 0;
+        }
     }
     if(!dill__ready_head) return 0;
     dill__ready_push(self);
@@ -398,7 +416,8 @@ EMSCRIPTEN_KEEPALIVE void dill__cr_entry(struct dill__ctx *ctx) {
 
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
 EMSCRIPTEN_KEEPALIVE struct dill__ctx *dill__poll(void) {
-    dill__timers_fire(dill__now());
+    dill__last_idle = dill__now();
+    dill__timers_fire(dill__last_idle);
     dill__fds_fire();
     struct dill__cr *next = dill__ready_pop();
     dill__running = next;

@@ -33,6 +33,8 @@ mergeInto(LibraryManager.library, {
     // block forever there, as natively).
     keepAlive: false,
     keepAliveTimer: null,
+    // A busy coroutine asked for one turn of the event loop (DILL__BREATHE_MS).
+    breathe: false,
     // True when readiness events wait for dill__poll (set by sockets.js).
     eventsPending: function() { return false; },
 
@@ -66,7 +68,7 @@ mergeInto(LibraryManager.library, {
           DillFiber.next = 0;
           // Idle, but events (e.g. data between sockets of this program)
           // arrived meanwhile: deliver them without a trip to the event loop.
-          if (!ctx && !DillFiber.blocked && DillFiber.eventsPending()) ctx = X.dill__poll();
+          if (!ctx && !DillFiber.blocked && !DillFiber.breathe && DillFiber.eventsPending()) ctx = X.dill__poll();
         }
       } finally {
         DillFiber.running = false;
@@ -127,6 +129,11 @@ mergeInto(LibraryManager.library, {
     /** Nothing is runnable: wait for the next deadline or event. */
     idle: function() {
       var X = DillFiber.X;
+      if (DillFiber.breathe) {
+        DillFiber.breathe = false;
+        setImmediate(DillFiber.wake);
+        return;
+      }
       var deadline = X.dill__next_deadline();
       if (deadline >= 0) {
         var delay = Math.max(0, deadline - DillFiber.now());
@@ -163,6 +170,11 @@ mergeInto(LibraryManager.library, {
   dill__js_now__deps: ['$DillFiber'],
   dill__js_now: function() {
     return DillFiber.now();
+  },
+
+  dill__js_breathe__deps: ['$DillFiber'],
+  dill__js_breathe: function() {
+    DillFiber.breathe = true;
   },
 
   // Asyncify import: unwinds `from` and continues with `to` (0: go idle).
