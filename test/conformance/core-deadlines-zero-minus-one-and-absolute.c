@@ -14,11 +14,12 @@ int main(void) {
     int v;
     int64_t t0 = now();
     assert(chrecv(ch[0], &v, sizeof(v), 0) == -1 && errno == ETIMEDOUT);
-    assert(now() - t0 < 10);
+    /* Does not block (generous bound: CI machines are busy). */
+    assert(now() - t0 < 200);
     t0 = now();
     assert(chrecv(ch[0], &v, sizeof(v), now() + 50) == -1 && errno == ETIMEDOUT);
     int64_t el = now() - t0;
-    assert(el >= 49 && el < 500);
+    assert(el >= 49 && el < 2000);
     int h = go(late_sender(ch[1]));
     assert(chrecv(ch[0], &v, sizeof(v), -1) == 0 && v == 9);
     assert(hclose(h) == 0);
