@@ -90,6 +90,9 @@ DILL_EXPORT int dill__go_exit(void);
             fn; \
             dill__go_h = dill__go_exit(); \
         } \
+        /* The child has run and may have written through pointers to the \
+           caller's locals: make the compiler reload them. */ \
+        __asm__ __volatile__("" ::: "memory"); \
         dill__go_h; \
     })
 

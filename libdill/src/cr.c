@@ -24,11 +24,14 @@ extern int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
 /* Ask the driver to resume at once after one turn of Node's event loop. */
 extern void dill__js_breathe(void);
 
-/* Stack of a coroutine started by go() or bundle_go(): one block holding the
-   coroutine, its Asyncify area and its C stack.  WebAssembly keeps scalar
-   locals off the C stack, so it needs far less than upstream's 256 KiB. */
-#define DILL__STACK_SIZE (64 * 1024)
-/* Stacks kept for reuse, so that go()+hclose() does not hit malloc. */
+/* A coroutine started by go() or bundle_go() gets 256 KiB of C stack, as
+   upstream promises, plus an area for its suspended wasm frames; both sit in
+   one block with the coroutine itself.  Only the pages a coroutine touches
+   cost memory, but WebAssembly's 4 GiB of address space holds about 14,000
+   such blocks: many more coroutines need go_mem with smaller stacks. */
+#define DILL__CSTACK_SIZE (256 * 1024)
+#define DILL__AREA_SIZE (32 * 1024)
+#define DILL__STACK_SIZE (DILL__CSTACK_SIZE + DILL__AREA_SIZE + 256)
 #define DILL__STACK_CACHE 64
 #define DILL__MIN_STACK 4096
 
@@ -263,16 +266,17 @@ static void dill__bundle_wake(struct dill__bundle *b) {
 /*  Starting and finishing coroutines                                         */
 /******************************************************************************/
 
-/* Lay out a coroutine, its Asyncify area and its C stack in [mem, mem+len). */
-static struct dill__cr *dill__cr_init(void *mem, size_t len) {
+/* Lay out a coroutine, its Asyncify area (`alen` bytes, or a quarter of the
+   rest if 0) and its C stack in [mem, mem+len). */
+static struct dill__cr *dill__cr_init(void *mem, size_t len, size_t alen) {
     uintptr_t lo = ((uintptr_t)mem + 15) & ~(uintptr_t)15;
     uintptr_t hi = ((uintptr_t)mem + len) & ~(uintptr_t)15;
     if(hi < lo + sizeof(struct dill__cr) + DILL__MIN_STACK) return NULL;
     struct dill__cr *cr = (struct dill__cr*)lo;
     memset(cr, 0, sizeof(*cr));
     uintptr_t area = (lo + sizeof(struct dill__cr) + 15) & ~(uintptr_t)15;
-    /* A quarter for the saved wasm frames, the rest for the C stack. */
-    uintptr_t split = (area + (hi - area) / 4 + 15) & ~(uintptr_t)15;
+    if(!alen) alen = (hi - area) / 4;
+    uintptr_t split = (area + alen + 15) & ~(uintptr_t)15;
     cr->ctx.astart = area;
     cr->ctx.acur = area;
     cr->ctx.aend = split;
@@ -322,7 +326,7 @@ static struct dill__cr *dill__go_prepare(int newbundle, int bndl, void *mem,
         if(dill__slow(!mem)) {errno = ENOMEM; return NULL;}
         ownmem = 1;
     }
-    struct dill__cr *cr = dill__cr_init(mem, memlen);
+    struct dill__cr *cr = dill__cr_init(mem, memlen, ownmem ? DILL__AREA_SIZE : 0);
     if(dill__slow(!cr)) {errno = ENOMEM; return NULL;}
     cr->ownmem = ownmem;
     if(newbundle) {

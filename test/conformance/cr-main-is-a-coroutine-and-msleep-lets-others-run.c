@@ -1,0 +1,40 @@
+/* main() is a coroutine too: while it sleeps in msleep() the coroutines it
+   launched run (they count ticks), and msleep returns 0 after roughly the
+   requested time. */
+#include <assert.h>
+#include <errno.h>
+#include "libdill.h"
+
+static int ticks;
+
+coroutine static void ticker(void) {
+    for(;;) {
+        if(msleep(now() + 5) < 0) { assert(errno == ECANCELED); return; }
+        ticks++;
+    }
+}
+
+coroutine static void spinner(int *count) {
+    for(;;) {
+        if(yield() < 0) { assert(errno == ECANCELED); return; }
+        (*count)++;
+    }
+}
+
+int main(void) {
+    int spins = 0;
+    int h1 = go(ticker());
+    int h2 = go(spinner(&spins));
+    assert(h1 >= 0 && h2 >= 0);
+    assert(ticks == 0);
+    int before = spins;
+    int64_t start = now();
+    assert(msleep(start + 100) == 0);
+    int64_t took = now() - start;
+    assert(took >= 95 && took < 1000);
+    assert(ticks >= 3);
+    assert(spins > before);
+    assert(hclose(h1) == 0);
+    assert(hclose(h2) == 0);
+    return 0;
+}
