@@ -85,15 +85,17 @@ void *dill_hquery(int h, const void *type) {
 int dill_hown(int h) {
     struct dill_hvfs *vfs = dill__hvfs(h);
     if(dill__slow(!vfs)) return -1;
-    dill__hdrop(h);
+    /* Take the new number before freeing the old one, so they differ. */
     int nh = dill__hmake(vfs);
     if(dill__slow(nh < 0)) {
         /* As documented: if the transfer fails, the object is closed. */
         int err = errno;
+        dill__hdrop(h);
         vfs->close(vfs);
         errno = err;
         return -1;
     }
+    dill__hdrop(h);
     return nh;
 }
 

@@ -1,0 +1,14 @@
+/* A test that includes the headers as "../libdill.h" and "../libdillimpl.h"
+   (the layout of upstream's tests directory) compiles and runs. */
+#include <assert.h>
+#include "../libdill.h"
+#include "../libdillimpl.h"
+
+coroutine static void nap(void) { msleep(now() + 1); }
+
+int main(void) {
+    int h = go(nap());
+    assert(h >= 0);
+    assert(hclose(h) == 0);
+    return 0;
+}
