@@ -15,7 +15,9 @@
 
 #define CHUNK 65536
 #define TOTAL (256L * 1024 * 1024)
+#ifndef PINGS
 #define PINGS 20000
+#endif
 
 static char *buf;
 

@@ -139,3 +139,144 @@ test('a coroutine that only computes and yields does not starve I/O from another
     server.close();
   }
 });
+
+test('a peer in another process that closes with unread data resets the connection: brecv and bsend give ECONNRESET', async () => {
+  const js = compile(dir, 'reset', `
+    #include <stdio.h>
+    #include <libdill.h>
+    int main(int argc, char **argv) {
+        int c = ipc_connect(argv[1], now() + 5000);
+        if(c < 0) return 2;
+        if(bsend(c, "unread", 6, -1) != 0) return 3;
+        char b;
+        int rc = brecv(c, &b, 1, now() + 5000);
+        printf("brecv %d %s\\n", rc, errno == ECONNRESET ? "ECONNRESET" : "other");
+        rc = bsend(c, "x", 1, -1);
+        printf("bsend %d %s\\n", rc, errno == ECONNRESET ? "ECONNRESET" : "other");
+        return hclose(c);
+    }`);
+  const sock = path.join(dir, 'reset.sock');
+  // pauseOnConnect: Node does not read, so "unread" stays in the kernel.
+  const server = net.createServer({ pauseOnConnect: true }, (s) => {
+    setTimeout(() => s.destroy(), 100);
+  });
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    const r = await runProgram(js, [sock]).done;
+    expect(r.err).toBe('');
+    expect(r.out).toBe('brecv -1 ECONNRESET\nbsend -1 ECONNRESET\n');
+    expect(r.code).toBe(0);
+  } finally {
+    server.close();
+  }
+});
+
+test('a C program that closes with unread data resets its peer in another process', async () => {
+  const js = compile(dir, 'resetter', `
+    #include <stdio.h>
+    #include <libdill.h>
+    int main(int argc, char **argv) {
+        int ls = ipc_listen(argv[1], 10);
+        if(ls < 0) return 2;
+        printf("listening\\n");
+        fflush(stdout);
+        int s = ipc_accept(ls, now() + 5000);
+        if(s < 0) return 3;
+        /* let the peer's bytes arrive; read none of them */
+        msleep(now() + 300);
+        hclose(s);
+        return hclose(ls);
+    }`);
+  const sock = path.join(dir, 'resetter.sock');
+  const prog = runProgram(js, [sock]);
+  while (!prog.output().includes('listening')) await new Promise((r) => setTimeout(r, 10));
+  const err = await new Promise<string>((resolve) => {
+    const c = net.connect(sock);
+    c.on('error', (e: NodeJS.ErrnoException) => resolve(String(e.code)));
+    c.on('end', () => resolve('EOF'));
+    c.on('data', () => {});
+    c.write('unread by the peer');
+  });
+  expect(err).toBe('ECONNRESET');
+  expect((await prog.done).code).toBe(0);
+});
+
+test('32 MiB each way between a C program and Node arrive intact and in order (odd read sizes, pauses)', async () => {
+  const js = compile(dir, 'stream', `
+    #include <stdio.h>
+    #include <stdlib.h>
+    #include <libdill.h>
+    #define TOTAL (32 << 20)
+    static unsigned char pat(long i) { return (unsigned char)(i * 7 + (i >> 13)); }
+    coroutine void sender(int c) {
+        static unsigned char b[100003];
+        long sent = 0;
+        while(sent < TOTAL) {
+            long n = TOTAL - sent < (long)sizeof(b) ? TOTAL - sent : (long)sizeof(b);
+            for(long i = 0; i < n; i++) b[i] = pat(sent + i);
+            if(bsend(c, b, n, -1) != 0) { perror("bsend"); exit(3); }
+            sent += n;
+        }
+        if(ipc_done(c, -1) != 0) { perror("ipc_done"); exit(4); }
+    }
+    int main(int argc, char **argv) {
+        int c = ipc_connect(argv[1], now() + 5000);
+        if(c < 0) return 2;
+        int h = go(sender(c));
+        static unsigned char b[70001];
+        long got = 0, sizes[] = {1, 4096, 70001, 13, 65536, 999};
+        for(int k = 0; got < TOTAL; k++) {
+            long n = sizes[k % 6];
+            if(n > TOTAL - got) n = TOTAL - got;
+            if(brecv(c, b, n, now() + 10000) != 0) { perror("brecv"); return 5; }
+            for(long i = 0; i < n; i++)
+                if(b[i] != pat(got + i)) { printf("mismatch at %ld\\n", got + i); return 6; }
+            got += n;
+            if(k % 97 == 0) msleep(now() + 1);
+        }
+        char x;
+        int rc = brecv(c, &x, 1, now() + 5000);
+        printf("%ld %d %s\\n", got, rc, errno == EPIPE ? "EPIPE" : "other");
+        bundle_wait(h, -1);
+        hclose(h);
+        return hclose(c);
+    }`);
+  const TOTAL = 32 << 20;
+  const pat = (i: number) => (i * 7 + Math.floor(i / 8192)) & 0xff;
+  const sock = path.join(dir, 'stream.sock');
+  let received = 0;
+  let bad = -1;
+  let ended: () => void;
+  const end = new Promise<void>((r) => { ended = r; });
+  const server = net.createServer({ allowHalfOpen: true }, (s) => {
+    s.on('end', () => ended());
+    s.on('data', (d: Buffer) => {
+      for (let i = 0; i < d.length; i++) if (bad < 0 && d[i] !== pat(received + i)) bad = received + i;
+      received += d.length;
+    });
+    let sent = 0;
+    const more = () => {
+      while (sent < TOTAL) {
+        const n = Math.min(TOTAL - sent, 1 + ((sent * 31) % 50000));
+        const b = Buffer.alloc(n);
+        for (let i = 0; i < n; i++) b[i] = pat(sent + i);
+        sent += n;
+        if (!s.write(b)) { s.once('drain', more); return; }
+      }
+      s.end();
+    };
+    more();
+  });
+  await new Promise<void>((r) => server.listen(sock, r));
+  try {
+    const r = await runProgram(js, [sock]).done;
+    expect(r.err).toBe('');
+    expect(r.out).toBe(`${TOTAL} -1 EPIPE\n`);
+    expect(r.code).toBe(0);
+    await end;
+    expect(bad).toBe(-1);
+    expect(received).toBe(TOTAL);
+  } finally {
+    server.close();
+  }
+}, 60000);

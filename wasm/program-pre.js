@@ -2,6 +2,8 @@
 // Loads the .wasm bytes with fs (Emscripten 3.1.6's loader would try fetch()
 // under Node 20), keeps the raw exports for the coroutine driver, and runs
 // main() as the first coroutine instead of Emscripten's callMain.
+// On exit, the process leaves once queued socket writes are out
+// (DillFiber.exit).
 Module['noInitialRun'] = true;
 Module['instantiateWasm'] = function(imports, receiveInstance) {
   var bytes = require('fs').readFileSync(
@@ -24,4 +26,13 @@ Module['onRuntimeInitialized'] = function() {
   HEAP32[(argv >> 2) + args.length] = 0;
   DillFiber.keepAlive = true;
   DillFiber.run(X.dill__main_start(args.length, argv));
+};
+Module['quit'] = function(status, toThrow) {
+  if (!(toThrow instanceof ExitStatus)) {
+    // A crash: report it and leave at once.
+    logExceptionOnExit(toThrow);
+    process.exit(status);
+  }
+  DillFiber.exit(status);
+  throw toThrow;
 };

@@ -37,6 +37,10 @@ mergeInto(LibraryManager.library, {
     breathe: false,
     // True when readiness events wait for dill__poll (set by sockets.js).
     eventsPending: function() { return false; },
+    // Calls its argument once queued socket writes are out (sockets.js).
+    flush: null,
+    // The program has exited: no coroutine runs any more.
+    exited: false,
 
     setExports: function(exports) {
       DillFiber.X = exports;
@@ -44,6 +48,7 @@ mergeInto(LibraryManager.library, {
 
     /** Run coroutines, starting with `ctx`, until nothing is runnable. */
     run: function(ctx) {
+      if (DillFiber.exited) return;
       var X = DillFiber.X;
       DillFiber.running = true;
       try {
@@ -70,10 +75,17 @@ mergeInto(LibraryManager.library, {
           // arrived meanwhile: deliver them without a trip to the event loop.
           if (!ctx && !DillFiber.blocked && !DillFiber.breathe && DillFiber.eventsPending()) ctx = X.dill__poll();
         }
+      } catch (e) {
+        // exit() unwinds the program with an ExitStatus.  It must not go on
+        // into whatever Node callback woke us (it would skip Node's other
+        // callbacks, such as completions of the writes DillFiber.exit waits
+        // for).
+        if (!DillFiber.exited) throw e;
       } finally {
         DillFiber.running = false;
         DillFiber.cur = 0;
       }
+      if (DillFiber.exited) return;
       if (!DillFiber.blocked) DillFiber.idle();
     },
 
@@ -156,10 +168,30 @@ mergeInto(LibraryManager.library, {
 
     /** Resume whatever became runnable (timers, events). */
     wake: function() {
-      if (DillFiber.running || DillFiber.blocked) return;
+      if (DillFiber.running || DillFiber.blocked || DillFiber.exited) return;
       var ctx = DillFiber.X.dill__poll();
       if (ctx) DillFiber.run(ctx);
       else DillFiber.idle();
+    },
+
+    /**
+     * The program exits with `status`.  Bytes it was told were sent may
+     * still wait in Node's queues for room in the kernel: natively they
+     * would be in the kernel already and survive the exit, so the process
+     * leaves once they are out (or their connection is gone).
+     */
+    exit: function(status) {
+      DillFiber.exited = true;
+      if (DillFiber.timer !== null) clearTimeout(DillFiber.timer);
+      DillFiber.timer = null;
+      process.exitCode = status;
+      var leave = function() { process.exit(status); };
+      if (DillFiber.flush === null) return leave();
+      // Something must keep Node alive while the writes finish (sockets are
+      // unref'd).
+      if (DillFiber.keepAliveTimer === null)
+        DillFiber.keepAliveTimer = setInterval(function() {}, 1 << 30);
+      DillFiber.flush(leave);
     },
 
     now: function() {

@@ -59,15 +59,61 @@ mergeInto(LibraryManager.library, {
     OUT: 2,
     root: null,
     seq: 0,
+    fs: null,
+    // Writes the program was told are done that wait in Node's queues for
+    // room in the kernel, and callbacks waiting for none to be left.
+    pendingWrites: 0,
+    flushWaiters: [],
     // Readiness events for the C poller: fd -> mask, in arrival order.
     events: null,
 
     init: function() {
+      DillNet.fs = require('fs');
       DillNet.events = new Map();
       DillNet.listeners = new Map();
       DillNet.root = FS.mount(DillNet.fsType, {}, null);
       DillNet.defineEndpoints();
       DillFiber.eventsPending = function() { return DillNet.events.size > 0; };
+      DillFiber.flush = DillNet.flush;
+    },
+
+    /**
+     * fs.readSync/writeSync on a socket's descriptor.  EAGAIN is a common
+     * answer there and Node throws it: without a stack trace, that is cheap.
+     */
+    kernelIo: function(op, fd, buf, off, len) {
+      var limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        return op(fd, buf, off, len, null);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    },
+
+    // Node's write queue holds copies of the program's bytes (its memory
+    // changes once bsend returns).  Buffers of TX_SIZE are reused: fresh
+    // ones cost page faults on every write.
+    TX_SIZE: 64 * 1024,
+    txFree: [],
+    txBuffer: function(n) {
+      if (n > DillNet.TX_SIZE) return Buffer.allocUnsafeSlow(n);
+      return DillNet.txFree.pop() || Buffer.allocUnsafeSlow(DillNet.TX_SIZE);
+    },
+    txRelease: function(b) {
+      if (b.length === DillNet.TX_SIZE && DillNet.txFree.length < 64) DillNet.txFree.push(b);
+    },
+
+    /** Calls cb once every queued write has reached the kernel (or failed). */
+    flush: function(cb) {
+      if (DillNet.pendingWrites === 0) cb();
+      else DillNet.flushWaiters.push(cb);
+    },
+
+    flushed: function() {
+      var w = DillNet.flushWaiters;
+      DillNet.flushWaiters = [];
+      for (var i = 0; i < w.length; i++) w[i]();
     },
 
     fsType: {
@@ -381,10 +427,15 @@ mergeInto(LibraryManager.library, {
           this.soError = 0;        // getsockopt(SO_ERROR) after a failed connect
           this.path = null;        // address it connected to (getpeername)
           var self = this;
+          // Node reads from the kernel only while the program waits for
+          // input: otherwise bytes stay in the kernel, where the program's
+          // own reads take them directly, and where closing with unread data
+          // resets the peer as natively.
           sock.on('data', function(chunk) {
             self.deliver(chunk);
-            if (self.rxlen >= DillNet.HIGH) sock.pause();
+            if (self.rxlen >= DillNet.HIGH || !self.readWanted()) sock.pause();
           });
+          sock.pause();
           sock.on('end', function() {
             self.eof = true;
             self.changed(IN);
@@ -392,6 +443,7 @@ mergeInto(LibraryManager.library, {
           // Room again as each write reaches the kernel (Node's 'drain' waits
           // for the whole buffer to empty, which stalls a pipelined sender).
           this.written = function() {
+            if (--DillNet.pendingWrites === 0) DillNet.flushed();
             if (self.sock.writableLength < DillNet.HIGH) self.changed(OUT);
           };
           sock.on('connect', function() {
@@ -404,15 +456,20 @@ mergeInto(LibraryManager.library, {
               self.connecting = false;
               self.soError = code;
               self.failed = true;
+              self.changed(IN | OUT);
             } else {
-              if (code === EPIPE) code = ECONNRESET;
-              if (!self.eof || self.rxlen === 0) self.reset = code;
-              self.broken = EPIPE;
+              self.lost(code);
             }
-            self.changed(IN | OUT);
           });
           // Keep Node alive only while the program waits on this socket.
           sock.unref();
+        }
+        /** The connection broke (errno `code`, from Node or from the kernel). */
+        lost(code) {
+          if (code === EPIPE) code = ECONNRESET;
+          if (!this.eof || this.rxlen === 0) this.reset = code;
+          this.broken = EPIPE;
+          this.changed(IN | OUT);
         }
         writeReady() {
           if (this.connecting) return false;
@@ -429,16 +486,79 @@ mergeInto(LibraryManager.library, {
           // Whole writes while there is room (at most HIGH more): trimming
           // them to the room left fragments the stream into small writes.
           var n = Math.min(DillNet.HIGH, bytes.length);
-          this.sock.write(Buffer.from(bytes.subarray(0, n)), this.written);
+          // Nothing queued in Node: write straight from wasm memory to the
+          // kernel (no copy, no trip through the stream machinery), as a
+          // native program does.  Only when the kernel is full do the bytes
+          // go to Node's queue, whose completion then signals room.
+          if (this.sock.writableLength === 0) {
+            var fd = this.osFd();
+            if (fd >= 0) {
+              try {
+                var k = DillNet.kernelIo(DillNet.fs.writeSync, fd, bytes, 0, n);
+                if (k > 0) return k;
+              } catch (e) {
+                // EAGAIN: queue below.  The kernel reports an error once, so
+                // it is ours to record.
+                if (e.code !== 'EAGAIN') {
+                  this.lost(DillNet.err(e.code));
+                  return this.write(bytes, 0, bytes.length);
+                }
+              }
+            }
+          }
+          DillNet.pendingWrites++;
+          var copy = DillNet.txBuffer(n);
+          copy.set(bytes.subarray(0, n));
+          var self = this;
+          this.sock.write(copy.length === n ? copy : copy.subarray(0, n), function() {
+            DillNet.txRelease(copy);
+            self.written();
+          });
           return n;
         }
         read(buffer, offset, length) {
           if (this.connecting) return -EAGAIN;
           if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
+          // Nothing buffered: read the kernel's bytes straight into wasm
+          // memory rather than waiting for Node's next 'data' event.  Node
+          // delivers what it read before we run, so the order is kept.
+          if (this.rxlen === 0 && length > 0 && !this.eof && !this.reset && !this.shutRd &&
+              this.sock.readableLength === 0) {
+            var fd = this.osFd();
+            if (fd >= 0) {
+              try {
+                var k = DillNet.kernelIo(DillNet.fs.readSync, fd, buffer, offset, length);
+                if (k > 0) return k;
+                this.eof = true;
+                return 0;
+              } catch (e) {
+                // EAGAIN: nothing yet.  The kernel reports an error once, so
+                // it is ours to record.
+                if (e.code !== 'EAGAIN') this.lost(DillNet.err(e.code));
+              }
+            }
+          }
           return super.read(buffer, offset, length);
         }
-        consumed() {
+        /** The kernel descriptor under the Node socket, or -1. */
+        osFd() {
+          var h = this.sock._handle;
+          return h && h.fd >= 0 ? h.fd : -1;
+        }
+        /** Somebody waits for input (the C poller, or a blocking call). */
+        readWanted() {
+          return (this.watch & IN) !== 0 || this.waiters.length > 0;
+        }
+        /** Let Node read (and so tell us of input) while there is room. */
+        wantData() {
           if (this.rxlen < DillNet.HIGH && this.sock.isPaused()) this.sock.resume();
+        }
+        onChange(cb) {
+          this.waiters.push(cb);
+          this.wantData();
+        }
+        consumed() {
+          if (this.readWanted()) this.wantData();
         }
         shutdown(rd, wr) {
           if (this.connecting || this.failed) return -{{{ cDefine('ENOTCONN') }}};
@@ -469,11 +589,6 @@ mergeInto(LibraryManager.library, {
           }
           this.rx = [];
           this.rxlen = 0;
-        }
-        setWatch() {
-          // A socket somebody waits on keeps Node alive, as natively.
-          if (this.watch || this.waiters.length) this.sock.ref();
-          else this.sock.unref();
         }
       }
 
@@ -1024,6 +1139,7 @@ mergeInto(LibraryManager.library, {
     if (!ep) return;
     if (on) ep.watch |= dir;
     else ep.watch &= ~dir;
+    if (on && (dir & DillNet.IN) && ep.wantData) ep.wantData();
   },
 
   // Moves up to `max` queued (fd, mask) readiness events into buf.
@@ -1119,7 +1235,6 @@ mergeInto(LibraryManager.library, {
       conn = item;
     } else {
       conn = new DillNet.NetConn(item, false);
-      item.resume();
     }
     conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
     var nfd = DillNet.open(conn, DILL_C.S_IFSOCK | 384);
