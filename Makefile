@@ -40,12 +40,24 @@ $(BUILD)/libdill.a: $(LIB_OBJS)
 	@rm -f $@
 	$(EMAR) rcs $@ $^
 
+# ---- generated code (from the header: the one source of truth) --------------
+GEN_STAMP := $(BUILD)/gen/.stamp
+$(GEN_STAMP): libdill/include/libdill.h scripts/gen-host.js
+	@mkdir -p $(dir $@)
+	node scripts/gen-host.js libdill/include/libdill.h $(BUILD)/gen/host_calls.c src/gen/api.ts
+	@touch $@
+
 # ---- TypeScript -------------------------------------------------------------
-dist/.stamp: $(TS_SRCS) tsconfig.json node_modules/.package-lock.json
+dist/.stamp: $(TS_SRCS) $(GEN_STAMP) tsconfig.json node_modules/.package-lock.json
 	npx tsc -p tsconfig.json
 	@touch $@
 
-build: setup $(BUILD)/libdill.a dist/.stamp
+# ---- the library module the TypeScript bindings load --------------------------
+HOST_OUT := dist/wasm/libdill.js
+$(HOST_OUT): $(BUILD)/libdill.a $(GEN_STAMP) libdill/host/host.c wasm/host-pre.js $(wildcard wasm/shim/*.js) dist/.stamp
+	node scripts/build-host.js
+
+build: setup $(BUILD)/libdill.a dist/.stamp $(HOST_OUT)
 
 # ---- entry points -----------------------------------------------------------
 test: build

@@ -29,6 +29,42 @@ export const DRIVER_EXPORTS = [
   '_dill__poll', '_dill__reap', '_dill__next_deadline',
 ];
 
+/** The library module the TypeScript bindings load (built by `make build`). */
+export const HOST_DIR = path.join(ROOT, 'libdill', 'host');
+export const HOST_PRE_JS = path.join(ROOT, 'wasm', 'host-pre.js');
+export const HOST_CALLS_C = path.join(ROOT, 'wasm', 'build', 'gen', 'host_calls.c');
+
+/** Exports the TypeScript bindings call (raw, see src/host.ts). */
+export const HOST_EXPORTS = [
+  '_malloc', '_free', '___errno_location', '_strerror', '_dill__cr_entry', '_dill__poll', '_dill__reap',
+  '_dill__next_deadline', '_dill__host_sync', '_dill__host_spawn', '_dill__host_cancel',
+  '_dill__host_task_start', '_dill__host_task_end', '_dill__host_task_canceled', '_dill__host_ready',
+];
+
+/** emcc arguments that build the library module into `outJs` (and .wasm beside it). */
+export function hostArgs(outJs: string): string[] {
+  const args = [
+    '-O2', '-I', INCLUDE_DIR,
+    path.join(HOST_DIR, 'host.c'), HOST_CALLS_C, LIBDILL_A,
+    '-o', outJs,
+    '-sASYNCIFY=1',
+    `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
+    '-sALLOW_MEMORY_GROWTH=1',
+    '-sMAXIMUM_MEMORY=4GB',
+    '-sNODERAWFS=1',
+    '-sENVIRONMENT=node',
+    '-sMODULARIZE=1',
+    '-sEXPORT_NAME=createLibdill',
+    '--no-entry',
+    `-sEXPORTED_FUNCTIONS=${HOST_EXPORTS.join(',')}`,
+    '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$DillFiber,$DillHost,$DillNet,$ERRNO_CODES',
+    '--pre-js', HOST_PRE_JS,
+    '--minify', '0',
+  ];
+  for (const lib of shimLibraries()) args.push('--js-library', lib);
+  return args;
+}
+
 /** Environment for emcc: Debian's emcc finds acorn only through NODE_PATH. */
 export function emccEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };

@@ -181,6 +181,7 @@ struct dill__bundle {
     struct dill__list waiters;  /* bundle_wait() and hclose() callers */
     unsigned mem : 1;
     unsigned closing : 1;
+    unsigned orphan : 1;        /* handle gone: freed by its last coroutine */
 };
 DILL__STATIC_ASSERT(sizeof(struct dill__bundle) <= sizeof(struct dill_bundle_storage),
     "bundle_storage too small");
@@ -229,6 +230,7 @@ static struct dill__bundle *dill__bundle_init(struct dill__bundle *b, int mem) {
     dill__list_init(&b->waiters);
     b->mem = mem;
     b->closing = 0;
+    b->orphan = 0;
     return b;
 }
 
@@ -393,7 +395,12 @@ int dill__go_exit(void) {
     if(b) {
         dill__list_erase(&self->bitem);
         self->bundle = NULL;
-        dill__bundle_wake(b);
+        if(b->orphan) {
+            if(dill__list_empty(&b->crs) && !b->mem) free(b);
+        }
+        else {
+            dill__bundle_wake(b);
+        }
     }
     if(self->ownmem) {
         self->next_ready = dill__zombies;
@@ -448,4 +455,53 @@ struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg) {
     cr->entry = entry;
     cr->arg = arg;
     return cr;
+}
+
+/******************************************************************************/
+/*  Coroutines started by the host (the TypeScript bindings)                  */
+/******************************************************************************/
+
+int dill__cr_ready(void) {
+    return dill__ready_head != NULL;
+}
+
+struct dill__bundle *dill__bundle_of(int h) {
+    return dill__hquery(h, dill__bundle_type);
+}
+
+struct dill__bundle *dill__cr_bundle(struct dill__cr *cr) {
+    return cr->bundle;
+}
+
+struct dill__cr *dill__cr_spawn(struct dill__bundle *b,
+      void (*entry)(struct dill__cr *cr), void *arg, size_t len, size_t alen) {
+    if(dill__slow(b && b->closing)) {errno = ECANCELED; return NULL;}
+    void *mem = malloc(len);
+    if(dill__slow(!mem)) {errno = ENOMEM; return NULL;}
+    struct dill__cr *cr = dill__cr_init(mem, len, alen);
+    if(dill__slow(!cr)) {free(mem); errno = ENOMEM; return NULL;}
+    cr->ownmem = 1;
+    cr->entry = entry;
+    cr->arg = arg;
+    cr->bundle = b;
+    if(b) dill__list_append(&b->crs, &cr->bitem);
+    dill__ready_push(cr);
+    return cr;
+}
+
+int dill__bundle_abandon(int h) {
+    struct dill__bundle *b = dill__hquery(h, dill__bundle_type);
+    if(!b) return 0;
+    dill__hdrop(h);
+    b->closing = 1;
+    for(struct dill__list *it = b->crs.next; it != &b->crs; it = it->next)
+        dill__cr_cancel(dill__cont(it, struct dill__cr, bitem));
+    dill__bundle_wake(b);
+    if(dill__list_empty(&b->crs)) {
+        if(!b->mem) free(b);
+    }
+    else {
+        b->orphan = 1;
+    }
+    return 1;
 }

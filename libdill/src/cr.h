@@ -97,4 +97,19 @@ int64_t dill__now(void);
 /* A coroutine on the main C stack, entered fresh by the JS driver. */
 struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg);
 
+/* For the host (libdill/host/host.c): a coroutine entered fresh at `entry`
+   on a malloc'd block of `len` bytes (`alen` of them for Asyncify), in
+   bundle `b` (or none), made runnable; NULL with errno on failure. */
+struct dill__cr *dill__cr_spawn(struct dill__bundle *b,
+    void (*entry)(struct dill__cr *cr), void *arg, size_t len, size_t alen);
+/* 1 if some coroutine is runnable. */
+int dill__cr_ready(void);
+/* The bundle behind handle h, or NULL with errno EBADF or ENOTSUP. */
+struct dill__bundle *dill__bundle_of(int h);
+/* The bundle a coroutine belongs to, or NULL. */
+struct dill__bundle *dill__cr_bundle(struct dill__cr *cr);
+/* hclose of a bundle without waiting: cancels its coroutines, drops the
+   handle; the last coroutine to finish frees it.  0 if h is no bundle. */
+int dill__bundle_abandon(int h);
+
 #endif

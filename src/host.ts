@@ -1,0 +1,539 @@
+/**
+ * The C-faithful TypeScript layer: the library module (dist/wasm/libdill.js)
+ * and the functions generated from the header (src/gen/api.ts), marshalled
+ * here by parameter kind.
+ *
+ * - A call that can block becomes a coroutine of its own inside the library
+ *   (libdill/host/host.c) and returns a Promise of the C result; calls that
+ *   cannot block run at once and return the C result.
+ * - errno is per coroutine: each `go()`-started async function has its own
+ *   (AsyncLocalStorage); code outside any has the top-level one.
+ */
+import * as path from 'path';
+import { AsyncLocalStorage } from 'async_hooks';
+import { CALLS, CallDesc, GeneratedApi, STORAGE_SIZES } from './gen/api';
+import type { ChClause, IoList, IoVec, Storage } from './types';
+
+/** What wasm/host-pre.js hands over. */
+interface Internals {
+  fiber: { wake(): void; running: boolean };
+  host: { onDone: ((a: number) => void) | null };
+  errnoCodes: { [name: string]: number };
+  exports: { [name: string]: any };
+  memory: { buffer: ArrayBuffer };
+}
+
+/** The state of one TypeScript coroutine. */
+interface Ctx {
+  errno: number;
+  /** Its task in the library (libdill/host/host.c), 0 for none. */
+  task: number;
+}
+
+interface Marshalled {
+  block: number;
+  /** Run after the call with its result (copy-outs). */
+  after: ((result: number) => void)[];
+  /** Heap blocks to free after the call. */
+  frees: number[];
+}
+
+interface Pending extends Marshalled {
+  resolve(result: number): void;
+  ctx: Ctx;
+  cr: number;
+  desc: CallDesc;
+}
+
+const INT_MIN = -0x80000000;
+const INT_MAX = 0x7fffffff;
+const SIZE_MAX = 0xffffffff;
+
+/** Thrown for arguments C could not even be given (wrong type, range). */
+function bad(fn: string, param: string, what: string): TypeError {
+  return new TypeError(`${fn}: ${param} ${what}`);
+}
+
+export type CoroutineFn = () => unknown;
+
+/** The C-faithful API of one loaded library instance. */
+export interface CApi extends GeneratedApi {
+  /** errno of the calling coroutine after its last call. */
+  readonly errno: number;
+  /** C's strerror(). */
+  strerror(errnum: number): string;
+  /** The errno constants of this build (EPIPE, ECANCELED...). */
+  readonly errnos: { readonly [name: string]: number };
+  /**
+   * Runs `fn` as a coroutine; returns its handle (or -1 with errno).
+   * `hclose(h)` cancels every pending and later blocking library call made
+   * inside it (they complete with -1/ECANCELED).
+   */
+  go(fn: CoroutineFn): number;
+  dill_go(fn: CoroutineFn): number;
+  /** Like go(): `mem`/`len` are checked as in C, but a TS coroutine needs no C stack. */
+  go_mem(fn: CoroutineFn, mem: Uint8Array | null, len: number): number;
+  dill_go_mem(fn: CoroutineFn, mem: Uint8Array | null, len: number): number;
+  /** Runs `fn` as a coroutine in bundle `bndl`; 0 or -1 with errno. */
+  bundle_go(bndl: number, fn: CoroutineFn): number;
+  dill_bundle_go(bndl: number, fn: CoroutineFn): number;
+  bundle_go_mem(bndl: number, fn: CoroutineFn, mem: Uint8Array | null, len: number): number;
+  dill_bundle_go_mem(bndl: number, fn: CoroutineFn, mem: Uint8Array | null, len: number): number;
+  /** Memory for a `_mem` function, e.g. storage('ipc_storage'). */
+  storage<K extends string>(kind: K): Storage<K>;
+  CHSEND: number;
+  CHRECV: number;
+  /** Each errno constant of this build, e.g. EPIPE. */
+  readonly [errnoName: `E${string}`]: number;
+}
+
+export class Host {
+  readonly X: { [name: string]: any };
+  readonly errnoCodes: { [name: string]: number };
+  private readonly fiber: Internals['fiber'];
+  private readonly memory: { buffer: ArrayBuffer };
+  private u8: Uint8Array;
+  private f64: Float64Array;
+  private i32: Int32Array;
+  private readonly als = new AsyncLocalStorage<Ctx>();
+  private readonly root: Ctx = { errno: 0, task: 0 };
+  private readonly pending = new Map<number, Pending>();
+  private alive: ReturnType<typeof setInterval> | null = null;
+  private readonly scratch: number;
+  private readonly errnoLoc: number;
+
+  constructor(internals: Internals) {
+    this.X = internals.exports;
+    this.fiber = internals.fiber;
+    this.memory = internals.memory;
+    this.errnoCodes = internals.errnoCodes;
+    this.u8 = new Uint8Array(this.memory.buffer);
+    this.f64 = new Float64Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+    this.scratch = this.X.malloc(8 * 16);
+    this.errnoLoc = this.X.__errno_location();
+    internals.host.onDone = (a: number) => this.done(a);
+  }
+
+  /** Current views of the heap (memory growth replaces the buffer). */
+  private views(): void {
+    if (this.u8.buffer !== this.memory.buffer) {
+      this.u8 = new Uint8Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
+      this.i32 = new Int32Array(this.memory.buffer);
+    }
+  }
+
+  ctx(): Ctx {
+    return this.als.getStore() ?? this.root;
+  }
+
+  get errno(): number {
+    return this.ctx().errno;
+  }
+
+  private malloc(n: number): number {
+    const p = this.X.malloc(n);
+    return p;
+  }
+
+  /** Run whatever became runnable (after a call that may wake coroutines). */
+  private kick(): void {
+    if (!this.fiber.running && this.X.dill__host_ready()) this.fiber.wake();
+  }
+
+  // ---- marshalling -------------------------------------------------------------
+
+  private marshal(desc: CallDesc, args: unknown[], block: number): Marshalled | null {
+    const m: Marshalled = { block, after: [], frees: [] };
+    const params = desc.params;
+    if (args.length !== params.length) {
+      throw new TypeError(`${desc.name}: expects ${params.length} argument(s), got ${args.length}`);
+    }
+    let slot = (block >> 3) + 3;
+    try {
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i];
+        const v = args[i];
+        this.views();
+        switch (p.kind) {
+          case 'int': {
+            if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) {
+              throw bad(desc.name, p.name, `must be an integer in the range of a C int, got ${String(v)}`);
+            }
+            this.f64[slot++] = v;
+            break;
+          }
+          case 'size': {
+            if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > SIZE_MAX) {
+              throw bad(desc.name, p.name, `must be a length (an integer from 0 to ${SIZE_MAX}), got ${String(v)}`);
+            }
+            this.f64[slot++] = v;
+            break;
+          }
+          case 'deadline': {
+            if (typeof v !== 'number' || Number.isNaN(v) || !Number.isFinite(v) && v !== Infinity) {
+              throw bad(desc.name, p.name, `must be a deadline in ms (now() + ms, 0 or -1), got ${String(v)}`);
+            }
+            this.f64[slot++] = v === Infinity ? -1 : Math.trunc(v);
+            break;
+          }
+          case 'inbuf':
+          case 'outbuf': {
+            // The length is the next parameter (C's buf, len pairs).
+            const len = args[i + 1];
+            if (v === null) { this.f64[slot++] = 0; break; }
+            if (!(v instanceof Uint8Array)) {
+              throw bad(desc.name, p.name, 'must be a Uint8Array (or Buffer) or null');
+            }
+            if (typeof len === 'number' && Number.isInteger(len) && len > v.byteLength) {
+              throw bad(desc.name, p.name, `has ${v.byteLength} bytes (detached?) but ${params[i + 1].name} is ${len}`);
+            }
+            const n = typeof len === 'number' && len >= 0 ? len : 0;
+            const ptr = this.malloc(Math.max(n, 1));
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            this.views();
+            if (p.kind === 'inbuf') this.u8.set(v.subarray(0, n), ptr);
+            else m.after.push(() => { this.views(); if (v.byteLength >= n) v.set(this.u8.subarray(ptr, ptr + n)); });
+            this.f64[slot++] = ptr;
+            break;
+          }
+          case 'string': {
+            if (v === null) { this.f64[slot++] = 0; break; }
+            if (typeof v !== 'string') throw bad(desc.name, p.name, 'must be a string or null');
+            const bytes = Buffer.from(v + '\0', 'utf8');
+            const ptr = this.malloc(bytes.length);
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            this.views();
+            this.u8.set(bytes, ptr);
+            this.f64[slot++] = ptr;
+            break;
+          }
+          case 'out2': {
+            if (v === null) { this.f64[slot++] = 0; break; }
+            if (!Array.isArray(v)) throw bad(desc.name, p.name, 'must be an array (it receives two handles) or null');
+            const ptr = this.malloc(8);
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            m.after.push((rc) => {
+              if (rc !== 0) return;
+              this.views();
+              v[0] = this.i32[ptr >> 2];
+              v[1] = this.i32[(ptr >> 2) + 1];
+            });
+            this.f64[slot++] = ptr;
+            break;
+          }
+          case 'storage': {
+            if (v === null) { this.f64[slot++] = 0; break; }
+            const s = v as Storage;
+            if (!s || typeof s !== 'object' || s.kind !== p.storage || typeof s.ptr !== 'number') {
+              throw bad(desc.name, p.name, `must be storage('${p.storage}') or null`);
+            }
+            if (s.ptr === 0) throw bad(desc.name, p.name, 'was freed');
+            this.f64[slot++] = s.ptr;
+            break;
+          }
+          case 'iolist': {
+            const recv = desc.name.includes('recv');
+            const [first, last] = this.iolist(desc.name, v, recv, m);
+            if (first < 0) return this.nomem(m);
+            this.views();
+            this.f64[slot++] = first;
+            this.f64[slot++] = last;
+            break;
+          }
+          case 'clauses': {
+            if (v === null) { this.f64[slot++] = 0; break; }
+            const ptr = this.clauses(desc.name, v, m);
+            if (ptr < 0) return this.nomem(m);
+            this.views();
+            this.f64[slot++] = ptr;
+            break;
+          }
+        }
+      }
+    } catch (e) {
+      this.release(m);
+      throw e;
+    }
+    return m;
+  }
+
+  private nomem(m: Marshalled): null {
+    this.release(m);
+    return null;
+  }
+
+  private release(m: Marshalled): void {
+    for (const p of m.frees) this.X.free(p);
+    m.frees = [];
+  }
+
+  /** Builds a C iolist; [first, last] pointers ([0, 0] for an empty one), [-1] if out of memory. */
+  private iolist(fn: string, v: unknown, recv: boolean, m: Marshalled): [number, number] {
+    if (!Array.isArray(v)) throw bad(fn, 'iol', 'must be an array of Uint8Array or { base, len }');
+    if (v.length === 0) return [0, 0];
+    const vecs: { base: Uint8Array | null; len: number }[] = v.map((e: IoVec, i: number) => {
+      if (e instanceof Uint8Array) return { base: e, len: e.byteLength };
+      if (e && typeof e === 'object' && (e.base === null || e.base instanceof Uint8Array) &&
+          typeof e.len === 'number' && Number.isInteger(e.len) && e.len >= 0 && e.len <= SIZE_MAX) {
+        if (e.base && e.len > e.base.byteLength) throw bad(fn, `iol[${i}]`, `has ${e.base.byteLength} bytes but len is ${e.len}`);
+        return { base: e.base, len: e.len };
+      }
+      throw bad(fn, `iol[${i}]`, 'must be a Uint8Array or { base: Uint8Array | null, len }');
+    });
+    const nodes = this.malloc(16 * vecs.length);
+    if (!nodes) return [-1, -1];
+    m.frees.push(nodes);
+    for (let i = 0; i < vecs.length; i++) {
+      const { base, len } = vecs[i];
+      let ptr = 0;
+      if (base) {
+        ptr = this.malloc(Math.max(len, 1));
+        if (!ptr) return [-1, -1];
+        m.frees.push(ptr);
+        this.views();
+        if (!recv) this.u8.set(base.subarray(0, len), ptr);
+        else m.after.push(() => { this.views(); if (base.byteLength >= len) base.set(this.u8.subarray(ptr, ptr + len)); });
+      }
+      this.views();
+      const n = (nodes >> 2) + 4 * i;
+      this.i32[n] = ptr;
+      this.i32[n + 1] = len;
+      this.i32[n + 2] = i + 1 < vecs.length ? nodes + 16 * (i + 1) : 0;
+      this.i32[n + 3] = 0;
+    }
+    return [nodes, nodes + 16 * (vecs.length - 1)];
+  }
+
+  /** Builds C chclauses; the pointer, or -1 if out of memory. */
+  private clauses(fn: string, v: unknown, m: Marshalled): number {
+    if (!Array.isArray(v)) throw bad(fn, 'clauses', 'must be an array of { op, ch, val, len } or null');
+    const cls = v as ChClause[];
+    const arr = this.malloc(Math.max(16 * cls.length, 16));
+    if (!arr) return -1;
+    m.frees.push(arr);
+    for (let i = 0; i < cls.length; i++) {
+      const c = cls[i];
+      if (!c || typeof c !== 'object') throw bad(fn, `clauses[${i}]`, 'must be { op, ch, val, len }');
+      for (const k of ['op', 'ch'] as const) {
+        if (typeof c[k] !== 'number' || !Number.isInteger(c[k]) || c[k] < INT_MIN || c[k] > INT_MAX) {
+          throw bad(fn, `clauses[${i}].${k}`, 'must be an integer in the range of a C int');
+        }
+      }
+      if (typeof c.len !== 'number' || !Number.isInteger(c.len) || c.len < 0 || c.len > SIZE_MAX) {
+        throw bad(fn, `clauses[${i}].len`, 'must be a length');
+      }
+      if (c.val !== null && !(c.val instanceof Uint8Array)) throw bad(fn, `clauses[${i}].val`, 'must be a Uint8Array or null');
+      if (c.val && c.len > c.val.byteLength) throw bad(fn, `clauses[${i}].val`, `has ${c.val.byteLength} bytes but len is ${c.len}`);
+      let ptr = 0;
+      if (c.val) {
+        ptr = this.malloc(Math.max(c.len, 1));
+        if (!ptr) return -1;
+        m.frees.push(ptr);
+        this.views();
+        this.u8.set(c.val.subarray(0, c.len), ptr);
+        const val = c.val, len = c.len, index = i;
+        m.after.push((rc) => {
+          if (rc !== index || cls[index].op !== 2) return;
+          this.views();
+          if (val.byteLength >= len) val.set(this.u8.subarray(ptr, ptr + len));
+        });
+      }
+      this.views();
+      const n = (arr >> 2) + 4 * i;
+      this.i32[n] = c.op;
+      this.i32[n + 1] = c.ch;
+      this.i32[n + 2] = ptr;
+      this.i32[n + 3] = c.len;
+    }
+    return arr;
+  }
+
+  // ---- calls ---------------------------------------------------------------------
+
+  /** A call that cannot block: runs now. */
+  callSync(desc: CallDesc, args: unknown[]): number {
+    const ctx = this.ctx();
+    const block = this.scratch;
+    const m = this.marshal(desc, args, block);
+    if (!m) { ctx.errno = this.errnoCodes.ENOMEM; return -1; }
+    this.views();
+    const a = block >> 3;
+    this.f64[a] = desc.index;
+    this.f64[a + 1] = ctx.errno;
+    this.X.dill__host_sync(block);
+    this.views();
+    const rc = this.f64[a + 2];
+    ctx.errno = this.f64[a + 1];
+    for (const f of m.after) f(rc);
+    this.release(m);
+    this.kick();
+    return rc;
+  }
+
+  /** A call that can block: a coroutine of its own; resolves to the C result. */
+  callAsync(desc: CallDesc, args: unknown[], onStart?: (cancel: () => void) => void): Promise<number> {
+    const ctx = this.ctx();
+    const size = 8 * (3 + desc.params.length + 1);
+    const block = this.malloc(size);
+    if (!block) { ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
+    let m: Marshalled | null;
+    try {
+      m = this.marshal(desc, args, block);
+    } catch (e) {
+      this.X.free(block);
+      throw e;
+    }
+    if (!m) { this.X.free(block); ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
+    this.views();
+    const a = block >> 3;
+    this.f64[a] = desc.index;
+    this.f64[a + 1] = ctx.errno;
+    const cr = this.X.dill__host_spawn(block, ctx.task);
+    if (!cr) {
+      this.views();
+      ctx.errno = this.i32[this.errnoLoc >> 2];
+      this.release(m);
+      this.X.free(block);
+      return Promise.resolve(-1);
+    }
+    return new Promise<number>((resolve) => {
+      const p: Pending = { ...m!, resolve, ctx, cr, desc };
+      this.pending.set(block, p);
+      if (this.pending.size === 1) this.alive = setInterval(() => {}, 1 << 30);
+      if (onStart) onStart(() => { if (this.pending.get(block) === p) { this.X.dill__host_cancel(cr); this.kick(); } });
+      if (!this.fiber.running) this.fiber.wake();
+    });
+  }
+
+  /** A call's coroutine finished (dill__js_host_done). */
+  private done(block: number): void {
+    const p = this.pending.get(block);
+    if (!p) return;
+    this.pending.delete(block);
+    if (this.pending.size === 0 && this.alive !== null) { clearInterval(this.alive); this.alive = null; }
+    this.views();
+    const a = block >> 3;
+    const rc = this.f64[a + 2];
+    p.ctx.errno = this.f64[a + 1];
+    for (const f of p.after) f(rc);
+    this.release(p);
+    this.X.free(block);
+    p.resolve(rc);
+  }
+
+  // ---- coroutines ----------------------------------------------------------------
+
+  /** bundle_go: runs fn as a coroutine in bundle `bndl`. */
+  bundleGo(bndl: number, fn: CoroutineFn, name: string): number {
+    const ctx = this.ctx();
+    if (typeof fn !== 'function') throw new TypeError(`${name}: fn must be a function`);
+    if (typeof bndl !== 'number' || !Number.isInteger(bndl) || bndl < INT_MIN || bndl > INT_MAX) {
+      throw bad(name, 'bndl', 'must be an integer in the range of a C int');
+    }
+    if (ctx.task && this.X.dill__host_task_canceled(ctx.task)) {
+      ctx.errno = this.errnoCodes.ECANCELED;
+      return -1;
+    }
+    const task = this.X.dill__host_task_start(bndl);
+    if (!task) {
+      this.views();
+      ctx.errno = this.i32[this.errnoLoc >> 2];
+      return -1;
+    }
+    const child: Ctx = { errno: 0, task };
+    this.als.run(child, () => {
+      Promise.resolve().then(fn).finally(() => {
+        child.task = 0;
+        this.X.dill__host_task_end(task);
+        this.kick();
+      });
+    });
+    if (!this.fiber.running) this.fiber.wake();
+    return 0;
+  }
+
+  storage<K extends string>(kind: K): Storage<K> {
+    const size = STORAGE_SIZES[kind];
+    if (size === undefined) {
+      throw new TypeError(`storage: unknown kind '${kind}' (one of ${Object.keys(STORAGE_SIZES).join(', ')})`);
+    }
+    const X = this.X;
+    let ptr = X.malloc(size);
+    if (!ptr) throw new RangeError('storage: out of memory in the library heap');
+    return {
+      kind,
+      size,
+      get ptr() { return ptr; },
+      free() { if (ptr) { X.free(ptr); ptr = 0; } },
+    };
+  }
+
+  strerror(errnum: number): string {
+    if (typeof errnum !== 'number' || !Number.isInteger(errnum)) throw bad('strerror', 'errnum', 'must be an integer');
+    const p = this.X.strerror(errnum | 0);
+    this.views();
+    let end = p;
+    while (this.u8[end]) end++;
+    return Buffer.from(this.u8.subarray(p, end)).toString('utf8');
+  }
+}
+
+/** Builds the C-faithful API object of a Host. */
+export function makeApi(host: Host): CApi {
+  const api: { [name: string]: unknown } = {};
+  for (const desc of CALLS) {
+    const f = desc.async
+      ? (...args: unknown[]) => host.callAsync(desc, args)
+      : desc.ret === 'void'
+        ? (...args: unknown[]) => { host.callSync(desc, args); }
+        : (...args: unknown[]) => host.callSync(desc, args);
+    Object.defineProperty(f, 'name', { value: desc.name });
+    api[desc.name] = f;
+    api[`dill_${desc.name}`] = f;
+  }
+  const memCheck = (name: string, mem: Uint8Array | null, len: number): boolean => {
+    if (mem !== null && !(mem instanceof Uint8Array)) throw bad(name, 'mem', 'must be a Uint8Array or null');
+    if (typeof len !== 'number' || !Number.isInteger(len) || len < 0 || len > SIZE_MAX) throw bad(name, 'len', 'must be a length');
+    if (mem && len > mem.byteLength) throw bad(name, 'mem', `has ${mem.byteLength} bytes but len is ${len}`);
+    return true;
+  };
+  const go = (fn: CoroutineFn): number => {
+    if (typeof fn !== 'function') throw new TypeError('go: fn must be a function');
+    const b = host.callSync(CALLS.find((c) => c.name === 'bundle')!, []);
+    if (b < 0) return -1;
+    if (host.bundleGo(b, fn, 'go') < 0) {
+      const err = host.ctx().errno;
+      host.callSync(CALLS.find((c) => c.name === 'hclose')!, [b]);
+      host.ctx().errno = err;
+      return -1;
+    }
+    return b;
+  };
+  const extra: { [name: string]: unknown } = {
+    go,
+    go_mem: (fn: CoroutineFn, mem: Uint8Array | null, len: number) => (memCheck('go_mem', mem, len), go(fn)),
+    bundle_go: (b: number, fn: CoroutineFn) => host.bundleGo(b, fn, 'bundle_go'),
+    bundle_go_mem: (b: number, fn: CoroutineFn, mem: Uint8Array | null, len: number) =>
+      (memCheck('bundle_go_mem', mem, len), host.bundleGo(b, fn, 'bundle_go_mem')),
+  };
+  for (const [k, v] of Object.entries(extra)) {
+    api[k] = v;
+    api[`dill_${k}`] = v;
+  }
+  api.strerror = (e: number) => host.strerror(e);
+  api.storage = <K extends string>(kind: K) => host.storage(kind);
+  api.errnos = Object.freeze({ ...host.errnoCodes });
+  for (const [k, v] of Object.entries(host.errnoCodes)) api[k] = v;
+  api.CHSEND = 1;
+  api.CHRECV = 2;
+  Object.defineProperty(api, 'errno', { get: () => host.errno, enumerable: true });
+  return api as unknown as CApi;
+}
+
+/** Where the library module is (dist/wasm). */
+export const MODULE_JS = path.join(__dirname, 'wasm', 'libdill.js');

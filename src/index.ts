@@ -1,0 +1,24 @@
+/**
+ * libdill-wasm for TypeScript.
+ *
+ *   import { load } from 'libdill-wasm';
+ *   const dill = await load();
+ *   const [a, b] = [0, 0]; ...
+ *
+ * `load()` instantiates the library (its own wasm instance, its own handles)
+ * and returns the C-faithful API: every C function with the same name,
+ * arguments and result, blocking ones returning a Promise, errno per
+ * coroutine.
+ */
+import { Host, makeApi, CApi, MODULE_JS } from './host';
+
+export type { CApi, CoroutineFn } from './host';
+export type { IoVec, IoList, ChClause, Storage } from './types';
+
+/** Loads a new instance of the library. */
+export async function load(): Promise<CApi> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const factory = require(MODULE_JS) as (opts?: object) => Promise<{ dill: ConstructorParameters<typeof Host>[0] }>;
+  const mod = await factory();
+  return makeApi(new Host(mod.dill));
+}
