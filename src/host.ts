@@ -483,9 +483,27 @@ export class Host {
   }
 }
 
+/** The Host behind a CApi object (for the idiomatic layer). */
+export const HOST = Symbol('libdill-wasm host');
+
+/** The Host of an API object made by makeApi. */
+export function hostOf(api: CApi): Host {
+  const h = (api as unknown as { [HOST]?: Host })[HOST];
+  if (!h) throw new TypeError('not a libdill-wasm API object (use load())');
+  return h;
+}
+
+/** The description of C function `name` (from the generated table). */
+export function callDesc(name: string): CallDesc {
+  const d = CALLS.find((c) => c.name === name);
+  if (!d) throw new Error(`no C function '${name}'`);
+  return d;
+}
+
 /** Builds the C-faithful API object of a Host. */
 export function makeApi(host: Host): CApi {
   const api: { [name: string]: unknown } = {};
+  Object.defineProperty(api, HOST, { value: host });
   for (const desc of CALLS) {
     const f = desc.async
       ? (...args: unknown[]) => host.callAsync(desc, args)
