@@ -12,7 +12,7 @@ LIB_OBJS := $(patsubst libdill/src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 LIB_HDRS := $(wildcard libdill/src/*.h) $(wildcard libdill/include/*.h)
 TS_SRCS := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all build setup setup-emcc test demo bench clean
+.PHONY: all build setup setup-emcc test demo bench docs example-ts clean
 
 all: build
 
@@ -57,7 +57,29 @@ HOST_OUT := dist/wasm/libdill.js
 $(HOST_OUT): $(BUILD)/libdill.a $(GEN_STAMP) libdill/host/host.c wasm/host-pre.js $(wildcard wasm/shim/*.js) dist/.stamp
 	node scripts/build-host.js
 
-build: setup $(BUILD)/libdill.a dist/.stamp $(HOST_OUT)
+# ---- the ES module entry point (package.json "exports": import) --------------
+# Re-exports whatever dist/index.js exports (read from the built module).
+ESM_OUT := dist/index.mjs
+$(ESM_OUT): dist/.stamp $(HOST_OUT) scripts/gen-esm.js
+	node scripts/gen-esm.js
+
+build: setup $(BUILD)/libdill.a dist/.stamp $(HOST_OUT) $(ESM_OUT)
+
+# ---- API reference (typedoc, from the types; a build output) ----------------
+DOCS_OUT := docs/api/index.html
+$(DOCS_OUT): $(TS_SRCS) $(GEN_STAMP) typedoc.json tsconfig.json node_modules/.package-lock.json
+	npx typedoc
+	@touch $@
+
+docs: setup $(DOCS_OUT)
+
+# ---- the TypeScript IPC example (examples/ts-ipc.ts, also in the README) ----
+EXAMPLES_OUT := $(BUILD)/examples
+$(EXAMPLES_OUT)/ts-ipc.js: examples/ts-ipc.ts tsconfig.examples.json dist/.stamp $(ESM_OUT)
+	npx tsc -p tsconfig.examples.json
+
+example-ts: build $(EXAMPLES_OUT)/ts-ipc.js
+	node $(EXAMPLES_OUT)/ts-ipc.js
 
 # ---- entry points -----------------------------------------------------------
 test: build
@@ -70,4 +92,4 @@ bench: build
 	@node bench/run.js
 
 clean:
-	rm -rf $(BUILD) dist
+	rm -rf $(BUILD) dist docs/api
