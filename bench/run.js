@@ -6,7 +6,9 @@
  * Baselines: for the coroutine figures, a bare emscripten_fiber_swap
  * between two fibers (bench/fiber-swap.c, plain emcc -sASYNCIFY, no
  * libdill); for IPC, raw Node net over a unix socket doing the same
- * (bench/ipc-node.js).
+ * (bench/ipc-node.js); for the TypeScript bindings (bench/ts.js), raw Node
+ * net, a promise-based JS channel and Date.now()/performance.now(), measured
+ * in the same process.
  */
 'use strict';
 const fs = require('fs');
@@ -126,4 +128,46 @@ for (const r of rows) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  tsBindings();
 })().catch((e) => { console.error(e); process.exit(1); });
+
+/**
+ * The TypeScript bindings (bench/ts.js), each figure beside its baseline from
+ * the same process; both are the median of BENCH_TS_REPS runs (each run a
+ * fresh process).
+ */
+function tsBindings() {
+  const REPS = +(process.env.BENCH_TS_REPS || 3);
+  const runs = [];
+  for (let i = 0; i < REPS; i++) runs.push(run(path.join(__dirname, 'ts.js'), []));
+  const med = (name) => {
+    const vals = runs.map((r) => {
+      const row = r.find((x) => x.name === name);
+      return row.mbps !== undefined ? row.mbps : row.us !== undefined ? row.us : row.ns;
+    }).sort((a, b) => a - b);
+    return vals[Math.floor(vals.length / 2)];
+  };
+  const mib = +(process.env.BENCH_TS_MIB || 256);
+  // [figure, ours, baseline, its name, unit, higher is better, target ratio]
+  const rows = [
+    [`bulk, 64 KiB bsend -> brecv, ${mib} MiB, two go() tasks`, 'ts bulk', 'node bulk', 'raw Node net', 'MB/s', true, 0.9],
+    ['1-byte ping-pong (round trip), two go() tasks', 'ts ping-pong', 'node ping-pong', 'raw Node net', 'us', false, 1.2],
+    ['channel ping-pong, per message, two go() tasks', 'ts channel', 'js channel', 'promise-based JS channel', 'ns', false, null],
+    ['one synchronous call: now()', 'ts now()', 'Date.now()', 'Date.now()', 'ns', false, null],
+    ['one synchronous call: now()', 'ts now()', 'performance.now()', 'performance.now()', 'ns', false, null],
+  ];
+  console.log('');
+  console.log(`TypeScript bindings (bench/ts.js; medians of ${REPS} runs, each beside its baseline from the same process)`);
+  console.log(`${'figure'.padEnd(52)} ${'ours'.padStart(13)} ${'baseline'.padStart(13)}  ${'ratio'.padStart(6)}  ${'target'.padEnd(15)}  baseline`);
+  for (const [label, ours, theirs, baseName, unit, higher, target] of rows) {
+    const v = med(ours), b = med(theirs);
+    const ratio = v / b;
+    let t = '';
+    if (target !== null) {
+      const met = higher ? ratio >= target : ratio <= target;
+      t = `${higher ? '>=' : '<='} ${target}x ${met ? 'met' : 'MISSED'}`;
+    }
+    const fmt = (x) => `${x.toFixed(unit === 'MB/s' ? 0 : 1)} ${unit}`;
+    console.log(`${label.padEnd(52)} ${fmt(v).padStart(13)} ${fmt(b).padStart(13)}  ${(ratio.toFixed(2) + 'x').padStart(6)}  ${t.padEnd(15)}  ${baseName}`);
+  }
+}
