@@ -60,11 +60,14 @@ describe('npm package', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the tarball holds the library module, both entry points and their types', () => {
+  test('the tarball holds the library module, both entry points and their types; the README shows the example', () => {
     for (const f of ['dist/wasm/libdill.wasm', 'dist/wasm/libdill.js', 'dist/index.js', 'dist/index.d.ts',
       'dist/index.mjs', 'dist/index.d.mts', 'package.json']) {
       expect(files).toContain(f);
     }
+    // The README shows examples/ts-ipc.ts as it is.
+    const example = fs.readFileSync(path.join(ROOT, 'examples', 'ts-ipc.ts'), 'utf8').trimEnd();
+    expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain('```ts\n' + example + '\n```');
     const pkg = JSON.parse(fs.readFileSync(path.join(proj, 'node_modules', 'libdill-wasm', 'package.json'), 'utf8'));
     expect(pkg.dependencies ?? {}).toEqual({});
   });
