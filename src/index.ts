@@ -22,3 +22,6 @@ export async function load(): Promise<CApi> {
   const mod = await factory();
   return makeApi(new Host(mod.dill));
 }
+
+export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket } from './idiomatic';
+export type { CallOptions, ChunkOptions, ChannelRecvOptions } from './idiomatic';

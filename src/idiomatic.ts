@@ -1,0 +1,779 @@
+/**
+ * The idiomatic layer: objects, Promises and exceptions over the C-faithful
+ * API (src/host.ts, src/gen/api.ts).
+ *
+ *   const d = await Dill.load();
+ *   await using ls = await d.ipcListen('/tmp/x.sock');
+ *   const server = d.go(async () => {
+ *     await using s = await ls.accept();
+ *     for await (const chunk of s) await s.send(chunk);   // echo until EPIPE
+ *   });
+ *
+ * - Every C handle is an object ({@link Handle}): `close()` is hclose,
+ *   `using` / `await using` close it.
+ * - A failing call throws a {@link DillError} (code, errno, syscall) instead
+ *   of returning -1.
+ * - Every call that can block takes {@link CallOptions}: a deadline (as in C)
+ *   and an AbortSignal, whose abort cancels the pending call exactly as
+ *   hclose of its coroutine would (it fails with ECANCELED).
+ * - Coroutines are async functions: {@link Dill.go} and {@link Bundle.go};
+ *   closing their handle cancels every library call they make.
+ */
+import { AsyncLocalStorage } from 'async_hooks';
+import { CApi, Host, callDesc, hostOf } from './host';
+import type { CallDesc } from './gen/api';
+
+// Node 20 defines Symbol.dispose and Symbol.asyncDispose (as the registered
+// symbols below), but only in its main realm: in a vm context (jest's test
+// environment, say) they are missing. Define the same symbols there.
+for (const [name, key] of [['dispose', 'nodejs.dispose'], ['asyncDispose', 'nodejs.asyncDispose']] as const) {
+  if (typeof (Symbol as unknown as Record<string, unknown>)[name] !== 'symbol') {
+    Object.defineProperty(Symbol, name, { value: Symbol.for(key) });
+  }
+}
+
+// ---- errors -------------------------------------------------------------------
+
+/**
+ * A library call failed: what C reports with -1 and errno.
+ *
+ * Shaped like Node's system errors: `err.code` is the errno name
+ * (`'EPIPE'`), `err.errno` its number in this library build (the value of
+ * `dill.EPIPE` in the C-faithful API, not Node's negative libuv numbers),
+ * `err.syscall` the C function that failed (`'ipc_done'`), and the message
+ * reads `ipc_done: EPIPE: Broken pipe` (the text is C's strerror).
+ */
+export class DillError extends Error {
+  /** The errno name, e.g. `'EPIPE'` (`'E<number>'` for a number this build has no name for). */
+  readonly code: string;
+  /** The errno number of this build (e.g. `dill.EPIPE`). */
+  readonly errno: number;
+  /** The C function that failed, e.g. `'brecv'`. */
+  readonly syscall: string;
+
+  /**
+   * @param syscall The C function that failed.
+   * @param errno Its errno.
+   * @param code The errno name.
+   * @param description The errno text (strerror).
+   */
+  constructor(syscall: string, errno: number, code: string, description: string) {
+    super(`${syscall}: ${code}: ${description}`);
+    this.name = 'DillError';
+    this.code = code;
+    this.errno = errno;
+    this.syscall = syscall;
+  }
+}
+
+// ---- options --------------------------------------------------------------------
+
+/** Options of every call that can block. */
+export interface CallOptions {
+  /**
+   * When the call gives up with ETIMEDOUT: an absolute time in ms on the
+   * {@link Dill.now} clock (`d.now() + 1000`), as in C. `0` tries once
+   * without blocking; `-1`, `Infinity` or leaving it out: no deadline.
+   */
+  deadline?: number;
+  /**
+   * Aborting it cancels the pending call as hclose of its coroutine would:
+   * the call fails with a {@link DillError} `ECANCELED` (and has the effect
+   * a canceled call has in C: a canceled receive leaves the socket unable
+   * to receive). A signal that is already aborted fails the call at once
+   * with ECANCELED, without entering the library.
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link IpcSocket.chunks}. */
+export interface ChunkOptions extends CallOptions {
+  /** The largest chunk yielded, in bytes (default 65536). */
+  maxChunk?: number;
+}
+
+/** Options of {@link Channel.recv} and {@link Channel.messages}. */
+export interface ChannelRecvOptions extends CallOptions {
+  /** Size of the message to receive (default: the channel's messageSize). */
+  size?: number;
+}
+
+// ---- internals ------------------------------------------------------------------
+
+/** A coroutine's state in host.ts (errno and task). */
+interface CtxLike { errno: number; task: number }
+
+/** errno names that share a number: the name reported. */
+const PREFERRED = new Set(['EAGAIN', 'ENOTSUP', 'EDEADLK']);
+
+/**
+ * A blocking call started in the library.
+ * @internal
+ */
+class Pending {
+  /** The C result, as host.ts resolves it (never rejects). */
+  readonly raw: Promise<number>;
+  /** False if the call could not even start (spawn failed: errno in ctx). */
+  readonly started: boolean;
+  private cancelFn: (() => void) | null = null;
+  private readonly cleanups: (() => void)[] = [];
+  private settled = false;
+
+  constructor(
+    private readonly dill: Dill,
+    readonly fn: string,
+    private readonly ctx: CtxLike,
+    start: (onStart: (cancel: () => void) => void) => Promise<number>,
+    owner: Handle | null,
+  ) {
+    this.raw = start((c) => { this.cancelFn = c; });
+    this.started = this.cancelFn !== null;
+    if (owner) {
+      const set = owner._inflight;
+      const cancel = (): void => this.cancel();
+      set.add(cancel);
+      this.cleanups.push(() => set.delete(cancel));
+    }
+    void this.raw.then(() => {
+      this.settled = true;
+      for (const f of this.cleanups.splice(0)) f();
+    });
+  }
+
+  /** Cancels the call if it is still pending (it completes with ECANCELED). */
+  cancel(): void {
+    if (this.cancelFn) this.cancelFn();
+  }
+
+  /** Aborting `signal` cancels the call (until it completes). */
+  follow(signal: AbortSignal | undefined): void {
+    if (!signal || this.settled) return;
+    const onAbort = (): void => this.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) this.cancel();
+  }
+
+  /** The result (>= 0), or throws the call's DillError. */
+  async outcome(): Promise<number> {
+    const rc = await this.raw;
+    if (rc < 0) throw this.dill.error(this.fn, this.ctx.errno);
+    return rc;
+  }
+}
+
+/** One byte read ahead by a chunk iterator, and the call reading it. */
+interface ReadAhead {
+  call: Pending;
+  buf: Uint8Array;
+}
+
+function deadlineOf(opts: CallOptions | undefined): number {
+  const d = opts?.deadline;
+  return d === undefined ? -1 : d;
+}
+
+/** A promise whose rejection does not count as unhandled. */
+function deferred<T>(): { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+// ---- the library ------------------------------------------------------------------
+
+/**
+ * One library instance, idiomatically: makes the handle objects and runs
+ * coroutines. Made from the C-faithful API (`new Dill(await load())`) or with
+ * {@link Dill.load}; both layers can be used side by side (`d.api`).
+ */
+export class Dill {
+  /** The C-faithful API this object is made from. */
+  readonly api: CApi;
+  private readonly host: Host;
+  private readonly als: AsyncLocalStorage<CtxLike> | null;
+  private readonly names = new Map<number, string>();
+  private readonly descs = new Map<string, CallDesc>();
+
+  /** Loads a new library instance (as `load()` does) and wraps it. */
+  static async load(): Promise<Dill> {
+    const index = await import('./index');
+    return new Dill(await index.load());
+  }
+
+  /** @param api An API object made by `load()`. */
+  constructor(api: CApi) {
+    this.api = api;
+    this.host = hostOf(api);
+    const als = (this.host as unknown as { als?: unknown }).als;
+    this.als = als instanceof AsyncLocalStorage ? als as AsyncLocalStorage<CtxLike> : null;
+    for (const [name, num] of Object.entries(api.errnos)) {
+      if (!this.names.has(num) || PREFERRED.has(name)) this.names.set(num, name);
+    }
+  }
+
+  /** The {@link DillError} of C function `syscall` failing with `errno` (default: the caller's errno). */
+  error(syscall: string, errno: number = this.api.errno): DillError {
+    const code = this.names.get(errno) ?? `E${errno}`;
+    return new DillError(syscall, errno, code, this.api.strerror(errno));
+  }
+
+  /** The current time in ms, the clock of deadlines (C's now()). */
+  now(): number {
+    return this.api.now();
+  }
+
+  /** Sleeps until `deadline` (C's msleep); throws ECANCELED if canceled. */
+  async sleep(deadline: number, opts?: { signal?: AbortSignal }): Promise<void> {
+    await this._call('msleep', [deadline], opts, null);
+  }
+
+  /** Lets the other coroutines run (C's yield). */
+  async yield(opts?: { signal?: AbortSignal }): Promise<void> {
+    await this._call('yield', [], opts, null);
+  }
+
+  /**
+   * Runs `fn` as a coroutine (C's go). Its library calls run inside it:
+   * closing the returned {@link Coroutine} cancels them (they fail with
+   * ECANCELED, as do its later ones). `fn`'s result or exception is
+   * {@link Coroutine.result}.
+   */
+  go<T>(fn: () => T | PromiseLike<T>): Coroutine<T> {
+    const r = deferred<T>();
+    const h = this.api.go(async () => {
+      try { r.resolve(await fn()); } catch (e) { r.reject(e); }
+    });
+    if (h < 0) throw this.error('go');
+    return new Coroutine(this, h, r.promise);
+  }
+
+  /** A new empty {@link Bundle} (C's bundle). */
+  bundle(): Bundle {
+    const h = this.api.bundle();
+    if (h < 0) throw this.error('bundle');
+    return new Bundle(this, h);
+  }
+
+  /**
+   * A new channel (C's chmake): its two ends. A message sent on one end is
+   * received on the other; sender and receiver must agree on its size (else
+   * both fail with EMSGSIZE). `messageSize` is the default size of
+   * {@link Channel.recv} and of iteration.
+   */
+  channel(opts?: { messageSize?: number }): [Channel, Channel] {
+    const chv = [0, 0];
+    if (this.api.chmake(chv) < 0) throw this.error('chmake');
+    return [new Channel(this, chv[0], opts?.messageSize), new Channel(this, chv[1], opts?.messageSize)];
+  }
+
+  /**
+   * Listens on unix socket `path` (C's ipc_listen; `backlog` defaults to 10).
+   * The socket file stays after the listener closes, as natively: unlink it.
+   */
+  async ipcListen(path: string, opts?: { backlog?: number }): Promise<IpcListener> {
+    const h = await this._call('ipc_listen', [path, opts?.backlog ?? 10], undefined, null);
+    return new IpcListener(this, h, path);
+  }
+
+  /** Connects to the listener at unix socket `path` (C's ipc_connect). */
+  async ipcConnect(path: string, opts?: CallOptions): Promise<IpcSocket> {
+    const h = await this._call('ipc_connect', [path, deadlineOf(opts)], opts, null);
+    return new IpcSocket(this, h);
+  }
+
+  /** Two connected IPC sockets (C's ipc_pair). */
+  ipcPair(): [IpcSocket, IpcSocket] {
+    const s = [0, 0];
+    if (this.api.ipc_pair(s) < 0) throw this.error('ipc_pair');
+    return [new IpcSocket(this, s[0]), new IpcSocket(this, s[1])];
+  }
+
+  /** An IPC socket on connected descriptor `fd` (C's ipc_fromfd), e.g. one from {@link IpcSocket.recvfd}. */
+  ipcFromFd(fd: number): IpcSocket {
+    const h = this.api.ipc_fromfd(fd);
+    if (h < 0) throw this.error('ipc_fromfd');
+    return new IpcSocket(this, h);
+  }
+
+  /** An IPC listener on listening descriptor `fd` (C's ipc_listener_fromfd). */
+  ipcListenerFromFd(fd: number): IpcListener {
+    const h = this.api.ipc_listener_fromfd(fd);
+    if (h < 0) throw this.error('ipc_listener_fromfd');
+    return new IpcListener(this, h, null);
+  }
+
+  // ---- calls ---------------------------------------------------------------------
+
+  /**
+   * Starts blocking C function `fn`. It runs with an errno of its own: with
+   * a shared one, another call of the same coroutine finishing in the same
+   * scheduler run could overwrite it before we read it.
+   * @internal
+   */
+  _start(fn: string, args: unknown[], opts: CallOptions | undefined, owner: Handle | null): Pending {
+    let desc = this.descs.get(fn);
+    if (!desc) { desc = callDesc(fn); this.descs.set(fn, desc); }
+    const d = desc;
+    const cur = this.host.ctx() as CtxLike;
+    const ctx: CtxLike = this.als ? { errno: cur.errno, task: cur.task } : cur;
+    const p = new Pending(this, fn, ctx, (onStart) => {
+      const go = (): Promise<number> => this.host.callAsync(d, args, onStart);
+      return this.als ? this.als.run(ctx, go) : go();
+    }, owner);
+    p.follow(opts?.signal);
+    return p;
+  }
+
+  /**
+   * Runs blocking C function `fn`: its result, or throws its DillError.
+   * @internal
+   */
+  async _call(fn: string, args: unknown[], opts: CallOptions | undefined, owner: Handle | null): Promise<number> {
+    this._precheck(fn, opts, owner);
+    return this._start(fn, args, opts, owner).outcome();
+  }
+
+  /**
+   * Fails without entering the library if the signal is aborted already or
+   * the handle object is closed.
+   * @internal
+   */
+  _precheck(fn: string, opts: CallOptions | undefined, owner: Handle | null): void {
+    if (owner && owner.closed) throw this.error(fn, this.api.EBADF);
+    if (opts?.signal?.aborted) throw this.error(fn, this.api.ECANCELED);
+  }
+}
+
+// ---- handles --------------------------------------------------------------------
+
+/**
+ * A library handle, owned by this object. `close()` (C's hclose) releases
+ * it; so does leaving the scope of `using h = ...` or `await using h = ...`.
+ * Once closed the object's methods fail with EBADF without entering the
+ * library (the handle number may already name another handle).
+ */
+export class Handle implements Disposable, AsyncDisposable {
+  /** The library this handle belongs to. */
+  readonly dill: Dill;
+  private h: number;
+  /** Cancel functions of this object's pending calls. @internal */
+  readonly _inflight = new Set<() => void>();
+
+  /**
+   * Takes ownership of handle number `handle` (from the C-faithful API, say).
+   * @param dill Its library.
+   * @param handle The handle number.
+   */
+  constructor(dill: Dill, handle: number) {
+    if (!Number.isInteger(handle) || handle < 0) throw new RangeError(`not a handle: ${handle}`);
+    this.dill = dill;
+    this.h = handle;
+  }
+
+  /** The C handle number (for the C-faithful API); -1 once closed. */
+  get handle(): number {
+    return this.h;
+  }
+
+  /** True once closed through this object. */
+  get closed(): boolean {
+    return this.h < 0;
+  }
+
+  /**
+   * Closes the handle (C's hclose), at once: this object's pending calls
+   * are canceled first (they fail with ECANCELED). For a coroutine or
+   * bundle this cancels its coroutines. Closing again does nothing.
+   * @throws DillError if hclose fails (EBADF: the handle was closed
+   *   behind this object's back).
+   */
+  close(): void {
+    const h = this.detach();
+    if (h < 0) return;
+    if (this.dill.api.hclose(h) < 0) throw this.dill.error('hclose');
+  }
+
+  /**
+   * Marks the object closed and cancels its pending calls; returns the
+   * handle number (-1 if it was closed already).
+   * @internal
+   */
+  protected detach(): number {
+    const h = this.h;
+    if (h < 0) return -1;
+    this.h = -1;
+    // A canceled call finishes at once (cancelling runs the scheduler), so
+    // none is still inside the handle when it closes: hclose of a socket
+    // with a coroutine blocked in it would free what that coroutine then
+    // writes to. (Not so while the whole scheduler is blocked in a system
+    // call, e.g. the bind of an ipcListen in progress.)
+    for (const cancel of [...this._inflight]) cancel();
+    return h;
+  }
+
+  /** `using`: {@link Handle.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using`: {@link Handle.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+}
+
+/**
+ * A coroutine started by {@link Dill.go}: the handle of its bundle. Closing
+ * it cancels the coroutine: its pending and later library calls fail with
+ * ECANCELED.
+ */
+export class Coroutine<T = unknown> extends Handle {
+  /**
+   * What the async function returned, or its exception. (A rejection that
+   * nobody looks at is not reported as unhandled.)
+   */
+  readonly result: Promise<T>;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, result: Promise<T>) {
+    super(dill, handle);
+    this.result = result;
+  }
+
+  /**
+   * Waits until the coroutine has finished (C's bundle_wait), then gives
+   * its result, or throws its exception.
+   * @throws DillError ETIMEDOUT at the deadline, ECANCELED.
+   */
+  async wait(opts?: CallOptions): Promise<T> {
+    await this.dill._call('bundle_wait', [this.handle, deadlineOf(opts)], opts, this);
+    return this.result;
+  }
+}
+
+/**
+ * A bundle of coroutines (C's bundle): they run until they finish or the
+ * bundle is closed, which cancels those still running.
+ */
+export class Bundle extends Handle {
+  private errors: unknown[] = [];
+
+  /**
+   * Runs `fn` as a coroutine in the bundle (C's bundle_go). Returns its
+   * result (a rejection nobody looks at is not reported as unhandled; the
+   * first one is thrown by {@link Bundle.wait}).
+   */
+  go<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+    this.dill._precheck('bundle_go', undefined, this);
+    const r = deferred<T>();
+    const rc = this.dill.api.bundle_go(this.handle, async () => {
+      try { r.resolve(await fn()); } catch (e) { this.errors.push(e); r.reject(e); }
+    });
+    if (rc < 0) throw this.dill.error('bundle_go');
+    return r.promise;
+  }
+
+  /**
+   * Waits until every coroutine of the bundle has finished (C's
+   * bundle_wait). Then, if some of them threw since the last wait, throws
+   * the first of these exceptions.
+   * @throws DillError ETIMEDOUT at the deadline (the coroutines go on).
+   */
+  async wait(opts?: CallOptions): Promise<void> {
+    await this.dill._call('bundle_wait', [this.handle, deadlineOf(opts)], opts, this);
+    const errors = this.errors;
+    this.errors = [];
+    if (errors.length) throw errors[0];
+  }
+}
+
+/**
+ * One end of a channel (made in pairs by {@link Dill.channel}). Channels pass
+ * messages between coroutines; a send waits for a receiver and vice versa.
+ */
+export class Channel extends Handle implements AsyncIterable<Uint8Array> {
+  /** Default message size of {@link Channel.recv} and iteration. */
+  readonly messageSize: number | undefined;
+
+  /**
+   * Takes ownership of channel handle `handle`.
+   * @param messageSize Default message size for receiving.
+   */
+  constructor(dill: Dill, handle: number, messageSize?: number) {
+    super(dill, handle);
+    this.messageSize = messageSize;
+  }
+
+  /**
+   * Sends `msg` (C's chsend): resolves once a receiver has taken it.
+   * @throws DillError EPIPE after done(), EMSGSIZE if the receiver wanted
+   *   another size, ETIMEDOUT, ECANCELED.
+   */
+  async send(msg: Uint8Array, opts?: CallOptions): Promise<void> {
+    await this.dill._call('chsend', [this.handle, msg, msg.byteLength, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives a message of `opts.size` bytes (default: messageSize), C's
+   * chrecv.
+   * @throws DillError EPIPE once the peer called done() and every message
+   *   sent before was received; EMSGSIZE, ETIMEDOUT, ECANCELED.
+   */
+  async recv(opts?: ChannelRecvOptions): Promise<Uint8Array> {
+    const size = opts?.size ?? this.messageSize;
+    if (size === undefined) throw new TypeError('Channel.recv: no size (give opts.size or a messageSize)');
+    const buf = new Uint8Array(size);
+    await this.dill._call('chrecv', [this.handle, buf, size, deadlineOf(opts)], opts, this);
+    return buf;
+  }
+
+  /** Closes sending to this end's peer (C's chdone): its receives then fail with EPIPE. */
+  done(): void {
+    this.dill._precheck('chdone', undefined, this);
+    if (this.dill.api.chdone(this.handle) < 0) throw this.dill.error('chdone');
+  }
+
+  /**
+   * The messages received, each of `opts.size` bytes (default:
+   * messageSize), until the peer's done() (EPIPE ends the iteration); other
+   * errors are thrown. The deadline applies to the whole iteration.
+   */
+  async *messages(opts?: ChannelRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    for (;;) {
+      let msg: Uint8Array;
+      try {
+        msg = await this.recv(opts);
+      } catch (e) {
+        if (e instanceof DillError && e.code === 'EPIPE') return;
+        throw e;
+      }
+      yield msg;
+    }
+  }
+
+  /** `for await (const msg of ch)`: {@link Channel.messages} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.messages();
+  }
+}
+
+/** A listening unix socket (C's ipc_listen), made by {@link Dill.ipcListen}. */
+export class IpcListener extends Handle {
+  /** The socket path it listens on (null if made from a descriptor). */
+  readonly path: string | null;
+
+  /**
+   * Takes ownership of listener handle `handle`.
+   * @param path Its socket path, if known.
+   */
+  constructor(dill: Dill, handle: number, path: string | null = null) {
+    super(dill, handle);
+    this.path = path;
+  }
+
+  /**
+   * Waits for and accepts the next connection (C's ipc_accept).
+   * @throws DillError ETIMEDOUT, ECANCELED.
+   */
+  async accept(opts?: CallOptions): Promise<IpcSocket> {
+    const h = await this.dill._call('ipc_accept', [this.handle, deadlineOf(opts)], opts, this);
+    return new IpcSocket(this.dill, h);
+  }
+}
+
+/**
+ * A connected unix socket: a bytestream (C's ipc_* and bsend/brecv).
+ *
+ * As in C a receive is all or nothing: {@link IpcSocket.recv} gets exactly
+ * the bytes asked for, and once a receive has failed (EPIPE, ETIMEDOUT,
+ * ECANCELED...) the socket cannot receive any more (later receives fail).
+ * Iterating (`for await (const chunk of sock)`) yields the bytes as they
+ * come, until the peer's done() or close.
+ */
+export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
+  /**
+   * How long `await using` waits for the orderly close, in ms (default
+   * 1000): leaving the scope runs {@link IpcSocket.closeGracefully} with a
+   * deadline this far away.
+   */
+  disposeTimeout = 1000;
+  private ahead: ReadAhead | null = null;
+
+  /**
+   * Sends all of `data` (C's bsend; a string is sent as UTF-8).
+   * @throws DillError EPIPE after done(), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async send(data: Uint8Array | string, opts?: CallOptions): Promise<void> {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    await this.dill._call('bsend', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives exactly `n` bytes (C's brecv).
+   * @throws DillError EPIPE if the peer finished sending first (the bytes
+   *   received are then lost, as in C), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async recv(n: number, opts?: CallOptions): Promise<Uint8Array> {
+    return this.recvInto(new Uint8Array(n), opts);
+  }
+
+  /** Fills `buf` with exactly `buf.length` bytes (C's brecv) and returns it; errors as {@link IpcSocket.recv}. */
+  async recvInto(buf: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
+    this.dill._precheck('brecv', opts, this);
+    let off = 0;
+    if (buf.byteLength > 0 && this.ahead) {
+      buf[0] = await this.takeAhead(opts);
+      off = 1;
+    }
+    if (off < buf.byteLength || buf.byteLength === 0) {
+      const rest = buf.subarray(off);
+      await this.dill._call('brecv', [this.handle, rest, rest.byteLength, deadlineOf(opts)], opts, this);
+    }
+    return buf;
+  }
+
+  /**
+   * Half-closes: tells the peer nothing more comes (C's ipc_done). The
+   * peer's receives get EPIPE once it has read everything sent before.
+   * @throws DillError EPIPE if done already.
+   */
+  async done(opts?: CallOptions): Promise<void> {
+    await this.dill._call('ipc_done', [this.handle, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Closes in an orderly manner (C's ipc_close): half-closes, reads and
+   * drops what the peer still sends until its done() or close, then closes.
+   * The handle is closed even when this fails. Pending calls of this object
+   * are canceled first.
+   * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async closeGracefully(opts?: CallOptions): Promise<void> {
+    this.dill._precheck('ipc_close', opts, this);
+    const h = this.detach();
+    const p = this.dill._start('ipc_close', [h, deadlineOf(opts)], opts, null);
+    // The call could not start (its coroutine is being canceled): as in C,
+    // the handle is closed all the same.
+    if (!p.started) this.dill.api.hclose(h);
+    await p.outcome();
+  }
+
+  /**
+   * Sends descriptor `fd` (C's ipc_sendfd: one byte carrying it). Works
+   * between sockets of this program; to another process it fails with
+   * ENOTSUP.
+   */
+  async sendfd(fd: number, opts?: CallOptions): Promise<void> {
+    await this.dill._call('ipc_sendfd', [this.handle, fd, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives a descriptor sent with sendfd (C's ipc_recvfd): the new
+   * descriptor number, e.g. for {@link Dill.ipcFromFd}.
+   * @throws DillError EPROTO if a plain byte came instead; EBUSY while a
+   *   chunk iterator has a read pending.
+   */
+  async recvfd(opts?: CallOptions): Promise<number> {
+    if (this.ahead && !this.closed) throw this.dill.error('ipc_recvfd', this.dill.api.EBUSY);
+    return this.dill._call('ipc_recvfd', [this.handle, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * The bytes received, as chunks, until the peer's done() or close (EPIPE
+   * ends the iteration); other errors are thrown (once the bytes received
+   * before them have been yielded).
+   *
+   * Chunking: C's receives are all or nothing (a receive asking for more
+   * than will come loses what did come, and a receive that times out
+   * leaves the socket unable to receive), so the iterator never asks for
+   * more than one byte at a time. It waits for one byte, then goes on
+   * taking bytes while each is there without waiting (its read completes
+   * before the next microtask turn), up to `maxChunk`: a chunk is what had
+   * arrived, up to that size. One library call per byte makes this suited
+   * to modest rates (about 100-200 KB/s); for bulk data of known length use
+   * {@link IpcSocket.recv}.
+   *
+   * When it stops for lack of data, the iterator leaves one 1-byte read
+   * pending; leaving the loop (break) keeps it, and the next recv/recvInto
+   * or iteration starts with its byte, so nothing is lost. That read keeps
+   * the iterator's deadline and signal (and a later recv's signal can also
+   * cancel it). The deadline applies to the whole iteration.
+   */
+  async *chunks(opts?: ChunkOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    const max = opts?.maxChunk ?? 65536;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxChunk must be a positive integer, got ${max}`);
+    for (;;) {
+      let first: number;
+      try {
+        this.dill._precheck('brecv', opts, this);
+        if (this.ahead) {
+          first = await this.takeAhead(opts);
+        } else {
+          const r = this.readByte(opts);
+          await r.call.outcome();
+          first = r.buf[0];
+        }
+      } catch (e) {
+        if (e instanceof DillError && e.code === 'EPIPE') return;
+        throw e;
+      }
+      let buf = new Uint8Array(Math.min(max, 256));
+      buf[0] = first;
+      let n = 1;
+      while (n < max && !this.closed && !opts?.signal?.aborted) {
+        const r = this.readByte(opts);
+        let settled = false;
+        void r.call.raw.then(() => { settled = true; });
+        await null;
+        if (!settled) { this.ahead = r; break; }
+        // Done at once: a byte, or an error to report after this chunk.
+        if ((await r.call.raw) < 0) { this.ahead = r; break; }
+        if (n === buf.length) {
+          const bigger = new Uint8Array(Math.min(max, 2 * n));
+          bigger.set(buf);
+          buf = bigger;
+        }
+        buf[n++] = r.buf[0];
+      }
+      yield buf.slice(0, n);
+    }
+  }
+
+  /** `for await (const chunk of sock)`: {@link IpcSocket.chunks} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.chunks();
+  }
+
+  /**
+   * `await using`: {@link IpcSocket.closeGracefully} with a deadline
+   * `disposeTimeout` ms away; its errors are ignored (the handle is closed
+   * in every case).
+   */
+  override async [Symbol.asyncDispose](): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.closeGracefully({ deadline: this.dill.now() + this.disposeTimeout });
+    } catch {
+      // Closed all the same.
+    }
+  }
+
+  /** Starts a 1-byte brecv. */
+  private readByte(opts: CallOptions | undefined): ReadAhead {
+    const buf = new Uint8Array(1);
+    const call = this.dill._start('brecv', [this.handle, buf, 1, deadlineOf(opts)], opts, this);
+    return { call, buf };
+  }
+
+  /** The byte read ahead (its call's error if it failed); `opts.signal` can cancel it too. */
+  private async takeAhead(opts: CallOptions | undefined): Promise<number> {
+    const r = this.ahead!;
+    this.ahead = null;
+    r.call.follow(opts?.signal);
+    await r.call.outcome();
+    return r.buf[0];
+  }
+}

@@ -1,0 +1,511 @@
+/**
+ * The idiomatic layer (src/idiomatic.ts): handle objects, DillError,
+ * deadlines and AbortSignals, disposal, iteration, coroutines and bundles,
+ * over real unix socket paths in a temporary directory.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { load, Dill, DillError, IpcSocket, IpcListener, Channel, Coroutine, Bundle, Handle } from '../dist/index';
+import type { CApi } from '../dist/index';
+
+let api: CApi;
+let d: Dill;
+let dir: string;
+let seq = 0;
+
+beforeAll(async () => {
+  api = await load();
+  d = new Dill(api);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-idiomatic-'));
+});
+
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function sockPath(): string {
+  return path.join(dir, `s${seq++}.sock`);
+}
+
+const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+/** True if `p` has not settled after `ms`. */
+async function stillPending(p: Promise<unknown>, ms = 30): Promise<boolean> {
+  let settled = false;
+  p.then(() => { settled = true; }, () => { settled = true; });
+  await new Promise((r) => setTimeout(r, ms));
+  return !settled;
+}
+
+/** The DillError `p` rejects with. */
+async function failure(p: Promise<unknown>): Promise<DillError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DillError);
+    return e as DillError;
+  }
+  throw new Error('expected a DillError, the promise resolved');
+}
+
+/** The C-faithful hclose of `h` reports it invalid (-1/EBADF). */
+function expectClosed(h: number): void {
+  expect(api.hclose(h)).toBe(-1);
+  expect(api.errno).toBe(api.EBADF);
+}
+
+/** A connected client and server socket over a fresh path. */
+async function connected(): Promise<{ ls: IpcListener; server: IpcSocket; client: IpcSocket; at: string }> {
+  const at = sockPath();
+  const ls = await d.ipcListen(at);
+  const accepting = ls.accept();
+  const client = await d.ipcConnect(at);
+  const server = await accepting;
+  return { ls, server, client, at };
+}
+
+describe('DillError', () => {
+  test('carries code, errno, function name and a Node-like message', async () => {
+    const e = await failure(d.ipcConnect(path.join(dir, 'nobody-here.sock')));
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('DillError');
+    expect(e.code).toBe('ENOENT');
+    expect(e.errno).toBe(api.ENOENT);
+    expect(e.syscall).toBe('ipc_connect');
+    expect(e.message).toBe(`ipc_connect: ENOENT: ${api.strerror(api.ENOENT)}`);
+  });
+
+  test('ipc_done twice: "ipc_done: EPIPE: Broken pipe"', async () => {
+    const [a, b] = d.ipcPair();
+    await a.done();
+    const e = await failure(a.done());
+    expect(e).toMatchObject({ code: 'EPIPE', errno: api.EPIPE, syscall: 'ipc_done' });
+    expect(e.message).toBe('ipc_done: EPIPE: Broken pipe');
+    a.close();
+    b.close();
+  });
+
+  test('d.error() names an errno of the C-faithful API', () => {
+    api.hclose(123456);
+    const e = d.error('hclose');
+    expect(e).toMatchObject({ code: 'EBADF', errno: api.EBADF, syscall: 'hclose' });
+    expect(d.error('chsend', api.ENOTSUP).code).toBe('ENOTSUP');
+  });
+
+  test('each call has its own errno, even when calls of one coroutine finish together', async () => {
+    // A chrecv times out and a brecv succeeds in the same scheduler run
+    // (the JS thread is kept busy past the deadline, then data arrives).
+    const [c1, c2] = d.channel({ messageSize: 1 });
+    const [a, b] = d.ipcPair();
+    const T = d.now() + 20;
+    const timedOut = failure(c1.recv({ deadline: T }));
+    const got = b.recv(1);
+    setTimeout(() => {
+      while (d.now() < T + 5) { /* busy */ }
+      void a.send('x');
+    }, 10);
+    expect((await timedOut).code).toBe('ETIMEDOUT');
+    expect(text(await got)).toBe('x');
+    for (const h of [c1, c2, a, b]) h.close();
+  });
+});
+
+describe('IPC over a unix socket path', () => {
+  test('server and client: iteration ends at the peer\'s done()', async () => {
+    const at = sockPath();
+    await using ls = await d.ipcListen(at, { backlog: 5 });
+    expect(ls).toBeInstanceOf(IpcListener);
+    expect(ls.path).toBe(at);
+    expect(fs.statSync(at).isSocket()).toBe(true);
+    // The server echoes every chunk until the client is done, then is done too.
+    const server = d.go(async () => {
+      await using s = await ls.accept();
+      let total = 0;
+      for await (const chunk of s) {
+        total += chunk.length;
+        await s.send(chunk);
+      }
+      await s.done();
+      return total;
+    });
+    expect(server).toBeInstanceOf(Coroutine);
+
+    const c = await d.ipcConnect(at);
+    const echoed: string[] = [];
+    const reader = d.go(async () => {
+      for await (const chunk of c) echoed.push(text(chunk));
+    });
+    await c.send('hello, ');
+    await d.sleep(d.now() + 10);
+    await c.send(Buffer.from('world'));
+    await c.done();
+    await reader.wait();
+    expect(echoed.join('')).toBe('hello, world');
+    expect(await server.wait()).toBe(12);
+    // Everything was received: the client's receive side reports EPIPE.
+    expect(await failure(c.recv(1))).toMatchObject({ code: 'EPIPE', syscall: 'brecv' });
+    c.close();
+    server.close();
+    reader.close();
+    fs.unlinkSync(at);
+  });
+
+  test('done() -> the peer gets the bytes sent before, then recv throws EPIPE', async () => {
+    const { ls, server, client } = await connected();
+    await client.send('abc');
+    await client.done();
+    expect(text(await server.recv(3))).toBe('abc');
+    const e = await failure(server.recv(1));
+    expect(e).toMatchObject({ code: 'EPIPE', errno: api.EPIPE, syscall: 'brecv' });
+    // Sending after done() fails too.
+    expect(await failure(client.send('x'))).toMatchObject({ code: 'EPIPE', syscall: 'bsend' });
+    for (const h of [ls, server, client]) h.close();
+  });
+
+  test('a chunk is what had arrived (up to maxChunk)', async () => {
+    const [a, b] = d.ipcPair();
+    const payload = new Uint8Array(3000).map((_, i) => i & 0xff);
+    await a.send(payload);
+    await a.done();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of b.chunks({ maxChunk: 1000 })) chunks.push(chunk);
+    expect(chunks.map((c) => c.length)).toEqual([1000, 1000, 1000]);
+    expect(Buffer.concat(chunks).equals(Buffer.from(payload))).toBe(true);
+
+    const [x, y] = d.ipcPair();
+    const all: number[] = [];
+    const reader = d.go(async () => {
+      for await (const chunk of y) all.push(chunk.length);
+    });
+    await d.sleep(d.now() + 10);          // the reader waits for its first byte
+    await x.send(payload);
+    while (all.length === 0) await d.sleep(d.now() + 2);
+    await x.send('tail');
+    await x.done();
+    await reader.wait();
+    expect(all).toEqual([3000, 4]);
+    for (const h of [a, b, x, y, reader]) h.close();
+  });
+
+  test('leaving the loop loses no byte: the next recv starts with the byte read ahead', async () => {
+    const [a, b] = d.ipcPair();
+    await a.send('abc');
+    for await (const chunk of b) {
+      expect(text(chunk)).toBe('abc');
+      break;                               // a 1-byte read stays pending
+    }
+    await a.send('defg');
+    expect(text(await b.recv(4))).toBe('defg');
+    await a.send('h');
+    await a.done();
+    const rest: string[] = [];
+    for await (const chunk of b) rest.push(text(chunk));
+    expect(rest.join('')).toBe('h');
+    a.close();
+    b.close();
+  });
+
+  test('iteration throws errors other than EPIPE', async () => {
+    const [a, b] = d.ipcPair();
+    await a.send('xy');
+    const seen: string[] = [];
+    const e = await failure((async () => {
+      for await (const chunk of b.chunks({ deadline: d.now() + 40 })) seen.push(text(chunk));
+    })());
+    expect(seen).toEqual(['xy']);
+    expect(e).toMatchObject({ code: 'ETIMEDOUT', syscall: 'brecv' });
+    a.close();
+    b.close();
+  });
+
+  test('deadline -> DillError ETIMEDOUT', async () => {
+    const { ls, server, client } = await connected();
+    const start = d.now();
+    const e = await failure(server.recv(10, { deadline: start + 50 }));
+    expect(e).toMatchObject({ code: 'ETIMEDOUT', errno: api.ETIMEDOUT, syscall: 'brecv' });
+    expect(d.now() - start).toBeGreaterThanOrEqual(45);
+    expect(await failure(ls.accept({ deadline: 0 }))).toMatchObject({ code: 'ETIMEDOUT', syscall: 'ipc_accept' });
+    for (const h of [ls, server, client]) h.close();
+  });
+
+  test('aborting a signal cancels a pending recv with ECANCELED', async () => {
+    const { ls, server, client } = await connected();
+    const ac = new AbortController();
+    const p = server.recv(1, { signal: ac.signal });
+    expect(await stillPending(p)).toBe(true);
+    ac.abort();
+    expect(await failure(p)).toMatchObject({ code: 'ECANCELED', errno: api.ECANCELED, syscall: 'brecv' });
+    // As for a canceled brecv in C, the socket cannot receive any more.
+    await client.send('z');
+    expect((await failure(server.recv(1))).code).toBe('ECONNRESET');
+    for (const h of [ls, server, client]) h.close();
+  });
+
+  test('aborting a pending accept leaves the listener usable', async () => {
+    const at = sockPath();
+    const ls = await d.ipcListen(at);
+    const ac = new AbortController();
+    const p = ls.accept({ signal: ac.signal });
+    expect(await stillPending(p)).toBe(true);
+    ac.abort();
+    expect(await failure(p)).toMatchObject({ code: 'ECANCELED', syscall: 'ipc_accept' });
+    const accepting = ls.accept();
+    const c = await d.ipcConnect(at);
+    const s = await accepting;
+    await c.send('ok');
+    expect(text(await s.recv(2))).toBe('ok');
+    for (const h of [ls, s, c]) h.close();
+  });
+
+  test('an already-aborted signal fails at once without entering the library', async () => {
+    const [a, b] = d.ipcPair();
+    const signal = AbortSignal.abort();
+    expect(await failure(b.recv(1, { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
+    expect(await failure(a.send('q', { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'bsend' });
+    expect(await failure(d.sleep(-1, { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'msleep' });
+    expect(await failure(d.ipcConnect(sockPath(), { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'ipc_connect' });
+    const it = b.chunks({ signal });
+    expect(await failure(it.next())).toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
+    // A brecv that had started and been canceled would have left b unable
+    // to receive: it was never entered, so b works.
+    await a.send('q');
+    expect(text(await b.recv(1))).toBe('q');
+    a.close();
+    b.close();
+  });
+
+  test('await using closes the handle (the C-faithful hclose then gives EBADF)', async () => {
+    const at = sockPath();
+    let lsNum = -1;
+    let clientNum = -1;
+    let serverSawEnd = false;
+    {
+      await using ls = await d.ipcListen(at);
+      lsNum = ls.handle;
+      const server = d.go(async () => {
+        await using s = await ls.accept();
+        for await (const _ of s) { /* until EPIPE */ }
+        serverSawEnd = true;
+      });
+      {
+        await using c = await d.ipcConnect(at);
+        clientNum = c.handle;
+        expect(clientNum).toBeGreaterThanOrEqual(0);
+        await c.send('bye');
+      }
+      // The client's orderly close (ipc_close) ended the server's iteration,
+      // and the server's close answered it.
+      await server.wait();
+      expect(serverSawEnd).toBe(true);
+      server.close();
+    }
+    expectClosed(clientNum);
+    expectClosed(lsNum);
+  });
+
+  test('using closes channels and bundles; a closed object fails with EBADF without entering the library', async () => {
+    let nums: number[] = [];
+    let kept: Channel;
+    {
+      using b = d.bundle();
+      const [c1, c2] = d.channel();
+      using _c1 = c1;
+      using _c2 = c2;
+      nums = [b.handle, c1.handle, c2.handle];
+      kept = c1;
+    }
+    for (const h of nums) expectClosed(h);
+    expect(kept.closed).toBe(true);
+    expect(kept.handle).toBe(-1);
+    expect(await failure(kept.send(new Uint8Array(1)))).toMatchObject({ code: 'EBADF', syscall: 'chsend' });
+    expect(() => kept.done()).toThrow(DillError);
+    kept.close();                          // closing again does nothing
+  });
+
+  test('close() cancels the object\'s pending calls, then closes', async () => {
+    const [a, b] = d.ipcPair();
+    const num = b.handle;
+    const p = b.recv(1);
+    expect(await stillPending(p, 10)).toBe(true);
+    b.close();
+    expect(await failure(p)).toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
+    expectClosed(num);
+    expect(await failure(b.recv(1))).toMatchObject({ code: 'EBADF', syscall: 'brecv' });
+    a.close();
+  });
+
+  test('closeGracefully waits for the peer\'s close; await using in a canceled coroutine still closes', async () => {
+    const { ls, server, client } = await connected();
+    const closing = client.closeGracefully();
+    // The server sees the client's done, then closes in its turn.
+    expect(await failure(server.recv(1))).toMatchObject({ code: 'EPIPE' });
+    server.close();
+    await closing;
+    expect(client.closed).toBe(true);
+
+    const [a, b] = d.ipcPair();
+    let num = -1;
+    const co = d.go(async () => {
+      await using s = b;
+      num = s.handle;
+      await s.recv(1);                     // canceled: ECANCELED
+    });
+    await d.sleep(d.now() + 10);
+    co.close();
+    expect(await failure(co.result)).toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
+    // The orderly close could not run in the canceled coroutine; the handle
+    // was closed anyway.
+    expectClosed(num);
+    a.close();
+    ls.close();
+  });
+
+  test('sendfd/recvfd pass a descriptor between sockets of the program', async () => {
+    // A fresh instance numbers descriptors from 3 (0-2 are stdio): the
+    // socketpair under p0/p1 is 3 and 4.
+    const d2 = await Dill.load();
+    const [p0, p1] = d2.ipcPair();
+    const [a, b] = d2.ipcPair();
+    await a.sendfd(3);
+    const fd = await b.recvfd();
+    expect(fd).toBeGreaterThan(6);
+    // The descriptor received is p0's socket: what is sent on it reaches p1.
+    const q = d2.ipcFromFd(fd);
+    await q.send('via fd');
+    expect(text(await p1.recv(6))).toBe('via fd');
+    q.close();                             // closes descriptor fd
+    expect(await failure(a.sendfd(fd))).toMatchObject({ code: 'EBADF', syscall: 'ipc_sendfd' });
+    expect(await failure(a.sendfd(-1))).toMatchObject({ code: 'EBADF', syscall: 'ipc_sendfd' });
+    // A plain byte where a descriptor was expected.
+    await a.send('x');
+    expect(await failure(b.recvfd())).toMatchObject({ code: 'EPROTO', syscall: 'ipc_recvfd' });
+    for (const h of [p0, p1, a, b]) h.close();
+  });
+});
+
+describe('channels', () => {
+  test('send/recv of Uint8Array messages; iteration ends at done()', async () => {
+    const [tx, rx] = d.channel({ messageSize: 4 });
+    expect(tx).toBeInstanceOf(Channel);
+    const sender = d.go(async () => {
+      for (const word of ['one ', 'two ', 'six ']) await tx.send(Buffer.from(word));
+      tx.done();
+    });
+    const got: string[] = [];
+    for await (const msg of rx) got.push(text(msg));
+    expect(got).toEqual(['one ', 'two ', 'six ']);
+    await sender.wait();
+    expect(await failure(rx.recv())).toMatchObject({ code: 'EPIPE', syscall: 'chrecv' });
+    tx.close();
+    rx.close();
+    sender.close();
+  });
+
+  test('sizes must match (EMSGSIZE both sides); deadlines; explicit sizes', async () => {
+    const [a, b] = d.channel();
+    const s = a.send(new Uint8Array([1, 2, 3]));
+    const e = await failure(b.recv({ size: 2 }));
+    expect(e).toMatchObject({ code: 'EMSGSIZE', syscall: 'chrecv' });
+    expect(await failure(s)).toMatchObject({ code: 'EMSGSIZE', syscall: 'chsend' });
+    const ok = a.send(new Uint8Array([7, 8]));
+    expect(Array.from(await b.recv({ size: 2 }))).toEqual([7, 8]);
+    await ok;
+    expect(await failure(b.recv({ size: 1, deadline: d.now() + 20 }))).toMatchObject({ code: 'ETIMEDOUT', syscall: 'chrecv' });
+    await expect(b.recv()).rejects.toThrow(TypeError);
+    a.close();
+    b.close();
+  });
+});
+
+describe('coroutines and bundles', () => {
+  test('go(): wait() gives the result or throws the exception', async () => {
+    const co = d.go(async () => {
+      await d.sleep(d.now() + 5);
+      return 42;
+    });
+    expect(co).toBeInstanceOf(Handle);
+    expect(await co.wait()).toBe(42);
+    co.close();
+    const bad = d.go(async () => { throw new Error('boom'); });
+    await expect(bad.wait()).rejects.toThrow('boom');
+    bad.close();
+  });
+
+  test('closing a coroutine cancels its pending and later calls', async () => {
+    const [tx, rx] = d.channel({ messageSize: 1 });
+    const codes: string[] = [];
+    const co = d.go(async () => {
+      for (const op of [() => rx.recv(), () => d.sleep(-1), () => d.yield()]) {
+        try { await op(); } catch (e) { codes.push((e as DillError).code); }
+      }
+      return codes;
+    });
+    await d.sleep(d.now() + 10);
+    const num = co.handle;
+    co.close();
+    expect(await co.result).toEqual(['ECANCELED', 'ECANCELED', 'ECANCELED']);
+    expectClosed(num);
+    // Only the coroutine's calls were canceled: the channel works.
+    const r = rx.recv();
+    await tx.send(new Uint8Array([5]));
+    expect(Array.from(await r)).toEqual([5]);
+    tx.close();
+    rx.close();
+  });
+
+  test('bundle: wait with a deadline, then close cancels the coroutines still running', async () => {
+    const b = d.bundle();
+    expect(b).toBeInstanceOf(Bundle);
+    const [tx, rx] = d.channel({ messageSize: 1 });
+    const quick = b.go(async () => 'quick');
+    const stuck1 = b.go(() => rx.recv());
+    const stuck2 = b.go(async () => { await d.sleep(-1); });
+    expect(await quick).toBe('quick');
+    const e = await failure(b.wait({ deadline: d.now() + 30 }));
+    expect(e).toMatchObject({ code: 'ETIMEDOUT', syscall: 'bundle_wait' });
+    const num = b.handle;
+    b.close();
+    expect(await failure(stuck1)).toMatchObject({ code: 'ECANCELED', syscall: 'chrecv' });
+    expect(await failure(stuck2)).toMatchObject({ code: 'ECANCELED', syscall: 'msleep' });
+    expectClosed(num);
+    expect(() => b.go(async () => 1)).toThrow(DillError);
+    tx.close();
+    rx.close();
+  });
+
+  test('bundle.wait() waits for all and throws the first exception', async () => {
+    await using b = d.bundle();
+    const order: number[] = [];
+    for (const ms of [20, 5, 10]) b.go(async () => { await d.sleep(d.now() + ms); order.push(ms); });
+    await b.wait();
+    expect(order).toEqual([5, 10, 20]);
+    b.go(async () => { throw new Error('first'); });
+    b.go(async () => { await d.sleep(d.now() + 5); throw new Error('second'); });
+    await expect(b.wait()).rejects.toThrow('first');
+    await b.wait();                         // errors are reported once
+  });
+
+  test('an abort signal cancels bundle.wait() and sleep()', async () => {
+    const b = d.bundle();
+    b.go(() => d.sleep(-1));
+    const ac = new AbortController();
+    const w = b.wait({ signal: ac.signal });
+    const s = d.sleep(-1, { signal: ac.signal });
+    expect(await stillPending(w, 10)).toBe(true);
+    ac.abort();
+    expect(await failure(w)).toMatchObject({ code: 'ECANCELED', syscall: 'bundle_wait' });
+    expect(await failure(s)).toMatchObject({ code: 'ECANCELED', syscall: 'msleep' });
+    b.close();
+  });
+
+  test('Dill.load() makes an instance of its own', async () => {
+    const d2 = await Dill.load();
+    expect(d2.api).not.toBe(api);
+    const [a, b] = d2.ipcPair();
+    await a.send('hi');
+    expect(text(await b.recv(2))).toBe('hi');
+    a.close();
+    b.close();
+  });
+});
