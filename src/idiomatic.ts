@@ -693,7 +693,7 @@ export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
    * taking bytes while each is there without waiting (its read completes
    * before the next microtask turn), up to `maxChunk`: a chunk is what had
    * arrived, up to that size. One library call per byte makes this suited
-   * to modest rates (about 100-200 KB/s); for bulk data of known length use
+   * to modest rates (roughly 150-300 KB/s); for bulk data of known length use
    * {@link IpcSocket.recv}.
    *
    * When it stops for lack of data, the iterator leaves one 1-byte read
