@@ -24,7 +24,9 @@ Module['onRuntimeInitialized'] = function() {
     HEAP32[(argv >> 2) + i] = p;
   }
   HEAP32[(argv >> 2) + args.length] = 0;
+  // main() keeps Node alive until it returns (or exit()), as natively.
   DillFiber.keepAlive = true;
+  DillFiber.keepAliveTimer = setInterval(function() {}, 1 << 30);
   DillFiber.run(X.dill__main_start(args.length, argv));
 };
 Module['quit'] = function(status, toThrow) {

@@ -38,6 +38,7 @@ struct dill__ipc {
     unsigned outerr : 1;   /* sending failed: the direction is unusable */
     unsigned inerr : 1;    /* receiving failed: the direction is unusable */
     unsigned mem : 1;
+    unsigned closed : 1;   /* hclose'd while busy: the last user frees it */
 };
 DILL__STATIC_ASSERT(2 * sizeof(struct dill__ipc) <= sizeof(struct dill_ipc_pair_storage),
     "ipc_pair_storage too small");
@@ -56,7 +57,16 @@ static void dill__ipc_close(struct dill_hvfs *hvfs) {
     struct dill__ipc *self = dill__cont(hvfs, struct dill__ipc, hvfs);
     dill_fdclean(self->fd);
     close(self->fd);
+    /* A coroutine blocked on the socket wakes with EBADF and still looks at
+       it: it frees the object when it leaves. */
+    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
     if(!self->mem) free(self);
+}
+
+/* A send or receive leaves: frees a socket closed meanwhile. */
+static void dill__ipc_leave(struct dill__ipc *self) {
+    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy && !self->mem)
+        free(self);
 }
 
 /* Errors of a broken connection, as the manual names them. */
@@ -115,6 +125,7 @@ static int dill__ipc_bsendl(struct dill_bsock_vfs *bvfs,
         if(rc < 0 || it == last) break;
     }
     self->sbusy = 0;
+    dill__ipc_leave(self);
     return rc;
 }
 
@@ -147,6 +158,7 @@ static int dill__ipc_brecvl(struct dill_bsock_vfs *bvfs,
         if(rc < 0 || it == last) break;
     }
     self->rbusy = 0;
+    dill__ipc_leave(self);
     return rc;
 }
 
@@ -297,6 +309,7 @@ int dill_ipc_sendfd(int s, int fd, int64_t deadline) {
         break;
     }
     self->sbusy = 0;
+    dill__ipc_leave(self);
     return rc;
 }
 
@@ -336,6 +349,7 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
         break;
     }
     self->rbusy = 0;
+    dill__ipc_leave(self);
     return rc;
 }
 

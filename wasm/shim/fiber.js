@@ -153,7 +153,15 @@ mergeInto(LibraryManager.library, {
           if (DillFiber.timer !== null) clearTimeout(DillFiber.timer);
           DillFiber.timerAt = deadline;
           DillFiber.timer = setTimeout(DillFiber.onTimer, delay);
+          // Timers do not keep Node alive by themselves: a C program's main
+          // does (keepAlive), pending TypeScript calls do (src/host.ts).
+          // So a deadline left from a call that ended early holds nothing.
+          DillFiber.timer.unref();
         }
+      } else if (DillFiber.timer !== null) {
+        clearTimeout(DillFiber.timer);
+        DillFiber.timer = null;
+        DillFiber.timerAt = -1;
       }
       if (DillFiber.keepAlive && DillFiber.keepAliveTimer === null) {
         DillFiber.keepAliveTimer = setInterval(function() {}, 1 << 30);

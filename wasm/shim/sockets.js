@@ -28,6 +28,7 @@ mergeInto(LibraryManager.library, {
   F_SETFL: 4,
   MSG_DONTWAIT: 64,
   MSG_PEEK: 2,
+  O_ACCMODE: 3,
   O_APPEND: 1024,
   O_NONBLOCK: 2048,
   O_RDWR: 2,
@@ -137,10 +138,24 @@ mergeInto(LibraryManager.library, {
       return stream.fd;
     },
 
-    /** Keep a passed descriptor's socket open while it is in flight. */
+    /**
+     * Keep a passed descriptor open while it is in flight: a socket of ours
+     * gets one more reference; any other descriptor (a file, a pipe, the
+     * terminal) is reopened through /proc/self/fd now, so that it survives
+     * the sender closing its own (as a dup would).  Throws FS.ErrnoError.
+     */
     holdStream: function(stream) {
-      if (stream.node && stream.node.ep) stream.node.ep.refs++;
-      return stream;
+      if (stream.node && stream.node.ep) {
+        stream.node.ep.refs++;
+        return stream;
+      }
+      if (typeof stream.nfd !== 'number') throw new FS.ErrnoError({{{ cDefine('EBADF') }}});
+      var keep = DILL_C.O_ACCMODE | DILL_C.O_APPEND | DILL_C.O_NONBLOCK;
+      var held = FS.open('/proc/self/fd/' + stream.nfd, stream.flags & keep, 0);
+      // NODERAWFS takes every opened file as seekable; a pipe or terminal
+      // is not (positioned writes to it fail with ESPIPE).
+      held.seekable = stream.seekable && DillNet.fs.fstatSync(held.nfd).isFile();
+      return held;
     },
 
     /** The receiver takes a held descriptor: a new fd for it. */
@@ -149,14 +164,15 @@ mergeInto(LibraryManager.library, {
         stream.node.ep.refs--;
         return DillNet.dupFd(stream, 0);
       }
-      return FS.open(stream.path, stream.flags, 0).fd;
+      return stream.fd;
     },
 
     /** Held descriptors nobody will take: drop our reference. */
     releaseHeld: function(streams) {
       for (var i = 0; i < streams.length; i++) {
         var ep = streams[i].node && streams[i].node.ep;
-        if (ep && --ep.refs === 0) ep.close();
+        if (!ep) FS.close(streams[i]);
+        else if (--ep.refs === 0) ep.close();
       }
     },
 
@@ -991,7 +1007,15 @@ mergeInto(LibraryManager.library, {
       if (total === 0) return -{{{ cDefine('EINVAL') }}};
       // Attach the descriptors to the first byte sent: they stay open (and
       // counted) until the receiver takes them.
-      ep.pendingFds = fds.map(function(st) { return DillNet.holdStream(st); });
+      var held = [];
+      try {
+        for (var j = 0; j < fds.length; j++) held.push(DillNet.holdStream(fds[j]));
+      } catch (e) {
+        if (!(e instanceof FS.ErrnoError)) throw e;
+        DillNet.releaseHeld(held);
+        return -e.errno;
+      }
+      ep.pendingFds = held;
     }
     var nonblock = ep.nonblock || !!(flags & DILL_C.MSG_DONTWAIT);
     var cnt = DillNet.scratchIov() + 8;
