@@ -149,13 +149,32 @@ mergeInto(LibraryManager.library, {
         stream.node.ep.refs++;
         return stream;
       }
+      return DillNet.reopen(stream);
+    },
+
+    /**
+     * A new stream for the same file as a NODERAWFS `stream` (a file, a
+     * pipe, the terminal): reopened through /proc/self/fd, at `fd` if given.
+     * Throws FS.ErrnoError (a socket Node opened cannot be reopened: ENXIO).
+     */
+    reopen: function(stream, fd) {
       if (typeof stream.nfd !== 'number') throw new FS.ErrnoError({{{ cDefine('EBADF') }}});
       var keep = DILL_C.O_ACCMODE | DILL_C.O_APPEND | DILL_C.O_NONBLOCK;
-      var held = FS.open('/proc/self/fd/' + stream.nfd, stream.flags & keep, 0);
+      var copy = FS.open('/proc/self/fd/' + stream.nfd, stream.flags & keep, 0, fd);
       // NODERAWFS takes every opened file as seekable; a pipe or terminal
       // is not (positioned writes to it fail with ESPIPE).
-      held.seekable = stream.seekable && DillNet.fs.fstatSync(held.nfd).isFile();
-      return held;
+      copy.seekable = stream.seekable && DillNet.fs.fstatSync(copy.nfd).isFile();
+      return copy;
+    },
+
+    /** dup/dup3 of a stream that is not one of our sockets. */
+    dupOther: function(stream, fd) {
+      try {
+        return DillNet.reopen(stream, fd).fd;
+      } catch (e) {
+        if (!(e instanceof FS.ErrnoError)) throw e;
+        return -e.errno;
+      }
     },
 
     /** The receiver takes a held descriptor: a new fd for it. */
@@ -953,7 +972,7 @@ mergeInto(LibraryManager.library, {
     var stream = FS.getStream(fd);
     if (!stream) return -{{{ cDefine('EBADF') }}};
     if (stream.node && stream.node.ep) return DillNet.dupFd(stream, 0);
-    return FS.open(stream.path, stream.flags, 0).fd;
+    return DillNet.dupOther(stream);
   },
 
   __syscall_dup3__deps: ['$DillNet'],
@@ -964,7 +983,7 @@ mergeInto(LibraryManager.library, {
     if (newfd < 0) return -{{{ cDefine('EBADF') }}};
     if (FS.getStream(newfd)) _fd_close(newfd);
     if (stream.node && stream.node.ep) return DillNet.dupFd(stream, newfd);
-    return SYSCALLS.doDup(stream.path, stream.flags, newfd);
+    return DillNet.dupOther(stream, newfd);
   },
 
   /**
