@@ -24,7 +24,7 @@ interface Internals {
 }
 
 /** The state of one TypeScript coroutine. */
-interface Ctx {
+export interface Ctx {
   errno: number;
   /** Its task in the library (libdill/host/host.c), 0 for none. */
   task: number;
@@ -119,7 +119,10 @@ export class Host {
     this.alive.unref();
   }
 
-  /** Current views of the heap (memory growth replaces the buffer). */
+  /**
+   * Current views of the heap (memory growth replaces the buffer).  Called
+   * after everything that may grow it: malloc() and every call into C.
+   */
   private views(): void {
     if (this.u8.buffer !== this.memory.buffer) {
       this.u8 = new Uint8Array(this.memory.buffer);
@@ -136,8 +139,10 @@ export class Host {
     return this.ctx().errno;
   }
 
+  /** malloc in the library's heap; the views stay current (it may grow). */
   private malloc(n: number): number {
     const p = this.X.malloc(n);
+    this.views();
     return p;
   }
 
@@ -159,7 +164,6 @@ export class Host {
       for (let i = 0; i < params.length; i++) {
         const p = params[i];
         const v = args[i];
-        this.views();
         switch (p.kind) {
           case 'int': {
             if (typeof v !== 'number' || !Number.isInteger(v) || v < INT_MIN || v > INT_MAX) {
@@ -197,12 +201,11 @@ export class Host {
             const ptr = this.malloc(Math.max(n, 1));
             if (!ptr) return this.nomem(m);
             m.frees.push(ptr);
-            this.views();
             // n > 0: a detached buffer (length 0) must not be touched at all:
             // even subarray(0, 0) or set() of nothing throws on one.
             if (p.kind === 'inbuf') { if (n > 0) this.u8.set(v.subarray(0, n), ptr); }
             // A failed call leaves the caller's buffer alone.
-            else m.after.push((rc) => { if (rc === -1) return; this.views(); if (n > 0 && v.byteLength >= n) v.set(this.u8.subarray(ptr, ptr + n)); });
+            else m.after.push((rc) => { if (rc === -1) return; if (n > 0 && v.byteLength >= n) v.set(this.u8.subarray(ptr, ptr + n)); });
             this.f64[slot++] = ptr;
             break;
           }
@@ -213,7 +216,6 @@ export class Host {
             const ptr = this.malloc(bytes.length);
             if (!ptr) return this.nomem(m);
             m.frees.push(ptr);
-            this.views();
             this.u8.set(bytes, ptr);
             this.f64[slot++] = ptr;
             break;
@@ -226,7 +228,6 @@ export class Host {
             m.frees.push(ptr);
             m.after.push((rc) => {
               if (rc !== 0) return;
-              this.views();
               v[0] = this.i32[ptr >> 2];
               v[1] = this.i32[(ptr >> 2) + 1];
             });
@@ -251,7 +252,6 @@ export class Host {
             const recv = desc.name.includes('recv');
             const [first, last] = this.iolist(desc.name, v, recv, m);
             if (first < 0) return this.nomem(m);
-            this.views();
             this.f64[slot++] = first;
             this.f64[slot++] = last;
             break;
@@ -260,7 +260,6 @@ export class Host {
             if (v === null) { this.f64[slot++] = 0; break; }
             const ptr = this.clauses(desc.name, v, args[i + 1], m);
             if (ptr < 0) return this.nomem(m);
-            this.views();
             this.f64[slot++] = ptr;
             break;
           }
@@ -306,11 +305,9 @@ export class Host {
         ptr = this.malloc(Math.max(len, 1));
         if (!ptr) return [-1, -1];
         m.frees.push(ptr);
-        this.views();
         if (!recv) { if (len > 0) this.u8.set(base.subarray(0, len), ptr); }  // len > 0: see 'inbuf'
-        else m.after.push((rc) => { if (rc === -1) return; this.views(); if (len > 0 && base.byteLength >= len) base.set(this.u8.subarray(ptr, ptr + len)); });
+        else m.after.push((rc) => { if (rc === -1) return; if (len > 0 && base.byteLength >= len) base.set(this.u8.subarray(ptr, ptr + len)); });
       }
-      this.views();
       const n = (nodes >> 2) + 4 * i;
       this.i32[n] = ptr;
       this.i32[n + 1] = len;
@@ -350,16 +347,13 @@ export class Host {
         ptr = this.malloc(Math.max(c.len, 1));
         if (!ptr) return -1;
         m.frees.push(ptr);
-        this.views();
         if (c.len > 0) this.u8.set(c.val.subarray(0, c.len), ptr);  // c.len > 0: see 'inbuf'
         const val = c.val, len = c.len, index = i;
         m.after.push((rc) => {
           if (rc !== index || cls[index].op !== 2) return;
-          this.views();
           if (len > 0 && val.byteLength >= len) val.set(this.u8.subarray(ptr, ptr + len));
         });
       }
-      this.views();
       const n = (arr >> 2) + 4 * i;
       this.i32[n] = c.op;
       this.i32[n + 1] = c.ch;
@@ -377,7 +371,6 @@ export class Host {
     const block = this.scratch;
     const m = this.marshal(desc, args, block);
     if (!m) { ctx.errno = this.errnoCodes.ENOMEM; return -1; }
-    this.views();
     const a = block >> 3;
     this.f64[a] = desc.index;
     this.f64[a + 1] = ctx.errno;
@@ -391,9 +384,13 @@ export class Host {
     return rc;
   }
 
-  /** A call that can block: a coroutine of its own; resolves to the C result. */
-  callAsync(desc: CallDesc, args: unknown[], onStart?: (cancel: () => void) => void): Promise<number> {
-    const ctx = this.ctx();
+  /**
+   * A call that can block: a coroutine of its own; resolves to the C result.
+   * Its errno goes to `ctx` (by default the calling coroutine's; the
+   * idiomatic layer gives each call its own, in the same task).
+   */
+  callAsync(desc: CallDesc, args: unknown[], onStart?: (cancel: () => void) => void,
+      ctx: Ctx = this.ctx()): Promise<number> {
     const size = 8 * (3 + desc.params.length + 1);
     const block = this.malloc(size);
     if (!block) { ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
@@ -405,7 +402,6 @@ export class Host {
       throw e;
     }
     if (!m) { this.X.free(block); ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
-    this.views();
     const a = block >> 3;
     this.f64[a] = desc.index;
     this.f64[a + 1] = ctx.errno;
@@ -513,8 +509,10 @@ export function hostOf(api: CApi): Host {
 }
 
 /** The description of C function `name` (from the generated table). */
+const CALLS_BY_NAME = new Map(CALLS.map((c) => [c.name, c]));
+
 export function callDesc(name: string): CallDesc {
-  const d = CALLS.find((c) => c.name === name);
+  const d = CALLS_BY_NAME.get(name);
   if (!d) throw new Error(`no C function '${name}'`);
   return d;
 }
@@ -539,13 +537,15 @@ export function makeApi(host: Host): CApi {
     if (mem && len > mem.byteLength) throw bad(name, 'mem', `has ${mem.byteLength} bytes but len is ${len}`);
     return true;
   };
+  const bundleDesc = callDesc('bundle');
+  const hcloseDesc = callDesc('hclose');
   const go = (fn: CoroutineFn): number => {
     if (typeof fn !== 'function') throw new TypeError('go: fn must be a function');
-    const b = host.callSync(CALLS.find((c) => c.name === 'bundle')!, []);
+    const b = host.callSync(bundleDesc, []);
     if (b < 0) return -1;
     if (host.bundleGo(b, fn, 'go') < 0) {
       const err = host.ctx().errno;
-      host.callSync(CALLS.find((c) => c.name === 'hclose')!, [b]);
+      host.callSync(hcloseDesc, [b]);
       host.ctx().errno = err;
       return -1;
     }

@@ -19,9 +19,7 @@
  * - Coroutines are async functions: {@link Dill.go} and {@link Bundle.go};
  *   closing their handle cancels every library call they make.
  */
-import { AsyncLocalStorage } from 'async_hooks';
-import { CApi, Host, callDesc, hostOf } from './host';
-import type { CallDesc } from './gen/api';
+import { CApi, Ctx, Host, callDesc, hostOf } from './host';
 
 // Node 20 defines Symbol.dispose and Symbol.asyncDispose (as the registered
 // symbols below), but only in its main realm: in a vm context (jest's test
@@ -100,9 +98,6 @@ export interface ChannelRecvOptions extends CallOptions {
 
 // ---- internals ------------------------------------------------------------------
 
-/** A coroutine's state in host.ts (errno and task). */
-interface CtxLike { errno: number; task: number }
-
 /** errno names that share a number: the name reported. */
 const PREFERRED = new Set(['EAGAIN', 'ENOTSUP', 'EDEADLK']);
 
@@ -122,7 +117,7 @@ class Pending {
   constructor(
     private readonly dill: Dill,
     readonly fn: string,
-    private readonly ctx: CtxLike,
+    private readonly ctx: Ctx,
     start: (onStart: (cancel: () => void) => void) => Promise<number>,
     owner: Handle | null,
   ) {
@@ -193,9 +188,7 @@ export class Dill {
   /** The C-faithful API this object is made from. */
   readonly api: CApi;
   private readonly host: Host;
-  private readonly als: AsyncLocalStorage<CtxLike> | null;
   private readonly names = new Map<number, string>();
-  private readonly descs = new Map<string, CallDesc>();
 
   /** Loads a new library instance (as `load()` does) and wraps it. */
   static async load(): Promise<Dill> {
@@ -207,8 +200,6 @@ export class Dill {
   constructor(api: CApi) {
     this.api = api;
     this.host = hostOf(api);
-    const als = (this.host as unknown as { als?: unknown }).als;
-    this.als = als instanceof AsyncLocalStorage ? als as AsyncLocalStorage<CtxLike> : null;
     for (const [name, num] of Object.entries(api.errnos)) {
       if (!this.names.has(num) || PREFERRED.has(name)) this.names.set(num, name);
     }
@@ -314,15 +305,10 @@ export class Dill {
    * @internal
    */
   _start(fn: string, args: unknown[], opts: CallOptions | undefined, owner: Handle | null): Pending {
-    let desc = this.descs.get(fn);
-    if (!desc) { desc = callDesc(fn); this.descs.set(fn, desc); }
-    const d = desc;
-    const cur = this.host.ctx() as CtxLike;
-    const ctx: CtxLike = this.als ? { errno: cur.errno, task: cur.task } : cur;
-    const p = new Pending(this, fn, ctx, (onStart) => {
-      const go = (): Promise<number> => this.host.callAsync(d, args, onStart);
-      return this.als ? this.als.run(ctx, go) : go();
-    }, owner);
+    const d = callDesc(fn);
+    const cur = this.host.ctx();
+    const ctx: Ctx = { errno: cur.errno, task: cur.task };
+    const p = new Pending(this, fn, ctx, (onStart) => this.host.callAsync(d, args, onStart, ctx), owner);
     p.follow(opts?.signal);
     return p;
   }
