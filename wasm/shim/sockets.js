@@ -496,7 +496,8 @@ mergeInto(LibraryManager.library, {
               self.lost(code);
             }
           });
-          // Keep Node alive only while the program waits on this socket.
+          // A socket never keeps Node alive by itself: a C program's main
+          // does (fiber.js keepAlive), pending TypeScript calls do (host.ts).
           sock.unref();
         }
         /** The connection broke (errno `code`, from Node or from the kernel). */
