@@ -264,6 +264,160 @@ DILL_EXPORT int dill_ipc_pair_mem(struct dill_ipc_pair_storage *mem, int s[2]);
 #define ipc_pair_mem dill_ipc_pair_mem
 #endif
 
+/******************************************************************************/
+/*  Message sockets                                                           */
+/******************************************************************************/
+
+DILL_EXPORT int dill_msend(int s, const void *buf, size_t len, int64_t deadline);
+DILL_EXPORT ssize_t dill_mrecv(int s, void *buf, size_t len, int64_t deadline);
+DILL_EXPORT int dill_msendl(int s, struct dill_iolist *first,
+    struct dill_iolist *last, int64_t deadline);
+DILL_EXPORT ssize_t dill_mrecvl(int s, struct dill_iolist *first,
+    struct dill_iolist *last, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define msend dill_msend
+#define mrecv dill_mrecv
+#define msendl dill_msendl
+#define mrecvl dill_mrecvl
+#endif
+
+/******************************************************************************/
+/*  IP addresses                                                              */
+/******************************************************************************/
+
+#define DILL_IPADDR_IPV4 1
+#define DILL_IPADDR_IPV6 2
+#define DILL_IPADDR_PREF_IPV4 3
+#define DILL_IPADDR_PREF_IPV6 4
+#define DILL_IPADDR_MAXSTRLEN 46
+
+/* Opaque: a struct sockaddr_in or sockaddr_in6. */
+struct dill_ipaddr {
+    _Alignas(void*) char _[32];
+};
+
+struct sockaddr;
+
+DILL_EXPORT int dill_ipaddr_local(struct dill_ipaddr *addr, const char *name,
+    int port, int mode);
+DILL_EXPORT int dill_ipaddr_remote(struct dill_ipaddr *addr, const char *name,
+    int port, int mode, int64_t deadline);
+DILL_EXPORT int dill_ipaddr_remotes(struct dill_ipaddr *addrs, int naddrs,
+    const char *name, int port, int mode, int64_t deadline);
+DILL_EXPORT const char *dill_ipaddr_str(const struct dill_ipaddr *addr,
+    char *ipstr);
+DILL_EXPORT int dill_ipaddr_family(const struct dill_ipaddr *addr);
+DILL_EXPORT const struct sockaddr *dill_ipaddr_sockaddr(
+    const struct dill_ipaddr *addr);
+DILL_EXPORT int dill_ipaddr_len(const struct dill_ipaddr *addr);
+DILL_EXPORT int dill_ipaddr_port(const struct dill_ipaddr *addr);
+DILL_EXPORT void dill_ipaddr_setport(struct dill_ipaddr *addr, int port);
+DILL_EXPORT int dill_ipaddr_equal(const struct dill_ipaddr *addr1,
+    const struct dill_ipaddr *addr2, int ignore_port);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define IPADDR_IPV4 DILL_IPADDR_IPV4
+#define IPADDR_IPV6 DILL_IPADDR_IPV6
+#define IPADDR_PREF_IPV4 DILL_IPADDR_PREF_IPV4
+#define IPADDR_PREF_IPV6 DILL_IPADDR_PREF_IPV6
+#define IPADDR_MAXSTRLEN DILL_IPADDR_MAXSTRLEN
+#define ipaddr dill_ipaddr
+#define ipaddr_local dill_ipaddr_local
+#define ipaddr_remote dill_ipaddr_remote
+#define ipaddr_remotes dill_ipaddr_remotes
+#define ipaddr_str dill_ipaddr_str
+#define ipaddr_family dill_ipaddr_family
+#define ipaddr_sockaddr dill_ipaddr_sockaddr
+#define ipaddr_len dill_ipaddr_len
+#define ipaddr_port dill_ipaddr_port
+#define ipaddr_setport dill_ipaddr_setport
+#define ipaddr_equal dill_ipaddr_equal
+#endif
+
+/******************************************************************************/
+/*  TCP                                                                       */
+/******************************************************************************/
+
+DILL__STORAGE(tcp_listener_storage, 32);
+DILL__STORAGE(tcp_storage, 48);
+
+DILL_EXPORT int dill_tcp_listen(struct dill_ipaddr *addr, int backlog);
+DILL_EXPORT int dill_tcp_listen_mem(struct dill_ipaddr *addr, int backlog,
+    struct dill_tcp_listener_storage *mem);
+DILL_EXPORT int dill_tcp_accept(int s, struct dill_ipaddr *addr,
+    int64_t deadline);
+DILL_EXPORT int dill_tcp_accept_mem(int s, struct dill_ipaddr *addr,
+    struct dill_tcp_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_tcp_connect(const struct dill_ipaddr *addr,
+    int64_t deadline);
+DILL_EXPORT int dill_tcp_connect_mem(const struct dill_ipaddr *addr,
+    struct dill_tcp_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_tcp_done(int s, int64_t deadline);
+DILL_EXPORT int dill_tcp_close(int s, int64_t deadline);
+DILL_EXPORT int dill_tcp_listener_fromfd(int fd);
+DILL_EXPORT int dill_tcp_listener_fromfd_mem(int fd,
+    struct dill_tcp_listener_storage *mem);
+DILL_EXPORT int dill_tcp_fromfd(int fd);
+DILL_EXPORT int dill_tcp_fromfd_mem(int fd, struct dill_tcp_storage *mem);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define tcp_listener_storage dill_tcp_listener_storage
+#define tcp_storage dill_tcp_storage
+#define tcp_listen dill_tcp_listen
+#define tcp_listen_mem dill_tcp_listen_mem
+#define tcp_accept dill_tcp_accept
+#define tcp_accept_mem dill_tcp_accept_mem
+#define tcp_connect dill_tcp_connect
+#define tcp_connect_mem dill_tcp_connect_mem
+#define tcp_done dill_tcp_done
+#define tcp_close dill_tcp_close
+#define tcp_listener_fromfd dill_tcp_listener_fromfd
+#define tcp_listener_fromfd_mem dill_tcp_listener_fromfd_mem
+#define tcp_fromfd dill_tcp_fromfd
+#define tcp_fromfd_mem dill_tcp_fromfd_mem
+#endif
+
+/******************************************************************************/
+/*  Happy eyeballs (RFC 8305)                                                 */
+/******************************************************************************/
+
+DILL_EXPORT int dill_happyeyeballs_connect(const char *name, int port,
+    int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define happyeyeballs_connect dill_happyeyeballs_connect
+#endif
+
+/******************************************************************************/
+/*  UDP                                                                       */
+/******************************************************************************/
+
+DILL__STORAGE(udp_storage, 64);
+
+DILL_EXPORT int dill_udp_open(struct dill_ipaddr *local,
+    const struct dill_ipaddr *remote);
+DILL_EXPORT int dill_udp_open_mem(struct dill_ipaddr *local,
+    const struct dill_ipaddr *remote, struct dill_udp_storage *mem);
+DILL_EXPORT int dill_udp_send(int s, const struct dill_ipaddr *addr,
+    const void *buf, size_t len);
+DILL_EXPORT ssize_t dill_udp_recv(int s, struct dill_ipaddr *addr, void *buf,
+    size_t len, int64_t deadline);
+DILL_EXPORT int dill_udp_sendl(int s, const struct dill_ipaddr *addr,
+    struct dill_iolist *first, struct dill_iolist *last);
+DILL_EXPORT ssize_t dill_udp_recvl(int s, struct dill_ipaddr *addr,
+    struct dill_iolist *first, struct dill_iolist *last, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define udp_storage dill_udp_storage
+#define udp_open dill_udp_open
+#define udp_open_mem dill_udp_open_mem
+#define udp_send dill_udp_send
+#define udp_recv dill_udp_recv
+#define udp_sendl dill_udp_sendl
+#define udp_recvl dill_udp_recvl
+#endif
+
 #ifdef __cplusplus
 }
 #endif

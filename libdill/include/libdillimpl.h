@@ -39,6 +39,21 @@ struct dill_bsock_vfs {
 #define bsock_vfs dill_bsock_vfs
 #endif
 
+/* Message sockets: hquery(s, dill_msock_type) returns this table. */
+DILL_EXPORT extern const void *dill_msock_type;
+
+struct dill_msock_vfs {
+    int (*msendl)(struct dill_msock_vfs *vfs,
+        struct dill_iolist *first, struct dill_iolist *last, int64_t deadline);
+    ssize_t (*mrecvl)(struct dill_msock_vfs *vfs,
+        struct dill_iolist *first, struct dill_iolist *last, int64_t deadline);
+};
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define msock_type dill_msock_type
+#define msock_vfs dill_msock_vfs
+#endif
+
 #ifdef __cplusplus
 }
 #endif
