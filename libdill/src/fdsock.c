@@ -1,0 +1,311 @@
+/*
+ * Stream sockets over a non-blocking OS descriptor (see fdsock.h), on top of
+ * the POSIX socket layer (wasm/shim/sockets.js).  A call that cannot make
+ * progress waits in fdin()/fdout(), so only the calling coroutine blocks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bsock.h"
+#include "cr.h"
+#include "fdsock.h"
+#include "handle.h"
+#include "utils.h"
+
+/******************************************************************************/
+/*  Connections                                                               */
+/******************************************************************************/
+
+static void *dill__fdsock_query(struct dill_hvfs *hvfs, const void *type) {
+    struct dill__fdsock *self = dill__cont(hvfs, struct dill__fdsock, hvfs);
+    if(type == dill_bsock_type) return &self->bvfs;
+    if(type == self->type) return self;
+    errno = ENOTSUP;
+    return NULL;
+}
+
+static void dill__fdsock_hclose(struct dill_hvfs *hvfs) {
+    struct dill__fdsock *self = dill__cont(hvfs, struct dill__fdsock, hvfs);
+    dill_fdclean(self->fd);
+    close(self->fd);
+    /* A coroutine blocked on the socket wakes with EBADF and still looks at
+       it: it frees the object when it leaves. */
+    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
+    if(!self->mem) free(self);
+}
+
+void dill__fdsock_leave(struct dill__fdsock *self) {
+    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy && !self->mem)
+        free(self);
+}
+
+/* Errors of a broken connection, as the manual names them. */
+static int dill__fdsock_broken(int err) {
+    return err == EPIPE || err == ECONNRESET || err == ENOTCONN ? ECONNRESET : err;
+}
+
+int dill__fdsock_txwait(struct dill__fdsock *self, ssize_t n, int64_t deadline) {
+    if(n < 0 && errno == EAGAIN) {
+        if(dill_fdout(self->fd, deadline) == 0) return 1;
+    } else if(n < 0) {
+        errno = dill__fdsock_broken(errno);
+    }
+    self->outerr = 1;
+    return 0;
+}
+
+int dill__fdsock_rxwait(struct dill__fdsock *self, ssize_t n, int64_t deadline) {
+    if(n == 0) {
+        self->indone = 1;
+        errno = EPIPE;
+        return 0;
+    }
+    if(errno == EAGAIN) {
+        if(dill_fdin(self->fd, deadline) == 0) return 1;
+    } else {
+        errno = dill__fdsock_broken(errno);
+    }
+    self->inerr = 1;
+    return 0;
+}
+
+int dill__fdsock_out_ready(struct dill__fdsock *self) {
+    if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
+    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
+    if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
+    return 0;
+}
+
+int dill__fdsock_in_ready(struct dill__fdsock *self) {
+    if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
+    if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
+    if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
+    return 0;
+}
+
+static int dill__fdsock_bsendl(struct dill_bsock_vfs *bvfs,
+      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+    struct dill__fdsock *self = dill__cont(bvfs, struct dill__fdsock, bvfs);
+    if(dill__slow(dill__fdsock_out_ready(self) < 0)) return -1;
+    self->sbusy = 1;
+    int rc = 0;
+    for(struct dill_iolist *it = first; it; it = it->iol_next) {
+        char *p = it->iol_base;
+        size_t left = it->iol_len;
+        while(left) {
+            ssize_t n = send(self->fd, p, left, MSG_NOSIGNAL);
+            if(n > 0) {p += n; left -= n; continue;}
+            if(dill__fdsock_txwait(self, n, deadline)) continue;
+            rc = -1;
+            break;
+        }
+        if(rc < 0 || it == last) break;
+    }
+    self->sbusy = 0;
+    dill__fdsock_leave(self);
+    return rc;
+}
+
+static int dill__fdsock_brecvl(struct dill_bsock_vfs *bvfs,
+      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+    struct dill__fdsock *self = dill__cont(bvfs, struct dill__fdsock, bvfs);
+    if(dill__slow(dill__fdsock_in_ready(self) < 0)) return -1;
+    self->rbusy = 1;
+    static char drop[4096];
+    int rc = 0;
+    for(struct dill_iolist *it = first; it; it = it->iol_next) {
+        char *p = it->iol_base;
+        size_t left = it->iol_len;
+        while(left) {
+            /* A NULL base means: receive and drop these bytes. */
+            void *dst = p ? (void*)p : drop;
+            size_t want = p ? left : (left < sizeof(drop) ? left : sizeof(drop));
+            ssize_t n = recv(self->fd, dst, want, 0);
+            if(n > 0) {
+                if(p) p += n;
+                left -= n;
+                continue;
+            }
+            if(dill__fdsock_rxwait(self, n, deadline)) continue;
+            rc = -1;
+            break;
+        }
+        if(rc < 0 || it == last) break;
+    }
+    self->rbusy = 0;
+    dill__fdsock_leave(self);
+    return rc;
+}
+
+int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
+    struct dill__fdsock *self = mem ? mem : malloc(sizeof(struct dill__fdsock));
+    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    memset(self, 0, sizeof(*self));
+    self->hvfs.query = dill__fdsock_query;
+    self->hvfs.close = dill__fdsock_hclose;
+    self->bvfs.bsendl = dill__fdsock_bsendl;
+    self->bvfs.brecvl = dill__fdsock_brecvl;
+    self->type = type;
+    self->fd = fd;
+    self->mem = !!mem;
+    return dill__hmake_owned(&self->hvfs, self, !mem);
+}
+
+int dill__fd_nonblock(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if(flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+/* Closes fd keeping errno. */
+static int dill__fd_fail(int fd) {
+    int err = errno;
+    dill_fdclean(fd);
+    close(fd);
+    errno = err;
+    return -1;
+}
+
+int dill__fdsock_connect(int family, const struct sockaddr *addr,
+      socklen_t addrlen, struct dill__fdsock *mem, const void *type,
+      int64_t deadline) {
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if(dill__slow(fd < 0)) return -1;
+    int rc = connect(fd, addr, addrlen);
+    if(rc < 0 && errno == EINPROGRESS) {
+        rc = dill_fdout(fd, deadline);
+        if(rc == 0) {
+            int err = 0;
+            socklen_t errlen = sizeof(err);
+            rc = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen);
+            if(rc == 0 && err) {errno = err; rc = -1;}
+        }
+    }
+    if(rc == 0) {
+        int h = dill__fdsock_make(fd, mem, type);
+        if(h >= 0) return h;
+    }
+    return dill__fd_fail(fd);
+}
+
+int dill__fdsock_done(int s, const void *type) {
+    struct dill__fdsock *self = dill__hquery(s, type);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
+    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
+    if(dill__slow(shutdown(self->fd, SHUT_WR) < 0)) {
+        errno = dill__fdsock_broken(errno);
+        return -1;
+    }
+    self->outdone = 1;
+    return 0;
+}
+
+/* Half-close, then read and drop until the peer's EOF (the termination
+   handshake). */
+static int dill__fdsock_handshake(struct dill__fdsock *self, int64_t deadline) {
+    if(dill__cr_canceled()) {errno = ECANCELED; return -1;}
+    if(self->outerr || self->inerr) {errno = ECONNRESET; return -1;}
+    if(!self->outdone && shutdown(self->fd, SHUT_WR) < 0) {
+        errno = dill__fdsock_broken(errno);
+        return -1;
+    }
+    self->outdone = 1;
+    while(!self->indone) {
+        struct dill_iolist iol = {NULL, 65536, NULL, 0};
+        if(dill__fdsock_brecvl(&self->bvfs, &iol, &iol, deadline) == 0) continue;
+        if(errno == EPIPE) break;
+        return -1;
+    }
+    return 0;
+}
+
+int dill__fdsock_close(int s, const void *type, const void *ltype,
+      int64_t deadline) {
+    struct dill_hvfs *vfs = dill__hvfs(s);
+    if(dill__slow(!vfs)) return -1;
+    struct dill__fdsock *self = vfs->query(vfs, type);
+    if(!self) {
+        /* A listener: the same as hclose. */
+        if(dill__slow(!vfs->query(vfs, ltype))) {
+            errno = ENOTSUP;
+            return -1;
+        }
+        return dill_hclose(s);
+    }
+    int rc = dill__fdsock_handshake(self, deadline);
+    int err = errno;
+    dill_hclose(s);
+    errno = err;
+    return rc;
+}
+
+/******************************************************************************/
+/*  Listeners                                                                 */
+/******************************************************************************/
+
+static void *dill__fdlistener_query(struct dill_hvfs *hvfs, const void *type) {
+    struct dill__fdlistener *self = (struct dill__fdlistener*)hvfs;
+    if(type == self->type) return self;
+    errno = ENOTSUP;
+    return NULL;
+}
+
+static void dill__fdlistener_hclose(struct dill_hvfs *hvfs) {
+    struct dill__fdlistener *self = (struct dill__fdlistener*)hvfs;
+    dill_fdclean(self->fd);
+    close(self->fd);
+    if(!self->mem) free(self);
+}
+
+int dill__fdlistener_make(int fd, struct dill__fdlistener *mem,
+      const void *type) {
+    struct dill__fdlistener *self = mem ? mem : malloc(sizeof(*self));
+    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    self->hvfs.query = dill__fdlistener_query;
+    self->hvfs.close = dill__fdlistener_hclose;
+    self->type = type;
+    self->fd = fd;
+    self->mem = !!mem;
+    return dill__hmake_owned(&self->hvfs, self, !mem);
+}
+
+int dill__fdlistener_listen(int family, const struct sockaddr *addr,
+      socklen_t addrlen, int backlog, int (*tune)(int fd),
+      struct dill__fdlistener *mem, const void *type) {
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if(dill__slow(fd < 0)) return -1;
+    if((!tune || tune(fd) == 0) && bind(fd, addr, addrlen) == 0 &&
+          listen(fd, backlog) == 0) {
+        int h = dill__fdlistener_make(fd, mem, type);
+        if(h >= 0) return h;
+    }
+    return dill__fd_fail(fd);
+}
+
+struct dill__fdlistener *dill__fdlistener_of(int s, const void *ltype) {
+    return dill__hquery(s, ltype);
+}
+
+int dill__fdlistener_accept(int s, const void *ltype, const void *type,
+      struct dill__fdsock *mem, struct sockaddr *addr, socklen_t *addrlen,
+      int64_t deadline) {
+    struct dill__fdlistener *l = dill__hquery(s, ltype);
+    if(dill__slow(!l)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    for(;;) {
+        int fd = accept4(l->fd, addr, addrlen, SOCK_NONBLOCK);
+        if(fd >= 0) {
+            int h = dill__fdsock_make(fd, mem, type);
+            if(h < 0) return dill__fd_fail(fd);
+            return h;
+        }
+        if(errno != EAGAIN) return -1;
+        if(dill_fdin(l->fd, deadline) < 0) return -1;
+    }
+}

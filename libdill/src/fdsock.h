@@ -1,0 +1,91 @@
+/*
+ * Internal: stream sockets over a non-blocking OS descriptor, shared by IPC
+ * (AF_UNIX) and TCP (AF_INET/AF_INET6).  They differ only in how the
+ * descriptor is made; sending, receiving, half-close, the termination
+ * handshake, accepting and the bookkeeping of busy/closed objects are here.
+ */
+#ifndef DILL_FDSOCK_H_INCLUDED
+#define DILL_FDSOCK_H_INCLUDED
+
+#include <sys/socket.h>
+
+#include "../include/libdillimpl.h"
+
+/* A connected stream socket. */
+struct dill__fdsock {
+    struct dill_hvfs hvfs;
+    struct dill_bsock_vfs bvfs;
+    const void *type;      /* what hquery answers with this object */
+    int fd;
+    unsigned sbusy : 1;    /* a coroutine is sending */
+    unsigned rbusy : 1;    /* a coroutine is receiving */
+    unsigned outdone : 1;  /* *_done was called */
+    unsigned indone : 1;   /* the peer half-closed: brecv gives EPIPE */
+    unsigned outerr : 1;   /* sending failed: the direction is unusable */
+    unsigned inerr : 1;    /* receiving failed: the direction is unusable */
+    unsigned mem : 1;      /* in user storage: not freed */
+    unsigned closed : 1;   /* hclose'd while busy: the last user frees it */
+};
+
+/* A listening socket. */
+struct dill__fdlistener {
+    struct dill_hvfs hvfs;
+    const void *type;
+    int fd;
+    unsigned mem : 1;
+};
+
+/* Makes fd non-blocking; 0 or -1 with errno. */
+int dill__fd_nonblock(int fd);
+
+/* Wraps a connected non-blocking descriptor as a handle of `type` (in `mem`
+   if not NULL); -1 with errno on failure (the descriptor stays open). */
+int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type);
+
+/* Connects a new non-blocking socket of `family` to `addr` and wraps it;
+   -1 with errno (ECONNREFUSED, ETIMEDOUT, ECANCELED...). */
+int dill__fdsock_connect(int family, const struct sockaddr *addr,
+    socklen_t addrlen, struct dill__fdsock *mem, const void *type,
+    int64_t deadline);
+
+/* The descriptor returned n <= 0 for a send (tx) or receive (rx).  Returns 1
+   if the caller should retry (the descriptor became ready), or 0 with errno
+   set and the direction marked done or failed. */
+int dill__fdsock_txwait(struct dill__fdsock *self, ssize_t n, int64_t deadline);
+int dill__fdsock_rxwait(struct dill__fdsock *self, ssize_t n, int64_t deadline);
+
+/* A send or receive leaves: frees a socket closed meanwhile. */
+void dill__fdsock_leave(struct dill__fdsock *self);
+
+/* The checks every send/receive starts with: 0, or -1 with errno. */
+int dill__fdsock_out_ready(struct dill__fdsock *self);
+int dill__fdsock_in_ready(struct dill__fdsock *self);
+
+/* ipc_done/tcp_done on handle s. */
+int dill__fdsock_done(int s, const void *type);
+
+/* ipc_close/tcp_close: the termination handshake on a connection (or hclose
+   of a listener of `ltype`); the handle is closed in every case. */
+int dill__fdsock_close(int s, const void *type, const void *ltype,
+    int64_t deadline);
+
+/* Wraps a listening non-blocking descriptor. */
+int dill__fdlistener_make(int fd, struct dill__fdlistener *mem,
+    const void *type);
+
+/* Binds a new non-blocking socket of `family` to `addr`, listens and wraps
+   it; -1 with errno.  `tune` (if not NULL) runs on the descriptor first. */
+int dill__fdlistener_listen(int family, const struct sockaddr *addr,
+    socklen_t addrlen, int backlog, int (*tune)(int fd),
+    struct dill__fdlistener *mem, const void *type);
+
+/* Accepts a connection on listener handle s (of `ltype`) and wraps it as
+   `type`; the peer's address goes to addr/addrlen if not NULL. */
+int dill__fdlistener_accept(int s, const void *ltype, const void *type,
+    struct dill__fdsock *mem, struct sockaddr *addr, socklen_t *addrlen,
+    int64_t deadline);
+
+/* The listener's descriptor (for getsockname). */
+struct dill__fdlistener *dill__fdlistener_of(int s, const void *ltype);
+
+#endif
