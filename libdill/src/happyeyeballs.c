@@ -16,6 +16,7 @@
 
 #include "../include/libdill.h"
 #include "cr.h"
+#include "ipaddr.h"
 #include "utils.h"
 
 #define DILL__HE_ATTEMPT_DELAY 300
@@ -108,7 +109,8 @@ static int dill__he_race(const char *name, int port, int found[2],
             continue;
         }
         if(!ready && inflight == 0 && q[0].done && q[1].done) {
-            errno = err;
+            /* The resolvers may have given up at the deadline. */
+            errno = deadline >= 0 && dill_now() >= deadline ? ETIMEDOUT : err;
             return -1;
         }
         /* Wait for an address, a result, or the time of the next attempt. */
@@ -148,6 +150,10 @@ static int dill__he_race(const char *name, int port, int found[2],
 int dill_happyeyeballs_connect(const char *name, int port, int64_t deadline) {
     if(dill__slow(!name || port < 0 || port > 0xffff)) {errno = EINVAL; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    /* A numeric address needs no race. */
+    struct dill_ipaddr lit;
+    if(dill__ipaddr_literal(&lit, name, port, DILL_IPADDR_PREF_IPV6) == 0)
+        return dill_tcp_connect(&lit, deadline);
     int found[2] = {-1, -1}, results[2] = {-1, -1};
     int resolvers = -1, attempts = -1;
     int rc = -1;

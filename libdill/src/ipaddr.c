@@ -79,8 +79,7 @@ static void dill__ipaddr_families(int mode, int fam[2]) {
     }
 }
 
-/* A numeric address of a family `mode` allows: 0, or -1 if `name` is not. */
-static int dill__ipaddr_literal(struct dill_ipaddr *addr, const char *name,
+int dill__ipaddr_literal(struct dill_ipaddr *addr, const char *name,
       int port, int mode) {
     int fam[2];
     dill__ipaddr_families(mode, fam);
