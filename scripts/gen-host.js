@@ -20,7 +20,12 @@ const text = fs.readFileSync(header, 'utf8');
 // Functions that can block in C without taking a deadline, or that must
 // suspend under Node to give their errors synchronously (bind's EADDRINUSE
 // arrives from Node asynchronously): they return a Promise in TS.
-const ASYNC_WITHOUT_DEADLINE = new Set(['yield', 'ipc_listen', 'ipc_listen_mem']);
+// tcp_listen and udp_open bind() as ipc_listen does: under Node the bind of
+// a TCP server or a UDP socket completes asynchronously, so the shim
+// suspends the whole program until it has, and the call must run as a
+// coroutine of its own (a synchronous call cannot suspend).
+const ASYNC_WITHOUT_DEADLINE = new Set(['yield', 'ipc_listen', 'ipc_listen_mem',
+  'tcp_listen', 'tcp_listen_mem', 'udp_open', 'udp_open_mem']);
 // Functions whose TS form calls another C function (it must not wait).
 const IMPLEMENTED_BY = { hclose: 'dill__host_hclose' };
 // Written by hand in src/host.ts (macros in C, or TS-specific).
@@ -30,14 +35,43 @@ const HAND_WRITTEN = new Set([]);
 const storage = {};
 for (const m of text.matchAll(/DILL__STORAGE\((\w+),\s*(\d+)\)/g)) storage[m[1]] = +m[2];
 
+/** Numeric constants: #define DILL_<NAME> <n> (CHSEND, IPADDR_IPV4...; not the version). */
+const constants = {};
+for (const m of text.matchAll(/^#define DILL_([A-Z][A-Z0-9_]*) (\d+)\s*$/gm)) {
+  if (!m[1].startsWith('VERSION_')) constants[m[1]] = +m[2];
+}
+
+/** Size of struct dill_ipaddr (opaque bytes): the size of an IpAddr in TS. */
+const ipaddrSize = (() => {
+  const m = text.match(/struct dill_ipaddr \{[^}]*?char _\[(\d+)\];/);
+  if (!m) throw new Error('gen-host: struct dill_ipaddr not found (or not `char _[N]`)');
+  return +m[1];
+})();
+
+/**
+ * Return types and how the result travels (a[2] is a double): 'int',
+ * 'int64_t', 'ssize_t' and 'void' as numbers; 'string' (const char *) and
+ * 'sockaddr' (const struct sockaddr *) as the pointer, which src/host.ts
+ * turns into a string / a copy of the bytes before the call's memory goes.
+ */
+const RET_KINDS = {
+  'int': 'int', 'int64_t': 'int64_t', 'void': 'void', 'ssize_t': 'ssize_t',
+  'const char *': 'string', 'const struct sockaddr *': 'sockaddr',
+};
+
 /** Declarations: DILL_EXPORT <ret> dill_<name>(<params>); (not dill__*). */
 const decls = [];
 const flat = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ');
-for (const m of flat.matchAll(/DILL_EXPORT ((?:__attribute__\(\([^)]*\)\) )?)(int64_t|int|void) dill_([a-z]\w*)\(([^)]*)\);/g)) {
+for (const m of flat.matchAll(/DILL_EXPORT ((?:__attribute__\(\([^)]*\)\) )?)([^(;]*?) ?(\*?)dill_([a-z]\w*)\(([^)]*)\);/g)) {
   if (m[1]) continue;
-  const name = m[3];
+  const name = m[4];
   if (HAND_WRITTEN.has(name)) continue;
-  decls.push({ ret: m[2], name, params: parseParams(m[4]) });
+  // The '*' of a pointer return is written against the name: put it back.
+  const ctype = (m[2].trim() + (m[3] ? ' *' : '')).replace(/\s+/g, ' ');
+  const ret = RET_KINDS[ctype];
+  // Never skip a function silently: a new return type needs a mapping.
+  if (!ret) throw new Error(`gen-host: no TS mapping for return type '${ctype}' of dill_${name}`);
+  decls.push({ ret, cret: ctype, name, params: parseParams(m[5]) });
 }
 
 function parseParams(src) {
@@ -64,6 +98,12 @@ function classify(fn) {
     else if (t === 'const void *') out.push({ name: p.name, kind: 'inbuf', slots: 1 });
     else if (t === 'void *') out.push({ name: p.name, kind: 'outbuf', slots: 1 });
     else if (t === 'const char *') out.push({ name: p.name, kind: 'string', slots: 1 });
+    else if (t === 'struct dill_ipaddr *' && ps[i + 1] && ps[i + 1].type === 'int' && ps[i + 1].name === 'n' + p.name) {
+      // ipaddr_remotes(addrs, naddrs, ...): an array of addresses, its count.
+      out.push({ name: p.name, kind: 'ipaddrs', slots: 1 });
+    } else if (t === 'const struct dill_ipaddr *') out.push({ name: p.name, kind: 'ipaddr', slots: 1 });
+    else if (t === 'struct dill_ipaddr *') out.push({ name: p.name, kind: 'ipaddr_out', slots: 1 });
+    else if (t === 'char *' && fn.ret === 'string') out.push({ name: p.name, kind: 'strbuf', slots: 1 });
     else if (t === 'struct dill_iolist *' && ps[i + 1] && ps[i + 1].type === 'struct dill_iolist *') {
       out.push({ name: 'iol', kind: 'iolist', slots: 2 });
       i++;
@@ -80,7 +120,7 @@ function classify(fn) {
 const calls = decls.map((fn, index) => {
   const params = classify(fn);
   const async = params.some((p) => p.kind === 'deadline') || ASYNC_WITHOUT_DEADLINE.has(fn.name);
-  return { index, name: fn.name, ret: fn.ret, async, params, cparams: fn.params, impl: IMPLEMENTED_BY[fn.name] };
+  return { index, name: fn.name, ret: fn.ret, cret: fn.cret, async, params, cparams: fn.params, impl: IMPLEMENTED_BY[fn.name] };
 });
 
 // ---- C thunks ---------------------------------------------------------------
@@ -104,7 +144,9 @@ for (const call of calls) {
   const target = call.impl || `dill_${call.name}`;
   const invoke = `${target}(${args.join(', ')})`;
   c += `\nstatic void dill__hc_${call.name}(double *a) {\n    errno = (int)a[1];\n`;
-  c += call.ret === 'void' ? `    ${invoke};\n    a[2] = 0;\n` : `    a[2] = (double)${invoke};\n`;
+  if (call.ret === 'void') c += `    ${invoke};\n    a[2] = 0;\n`;
+  else if (call.ret === 'string' || call.ret === 'sockaddr') c += `    a[2] = (double)(uintptr_t)${invoke};\n`;
+  else c += `    a[2] = (double)${invoke};\n`;
   c += `    a[1] = errno;\n}\n`;
 }
 c += `\nvoid (*const dill__host_calls[])(double *a) = {\n${calls.map((x) => `    dill__hc_${x.name},`).join('\n')}\n};\n`;
@@ -114,18 +156,22 @@ c += `const int dill__host_ncalls = ${calls.length};\n`;
 const tsType = {
   int: 'number', size: 'number', deadline: 'number', inbuf: 'Uint8Array | null', outbuf: 'Uint8Array | null',
   string: 'string | null', out2: 'number[] | null', iolist: 'IoList', clauses: 'ChClause[] | null',
+  ipaddr: 'IpAddr | null', ipaddr_out: 'IpAddr | null', ipaddrs: 'IpAddr[] | null', strbuf: 'Uint8Array | null',
 };
+const tsRet = { int: 'number', int64_t: 'number', ssize_t: 'number', void: 'void', string: 'string | null', sockaddr: 'Uint8Array | null' };
 let ts = `// GENERATED by scripts/gen-host.js from libdill/include/libdill.h.
 // Do not edit: \`make build\` regenerates it.
 /* eslint-disable */
-import type { IoList, ChClause, Storage } from '../types';
+import type { IoList, ChClause, Storage, IpAddr } from '../types';
 
-export type ParamKind = 'int' | 'size' | 'deadline' | 'inbuf' | 'outbuf' | 'string' | 'out2' | 'iolist' | 'clauses' | 'storage';
+export type ParamKind = 'int' | 'size' | 'deadline' | 'inbuf' | 'outbuf' | 'string' | 'out2' | 'iolist' | 'clauses' | 'storage'
+  | 'ipaddr' | 'ipaddr_out' | 'ipaddrs' | 'strbuf';
+export type RetKind = 'int' | 'int64_t' | 'ssize_t' | 'void' | 'string' | 'sockaddr';
 export interface CallDesc {
   readonly index: number;
   readonly name: string;
   readonly async: boolean;
-  readonly ret: 'int' | 'int64_t' | 'void';
+  readonly ret: RetKind;
   readonly params: readonly { readonly name: string; readonly kind: ParamKind; readonly storage?: string }[];
 }
 
@@ -134,6 +180,12 @@ export const CALLS: readonly CallDesc[] = ${JSON.stringify(calls.map((x) => ({
   index: x.index, name: x.name, async: x.async, ret: x.ret,
   params: x.params.map((p) => (p.storage ? { name: p.name, kind: p.kind, storage: p.storage } : { name: p.name, kind: p.kind })),
 })), null, 2)};
+
+/** The header's numeric constants (DILL_ prefix dropped): CHSEND, IPADDR_IPV4... */
+export const CONSTANTS: { readonly [name: string]: number } = ${JSON.stringify(constants, null, 2)};
+
+/** sizeof(struct dill_ipaddr): an IpAddr is a Uint8Array of this many bytes. */
+export const IPADDR_SIZE = ${ipaddrSize};
 
 /** Sizes of the opaque storage structs of the _mem functions. */
 export const STORAGE_SIZES: { readonly [name: string]: number } = ${JSON.stringify(storage, null, 2)};
@@ -146,8 +198,8 @@ export interface GeneratedApi {
 `;
 for (const x of calls) {
   const params = x.params.map((p) => `${p.name}: ${p.kind === 'storage' ? `Storage<'${p.storage}'> | null` : tsType[p.kind]}`).join(', ');
-  const ret = x.async ? 'Promise<number>' : (x.ret === 'void' ? 'void' : 'number');
-  ts += `  /** C: \`${x.ret} dill_${x.name}(${x.cparams.map((p) => `${p.type}${p.type.endsWith('*') ? '' : ' '}${p.name}${p.array2 ? '[2]' : ''}`).join(', ') || 'void'})\`${x.async ? ' (returns a Promise)' : ''} */\n`;
+  const ret = x.async ? `Promise<${tsRet[x.ret]}>` : tsRet[x.ret];
+  ts += `  /** C: \`${x.cret}${x.cret.endsWith('*') ? '' : ' '}dill_${x.name}(${x.cparams.map((p) => `${p.type}${p.type.endsWith('*') ? '' : ' '}${p.name}${p.array2 ? '[2]' : ''}`).join(', ') || 'void'})\`${x.async ? ' (returns a Promise)' : ''} */\n`;
   ts += `  ${x.name}(${params}): ${ret};\n`;
   ts += `  dill_${x.name}(${params}): ${ret};\n`;
 }

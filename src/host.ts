@@ -11,8 +11,8 @@
  */
 import * as path from 'path';
 import { AsyncLocalStorage } from 'async_hooks';
-import { CALLS, CallDesc, GeneratedApi, STORAGE_SIZES } from './gen/api';
-import type { ChClause, IoList, IoVec, Storage } from './types';
+import { CALLS, CONSTANTS, CallDesc, GeneratedApi, IPADDR_SIZE, STORAGE_SIZES } from './gen/api';
+import type { ChClause, IoList, IoVec, IpAddr, Storage } from './types';
 
 /** What wasm/host-pre.js hands over. */
 interface Internals {
@@ -44,6 +44,10 @@ interface Pending extends Marshalled {
   cr: number;
   desc: CallDesc;
 }
+
+/** The address families of this build (musl's values), as ipaddr_family returns them. */
+const AF_INET = 2;
+const AF_INET6 = 10;
 
 const INT_MIN = -0x80000000;
 const INT_MAX = 0x7fffffff;
@@ -81,8 +85,22 @@ export interface CApi extends GeneratedApi {
   dill_bundle_go_mem(bndl: number, fn: CoroutineFn, mem: Uint8Array | null, len: number): number;
   /** Memory for a `_mem` function, e.g. storage('ipc_storage'). */
   storage<K extends string>(kind: K): Storage<K>;
-  CHSEND: number;
-  CHRECV: number;
+  /** A fresh zeroed `struct ipaddr` (an {@link IpAddr}: IPADDR_SIZE bytes) for the ipaddr_* functions to fill. */
+  ipaddr(): IpAddr;
+  /** sizeof(struct ipaddr): the byte length every IpAddr must have. */
+  readonly IPADDR_SIZE: number;
+  readonly CHSEND: number;
+  readonly CHRECV: number;
+  readonly IPADDR_IPV4: number;
+  readonly IPADDR_IPV6: number;
+  readonly IPADDR_PREF_IPV4: number;
+  readonly IPADDR_PREF_IPV6: number;
+  /** The room ipaddr_str needs in its buffer (with the NUL). */
+  readonly IPADDR_MAXSTRLEN: number;
+  /** What ipaddr_family returns for IPv4 (musl's AF_INET, 2). */
+  readonly AF_INET: number;
+  /** What ipaddr_family returns for IPv6 (musl's AF_INET6, 10). */
+  readonly AF_INET6: number;
   /** Each errno constant of this build, e.g. EPIPE. */
   readonly [errnoName: `E${string}`]: number;
 }
@@ -204,8 +222,14 @@ export class Host {
             // n > 0: a detached buffer (length 0) must not be touched at all:
             // even subarray(0, 0) or set() of nothing throws on one.
             if (p.kind === 'inbuf') { if (n > 0) this.u8.set(v.subarray(0, n), ptr); }
-            // A failed call leaves the caller's buffer alone.
-            else m.after.push((rc) => { if (rc === -1) return; if (n > 0 && v.byteLength >= n) v.set(this.u8.subarray(ptr, ptr + n)); });
+            // A failed call leaves the caller's buffer alone; a message
+            // receive (ssize_t result) fills only the bytes it received.
+            else if (desc.ret === 'ssize_t') {
+              m.after.push((rc) => {
+                const k = Math.min(rc, n);
+                if (k > 0 && v.byteLength >= k) v.set(this.u8.subarray(ptr, ptr + k));
+              });
+            } else m.after.push((rc) => { if (rc === -1) return; if (n > 0 && v.byteLength >= n) v.set(this.u8.subarray(ptr, ptr + n)); });
             this.f64[slot++] = ptr;
             break;
           }
@@ -248,9 +272,65 @@ export class Host {
             this.f64[slot++] = s.ptr;
             break;
           }
+          case 'ipaddr':
+          case 'ipaddr_out': {
+            if (v === null) { this.f64[slot++] = 0; break; }
+            this.checkAddr(desc.name, p.name, v);
+            const ptr = this.malloc(IPADDR_SIZE);
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            this.u8.set(v, ptr);
+            // C may write a non-const address (ipaddr_local, the port chosen
+            // by tcp_listen, the sender of udp_recv...): copied back unless
+            // the call failed.
+            if (p.kind === 'ipaddr_out') {
+              m.after.push((rc) => { if (rc !== -1 && v.byteLength === IPADDR_SIZE) v.set(this.u8.subarray(ptr, ptr + IPADDR_SIZE)); });
+            }
+            this.f64[slot++] = ptr;
+            break;
+          }
+          case 'ipaddrs': {
+            if (v === null) { this.f64[slot++] = 0; break; }
+            if (!Array.isArray(v)) throw bad(desc.name, p.name, 'must be an array of IpAddr or null');
+            // C writes up to naddrs addresses: more than the array holds
+            // would make it write past the block built here.
+            const count = args[i + 1];
+            if (typeof count === 'number' && count > v.length) {
+              throw bad(desc.name, p.name, `has ${v.length} address(es) but ${params[i + 1].name} is ${count}`);
+            }
+            const k = typeof count === 'number' && count > 0 ? count : 0;
+            for (let j = 0; j < k; j++) this.checkAddr(desc.name, `${p.name}[${j}]`, v[j]);
+            const ptr = this.malloc(Math.max(k * IPADDR_SIZE, 1));
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            for (let j = 0; j < k; j++) this.u8.set(v[j], ptr + j * IPADDR_SIZE);
+            const addrs = v as IpAddr[];
+            m.after.push((rc) => {
+              for (let j = 0; j < Math.min(rc, k); j++) {
+                if (addrs[j].byteLength === IPADDR_SIZE) addrs[j].set(this.u8.subarray(ptr + j * IPADDR_SIZE, ptr + (j + 1) * IPADDR_SIZE));
+              }
+            });
+            this.f64[slot++] = ptr;
+            break;
+          }
+          case 'strbuf': {
+            // ipaddr_str's char *ipstr: C writes up to IPADDR_MAXSTRLEN bytes
+            // there; the TS result is the string (see makeApi).
+            if (v === null) { this.f64[slot++] = 0; break; }
+            const room = CONSTANTS.IPADDR_MAXSTRLEN;
+            if (!(v instanceof Uint8Array)) throw bad(desc.name, p.name, 'must be a Uint8Array or null');
+            if (v.byteLength < room) throw bad(desc.name, p.name, `must have room for IPADDR_MAXSTRLEN (${room}) bytes, has ${v.byteLength}`);
+            const ptr = this.malloc(room);
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            this.u8.fill(0, ptr, ptr + room);
+            m.after.push((rc) => { if (rc !== 0 && v.byteLength >= room) v.set(this.u8.subarray(ptr, ptr + room)); });
+            this.f64[slot++] = ptr;
+            break;
+          }
           case 'iolist': {
             const recv = desc.name.includes('recv');
-            const [first, last] = this.iolist(desc.name, v, recv, m);
+            const [first, last] = this.iolist(desc.name, v, recv, m, desc.ret === 'ssize_t');
             if (first < 0) return this.nomem(m);
             this.f64[slot++] = first;
             this.f64[slot++] = last;
@@ -272,6 +352,12 @@ export class Host {
     return m;
   }
 
+  /** An IpAddr argument: a Uint8Array of exactly IPADDR_SIZE bytes. */
+  private checkAddr(fn: string, param: string, v: unknown): asserts v is IpAddr {
+    if (!(v instanceof Uint8Array)) throw bad(fn, param, 'must be an IpAddr (a Uint8Array from ipaddr()) or null');
+    if (v.byteLength !== IPADDR_SIZE) throw bad(fn, param, `must be an IpAddr of ${IPADDR_SIZE} bytes, has ${v.byteLength}`);
+  }
+
   private nomem(m: Marshalled): null {
     this.release(m);
     return null;
@@ -283,7 +369,7 @@ export class Host {
   }
 
   /** Builds a C iolist; [first, last] pointers ([0, 0] for an empty one), [-1] if out of memory. */
-  private iolist(fn: string, v: unknown, recv: boolean, m: Marshalled): [number, number] {
+  private iolist(fn: string, v: unknown, recv: boolean, m: Marshalled, partial = false): [number, number] {
     if (!Array.isArray(v)) throw bad(fn, 'iol', 'must be an array of Uint8Array or { base, len }');
     if (v.length === 0) return [0, 0];
     const vecs: { base: Uint8Array | null; len: number }[] = v.map((e: IoVec, i: number) => {
@@ -298,6 +384,7 @@ export class Host {
     const nodes = this.malloc(16 * vecs.length);
     if (!nodes) return [-1, -1];
     m.frees.push(nodes);
+    let offset = 0;
     for (let i = 0; i < vecs.length; i++) {
       const { base, len } = vecs[i];
       let ptr = 0;
@@ -306,8 +393,16 @@ export class Host {
         if (!ptr) return [-1, -1];
         m.frees.push(ptr);
         if (!recv) { if (len > 0) this.u8.set(base.subarray(0, len), ptr); }  // len > 0: see 'inbuf'
-        else m.after.push((rc) => { if (rc === -1) return; if (len > 0 && base.byteLength >= len) base.set(this.u8.subarray(ptr, ptr + len)); });
+        else if (partial) {
+          // A message receive (mrecvl, udp_recvl): rc bytes, in list order.
+          const at = offset;
+          m.after.push((rc) => {
+            const k = Math.min(len, rc - at);
+            if (k > 0 && base.byteLength >= k) base.set(this.u8.subarray(ptr, ptr + k));
+          });
+        } else m.after.push((rc) => { if (rc === -1) return; if (len > 0 && base.byteLength >= len) base.set(this.u8.subarray(ptr, ptr + len)); });
       }
+      offset += len;
       const n = (nodes >> 2) + 4 * i;
       this.i32[n] = ptr;
       this.i32[n + 1] = len;
@@ -367,6 +462,34 @@ export class Host {
 
   /** A call that cannot block: runs now. */
   callSync(desc: CallDesc, args: unknown[]): number {
+    return this.runSync(desc, args, null) as number;
+  }
+
+  /**
+   * A call that cannot block and returns a pointer (ipaddr_str,
+   * ipaddr_sockaddr): what it points at, read before the call's memory is
+   * freed (null for NULL).
+   */
+  callSyncPtr(desc: CallDesc, args: unknown[]): string | Uint8Array | null {
+    return this.runSync(desc, args, (p) => this.pointee(desc, p)) as string | Uint8Array | null;
+  }
+
+  /** The value a pointer result `p` stands for. */
+  private pointee(desc: CallDesc, p: number): string | Uint8Array | null {
+    if (!p) return null;
+    if (desc.ret === 'string') {
+      let end = p;
+      while (this.u8[end]) end++;
+      return Buffer.from(this.u8.subarray(p, end)).toString('utf8');
+    }
+    // A struct sockaddr inside an ipaddr: as many bytes as ipaddr_len says
+    // (the whole struct ipaddr for a family it does not know).
+    const family = this.u8[p] | (this.u8[p + 1] << 8);
+    const len = family === AF_INET ? 16 : family === AF_INET6 ? 28 : IPADDR_SIZE;
+    return this.u8.slice(p, p + len);
+  }
+
+  private runSync(desc: CallDesc, args: unknown[], convert: ((p: number) => unknown) | null): unknown {
     const ctx = this.ctx();
     const block = this.scratch;
     const m = this.marshal(desc, args, block);
@@ -379,9 +502,10 @@ export class Host {
     const rc = this.f64[a + 2];
     ctx.errno = this.f64[a + 1];
     for (const f of m.after) f(rc);
+    const result = convert ? convert(rc) : rc;
     this.release(m);
     this.kick();
-    return rc;
+    return result;
   }
 
   /**
@@ -470,6 +594,11 @@ export class Host {
     return 0;
   }
 
+  /** A fresh zeroed IpAddr. */
+  ipaddr(): IpAddr {
+    return new Uint8Array(IPADDR_SIZE);
+  }
+
   storage<K extends string>(kind: K): Storage<K> {
     const size = STORAGE_SIZES[kind];
     if (size === undefined) {
@@ -522,11 +651,18 @@ export function makeApi(host: Host): CApi {
   const api: { [name: string]: unknown } = {};
   Object.defineProperty(api, HOST, { value: host });
   for (const desc of CALLS) {
+    // (No blocking call returns a pointer: the generator would need
+    // callAsync to convert it too.)
+    if (desc.async && (desc.ret === 'string' || desc.ret === 'sockaddr')) {
+      throw new Error(`${desc.name}: a blocking call returning a pointer is not supported`);
+    }
     const f = desc.async
       ? (...args: unknown[]) => host.callAsync(desc, args)
       : desc.ret === 'void'
         ? (...args: unknown[]) => { host.callSync(desc, args); }
-        : (...args: unknown[]) => host.callSync(desc, args);
+        : desc.ret === 'string' || desc.ret === 'sockaddr'
+          ? (...args: unknown[]) => host.callSyncPtr(desc, args)
+          : (...args: unknown[]) => host.callSync(desc, args);
     Object.defineProperty(f, 'name', { value: desc.name });
     api[desc.name] = f;
     api[`dill_${desc.name}`] = f;
@@ -564,10 +700,13 @@ export function makeApi(host: Host): CApi {
   }
   api.strerror = (e: number) => host.strerror(e);
   api.storage = <K extends string>(kind: K) => host.storage(kind);
+  api.ipaddr = () => host.ipaddr();
   api.errnos = Object.freeze({ ...host.errnoCodes });
   for (const [k, v] of Object.entries(host.errnoCodes)) api[k] = v;
-  api.CHSEND = 1;
-  api.CHRECV = 2;
+  for (const [k, v] of Object.entries(CONSTANTS)) api[k] = v;
+  api.IPADDR_SIZE = IPADDR_SIZE;
+  api.AF_INET = AF_INET;
+  api.AF_INET6 = AF_INET6;
   Object.defineProperty(api, 'errno', { get: () => host.errno, enumerable: true });
   return api as unknown as CApi;
 }

@@ -40,3 +40,12 @@ export interface Storage<K extends string = string> {
   readonly size: number;
   free(): void;
 }
+
+/**
+ * An IP address (C's `struct ipaddr`, opaque): a `Uint8Array` of exactly
+ * `IPADDR_SIZE` (32) bytes, made by `ipaddr()` and filled by `ipaddr_local`,
+ * `ipaddr_remote`, `tcp_accept`, `udp_recv`... Functions taking a
+ * non-const `struct ipaddr *` write it back in place (unless they fail).
+ * Any other size is refused with a TypeError before C sees it.
+ */
+export type IpAddr = Uint8Array;
