@@ -5,10 +5,14 @@
  *
  * Baselines: for the coroutine figures, a bare emscripten_fiber_swap
  * between two fibers (bench/fiber-swap.c, plain emcc -sASYNCIFY, no
- * libdill); for IPC, raw Node net over a unix socket doing the same
- * (bench/ipc-node.js); for the TypeScript bindings (bench/ts.js), raw Node
- * net, a promise-based JS channel and Date.now()/performance.now(), measured
- * in the same process.
+ * libdill); for IPC and TCP (bench/stream.c), raw Node net over a unix
+ * socket or TCP on 127.0.0.1 doing the same (bench/stream-node.js); for UDP
+ * (bench/udp.c), raw Node dgram (bench/udp-node.js); for the TypeScript
+ * bindings (bench/ts.js), raw Node net, a promise-based JS channel and
+ * Date.now()/performance.now(), measured in the same process.
+ *
+ * BENCH_ONLY=core,ipc,tcp,udp,ts (any of them) runs only those sections;
+ * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
  */
 'use strict';
 const fs = require('fs');
@@ -43,92 +47,153 @@ function run(js, args) {
 const os = require('os');
 const { spawn } = require('child_process');
 
-/** Runs `serve` in a child process, then `client` here; the client's JSON lines. */
-function twoProcesses(serveArgv, clientArgv) {
+/**
+ * Runs `serve` in a child process until it prints "ready" (optionally
+ * followed by a port), then `client(port)` here.  Resolves with the client's
+ * JSON lines, followed by the server's when `waitServer` (the server is
+ * then waited for rather than killed).
+ */
+function twoProcesses(serveArgv, client, waitServer) {
   const server = spawn(process.execPath, serveArgv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const exited = new Promise((r) => server.on('close', r));
   return new Promise((resolve, reject) => {
     let started = false;
     server.stdout.on('data', (d) => {
-      if (started || !/ready/.test(String(d))) return;
+      out += d;
+      const m = /ready ?(\d*)\n/.exec(out);
+      if (started || !m) return;
       started = true;
-      const r = spawnSync(process.execPath, clientArgv, { encoding: 'utf8' });
-      if (r.status !== 0) reject(new Error(r.stderr.slice(-2000)));
-      else resolve(r.stdout.trim().split('\n').map((l) => JSON.parse(l)));
+      const r = spawnSync(process.execPath, client(m[1]), { encoding: 'utf8' });
+      if (r.status !== 0) { reject(new Error(r.stderr.slice(-2000))); return; }
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      if (!waitServer) { resolve(lines); return; }
+      exited.then(() => resolve([...lines, ...out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))]));
     });
     server.on('error', reject);
   }).finally(() => server.kill());
 }
 
-/** Row-wise median of several runs' rows (same names, same order). */
+/** Row-wise median of several runs' rows (same names, same order), of every numeric field. */
 function median(runs) {
   return runs[0].map((row, i) => {
-    const key = row.mbps !== undefined ? 'mbps' : 'us';
-    const vals = runs.map((r) => r[i][key]).sort((a, b) => a - b);
-    return { ...row, [key]: vals[Math.floor(vals.length / 2)], reps: vals.length };
+    const m = { ...row, reps: runs.length };
+    for (const key of Object.keys(row)) {
+      if (typeof row[key] !== 'number') continue;
+      const vals = runs.map((r) => r[i][key]).sort((a, b) => a - b);
+      m[key] = vals[Math.floor(vals.length / 2)];
+    }
+    return m;
   });
 }
 
 const n = process.env.BENCH_N || '200000';
-const core = build('core', [path.join(__dirname, 'core.c')],
+const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
   [path.join(__dirname, 'core.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
-const swap = build('fiber-swap', [path.join(__dirname, 'fiber-swap.c'), '-O2', '-sASYNCIFY', '--pre-js', path.join(__dirname, 'node-pre.js')],
+const swap = want('core') && build('fiber-swap', [path.join(__dirname, 'fiber-swap.c'), '-O2', '-sASYNCIFY', '--pre-js', path.join(__dirname, 'node-pre.js')],
   [path.join(__dirname, 'fiber-swap.c')], true);
 
-const ipc = build('ipc', [path.join(__dirname, 'ipc.c')],
-  [path.join(__dirname, 'ipc.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
-const nodeIpc = path.join(__dirname, 'ipc-node.js');
+// BENCH_ONLY=core,ipc,tcp,udp,ts runs only those sections.
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const want = (s) => !only || only.includes(s);
 
-const base = run(swap, [n])[0];
-const rows = run(core, [n]);
+const stream = (want('ipc') || want('tcp')) && build('stream', [path.join(__dirname, 'stream.c')],
+  [path.join(__dirname, 'stream.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+const nodeStream = path.join(__dirname, 'stream-node.js');
+const udp = want('udp') && build('udp', [path.join(__dirname, 'udp.c')],
+  [path.join(__dirname, 'udp.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+const nodeUdp = path.join(__dirname, 'udp-node.js');
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
-console.log('');
-console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   vs bare fiber swap (${base.ns.toFixed(1)} ns)`);
-for (const r of rows) {
-  console.log(`${r.name.padEnd(52)} ${r.ns.toFixed(1).padStart(9)}   ${(r.ns / base.ns).toFixed(2)}x`);
+if (want('core')) {
+  const base = run(swap, [n])[0];
+  const rows = run(core, [n]);
+  console.log('');
+  console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   vs bare fiber swap (${base.ns.toFixed(1)} ns)`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(52)} ${r.ns.toFixed(1).padStart(9)}   ${(r.ns / base.ns).toFixed(2)}x`);
+  }
+}
+
+// Two processes share the machine's cores with everything else, so those
+// figures vary from run to run: both sides run REPS times, alternating, and
+// the median of each is shown.
+const REPS = +(process.env.BENCH_REPS || 5);
+
+/** Our figures and raw Node net's, over a unix socket (ipc) or TCP on 127.0.0.1 (tcp). */
+async function streams(proto, dir) {
+  const oursTwo = [], theirsTwo = [];
+  const sock = (name) => (proto === 'ipc' ? [path.join(dir, name)] : []);
+  for (let i = 0; i < REPS; i++) {
+    oursTwo.push(await twoProcesses([stream, proto, 'serve', ...sock('x.sock')],
+      (port) => [stream, proto, 'client', proto === 'ipc' ? path.join(dir, 'x.sock') : port]));
+    theirsTwo.push(await twoProcesses([nodeStream, proto, 'serve', ...sock('n.sock')],
+      (port) => [nodeStream, proto, 'client', proto === 'ipc' ? path.join(dir, 'n.sock') : port]));
+    fs.rmSync(path.join(dir, 'x.sock'), { force: true });
+    fs.rmSync(path.join(dir, 'n.sock'), { force: true });
+  }
+  const ours = [
+    ...run(stream, [proto, 'inproc', dir]),
+    ...(proto === 'ipc' ? run(stream, ['ipc', 'pair']) : []),
+    ...median(oursTwo),
+  ];
+  const theirs = [
+    ...run(nodeStream, [proto, 'inproc', dir]),
+    ...median(theirsTwo),
+  ];
+  const find = (re) => theirs.find((r) => re.test(r.name));
+  const title = proto === 'ipc' ? 'IPC, unix socket' : 'TCP, 127.0.0.1';
+  console.log('');
+  console.log(`${(title + ' (64 KiB bsend -> brecv, 256 MiB; 1-byte ping-pong)').padEnd(60)} ${'ours'.padStart(12)} ${'raw Node net'.padStart(14)}   ${'ratio'.padStart(6)}  target`);
+  for (const r of ours) {
+    const two = /two processes/.test(r.name);
+    const isBulk = r.mbps !== undefined;
+    const b = isBulk ? find(two ? /bulk, two/ : /bulk, one/) : find(two ? /ping-pong, two/ : /ping-pong, one/);
+    const unit = isBulk ? 'MB/s' : 'us';
+    const v = isBulk ? r.mbps : r.us;
+    const bv = isBulk ? b.mbps : b.us;
+    const ratio = v / bv;
+    // Throughput: higher is better (target >= 1.0x raw); latency: lower (<= 1.1x).
+    const met = isBulk ? ratio >= 1.0 : ratio <= 1.1;
+    const target = `${isBulk ? '>= 1.0x' : '<= 1.1x'} ${met ? 'met' : 'MISSED'}`;
+    const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
+    console.log(`${name.padEnd(60)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${(ratio.toFixed(2) + 'x').padStart(6)}  ${target}`);
+  }
+}
+
+/** UDP datagram rates, ours and raw Node dgram's, sent and received, with the loss. */
+async function datagrams() {
+  const count = process.env.BENCH_UDP_N || '200000';
+  const oursTwo = [], theirsTwo = [];
+  // Each pair's lines: the sender's {sent}, then the receiver's {recvd, count, n}.
+  const merge = (lines) => [Object.assign({}, ...lines)];
+  for (let i = 0; i < REPS; i++) {
+    oursTwo.push(merge(await twoProcesses([udp, 'recv', count], (port) => [udp, 'send', port, count], true)));
+    theirsTwo.push(merge(await twoProcesses([nodeUdp, 'recv', count], (port) => [nodeUdp, 'send', port, count], true)));
+  }
+  const rows = [
+    ['one program', run(udp, ['inproc', count])[0], run(nodeUdp, ['inproc', count])[0]],
+    [`two processes (median of ${REPS})`, median(oursTwo)[0], median(theirsTwo)[0]],
+  ];
+  const k = (x) => `${(x / 1000).toFixed(0)}k/s`;
+  const loss = (r) => `${(100 * (1 - r.count / r.n)).toFixed(1)}%`;
+  console.log('');
+  console.log(`UDP, 127.0.0.1 (${count} datagrams of 64 bytes; udp_send -> udp_recv)   ours: sent, received, lost      raw Node dgram: sent, received, lost   ratio sent / received`);
+  for (const [label, o, t] of rows) {
+    console.log(`${label.padEnd(60)} ${k(o.sent).padStart(9)} ${k(o.recvd).padStart(9)} ${loss(o).padStart(6)}    ${k(t.sent).padStart(9)} ${k(t.recvd).padStart(9)} ${loss(t).padStart(6)}    ${(o.sent / t.sent).toFixed(2)}x / ${(o.recvd / t.recvd).toFixed(2)}x`);
+  }
 }
 
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-bench-'));
   try {
-    // Two processes share the machine's cores with everything else, so
-    // those figures vary from run to run: both sides run REPS times,
-    // alternating, and the median of each is shown.
-    const REPS = +(process.env.BENCH_REPS || 5);
-    const oursTwo = [], theirsTwo = [];
-    for (let i = 0; i < REPS; i++) {
-      oursTwo.push(await twoProcesses([ipc, 'serve', path.join(dir, 'x.sock')], [ipc, 'client', path.join(dir, 'x.sock')]));
-      theirsTwo.push(await twoProcesses([nodeIpc, 'serve', path.join(dir, 'n.sock')], [nodeIpc, 'client', path.join(dir, 'n.sock')]));
-      fs.rmSync(path.join(dir, 'x.sock'), { force: true });
-      fs.rmSync(path.join(dir, 'n.sock'), { force: true });
-    }
-    const ours = [
-      ...run(ipc, ['inproc', dir]),
-      ...run(ipc, ['pair']),
-      ...median(oursTwo),
-    ];
-    const theirs = [
-      ...run(nodeIpc, ['inproc', dir]),
-      ...median(theirsTwo),
-    ];
-    const find = (re) => theirs.find((r) => re.test(r.name));
-    console.log('');
-    console.log(`${'IPC (64 KiB bsend -> brecv, 256 MiB; 1-byte ping-pong)'.padEnd(52)} ${'ours'.padStart(12)} ${'raw Node net'.padStart(14)}   ratio`);
-    for (const r of ours) {
-      const two = /two processes/.test(r.name);
-      const b = r.mbps !== undefined ? find(two ? /bulk, two/ : /bulk, one/) : find(two ? /ping-pong, two/ : /ping-pong, one/);
-      const unit = r.mbps !== undefined ? 'MB/s' : 'us';
-      const v = r.mbps !== undefined ? r.mbps : r.us;
-      const bv = r.mbps !== undefined ? b.mbps : b.us;
-      // For throughput higher is better; for latency, lower.
-      const ratio = r.mbps !== undefined ? v / bv : v / bv;
-      const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
-      console.log(`${name.padEnd(52)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${ratio.toFixed(2)}x`);
-    }
+    if (want('ipc')) await streams('ipc', dir);
+    if (want('tcp')) await streams('tcp', dir);
+    if (want('udp')) await datagrams();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  tsBindings();
+  if (want('ts')) tsBindings();
 })().catch((e) => { console.error(e); process.exit(1); });
 
 /**
@@ -152,6 +217,8 @@ function tsBindings() {
   const rows = [
     [`bulk, 64 KiB bsend -> brecv, ${mib} MiB, two go() tasks`, 'ts bulk', 'node bulk', 'raw Node net', 'MB/s', true, 0.9],
     ['1-byte ping-pong (round trip), two go() tasks', 'ts ping-pong', 'node ping-pong', 'raw Node net', 'us', false, 1.2],
+    [`TCP bulk, 64 KiB bsend -> brecv, ${mib} MiB, 127.0.0.1`, 'tcp ts bulk', 'tcp node bulk', 'raw Node net, TCP', 'MB/s', true, 0.9],
+    ['TCP 1-byte ping-pong (round trip), 127.0.0.1', 'tcp ts ping-pong', 'tcp node ping-pong', 'raw Node net, TCP', 'us', false, 1.2],
     ['channel ping-pong, per message, two go() tasks', 'ts channel', 'js channel', 'promise-based JS channel', 'ns', false, null],
     ['one synchronous call: now()', 'ts now()', 'Date.now()', 'Date.now()', 'ns', false, null],
     ['one synchronous call: now()', 'ts now()', 'performance.now()', 'performance.now()', 'ns', false, null],

@@ -6,13 +6,16 @@
  *   bulk         64 KiB bsend -> brecv between two TS coroutines (go()) over
  *                ipc_listen/ipc_connect             vs raw Node net, unix socket
  *   ping-pong    1-byte bsend/brecv round trips      vs raw Node net, unix socket
+ *   tcp bulk, tcp ping-pong   the same over tcp_listen/tcp_connect on
+ *                127.0.0.1                           vs raw Node net, TCP
  *   channel      chsend -> chrecv ping-pong between two go() tasks
  *                                                    vs a promise-based JS channel
  *   sync call    now()                               vs Date.now(), performance.now()
  *
- * The Node net baselines do what bench/ipc-node.js does (same sizes).
+ * The Node net baselines do what bench/stream-node.js does (same sizes).
  * Prints one JSON object per figure; bench/run.js prints the table.
- *   node bench/ts.js [--only NAME]      (env: BENCH_TS_MIB, BENCH_TS_PINGS)
+ *   node bench/ts.js [--only ipc|tcp|channel|sync]
+ *                                        (env: BENCH_TS_MIB, BENCH_TS_PINGS)
  */
 'use strict';
 const fs = require('fs');
@@ -37,12 +40,27 @@ function check(what, rc, dill) {
   return rc;
 }
 
-/** A connected pair of library sockets over a real listener: [client, server]. */
+/** A connected pair of library sockets over a real listener: {c, s, ls}. */
 async function connectPair(dill, addr) {
   const ls = check('ipc_listen', await dill.ipc_listen(addr, 10), dill);
   let s = -1;
   const acc = dill.go(async () => { s = check('ipc_accept', await dill.ipc_accept(ls, -1), dill); });
   const c = check('ipc_connect', await dill.ipc_connect(addr, -1), dill);
+  await dill.bundle_wait(acc, -1);
+  dill.hclose(acc);
+  return { c, s, ls };
+}
+
+/** The same over TCP: tcp_listen on 127.0.0.1 (an ephemeral port), tcp_connect to it. */
+async function tcpPair(dill) {
+  const local = dill.ipaddr();
+  check('ipaddr_local', dill.ipaddr_local(local, '127.0.0.1', 0, dill.IPADDR_IPV4), dill);
+  const ls = check('tcp_listen', await dill.tcp_listen(local, 10), dill);
+  const remote = dill.ipaddr();
+  check('ipaddr_remote', await dill.ipaddr_remote(remote, '127.0.0.1', dill.ipaddr_port(local), dill.IPADDR_IPV4, -1), dill);
+  let s = -1;
+  const acc = dill.go(async () => { s = check('tcp_accept', await dill.tcp_accept(ls, null, -1), dill); });
+  const c = check('tcp_connect', await dill.tcp_connect(remote, -1), dill);
   await dill.bundle_wait(acc, -1);
   dill.hclose(acc);
   return { c, s, ls };
@@ -62,8 +80,8 @@ async function together(dill, ...fns) {
 
 // ---- TypeScript bindings ---------------------------------------------------------
 
-async function tsIpc(dill, dir) {
-  const { c, s, ls } = await connectPair(dill, path.join(dir, 'ts.sock'));
+/** Bulk and ping-pong over a connected pair ({c, s, ls}); `prefix` names the figures. */
+async function tsStream(dill, { c, s, ls }, prefix) {
   const sbuf = new Uint8Array(CHUNK).fill(7);
   const rbuf = new Uint8Array(CHUNK);
   let t0 = ns();
@@ -71,7 +89,7 @@ async function tsIpc(dill, dir) {
     async () => { for (let n = 0; n < TOTAL; n += CHUNK) check('bsend', await dill.bsend(c, sbuf, CHUNK, -1), dill); },
     async () => { for (let n = 0; n < TOTAL; n += CHUNK) check('brecv', await dill.brecv(s, rbuf, CHUNK, -1), dill); });
   let t1 = ns();
-  out({ name: 'ts bulk', mbps: TOTAL / 1048576 / secs(t0, t1) });
+  out({ name: `${prefix}ts bulk`, mbps: TOTAL / 1048576 / secs(t0, t1) });
 
   const one = new Uint8Array(1);
   const back = new Uint8Array(1);
@@ -90,7 +108,7 @@ async function tsIpc(dill, dir) {
       }
     });
   t1 = ns();
-  out({ name: 'ts ping-pong', us: Number(t1 - t0) / 1e3 / PINGS });
+  out({ name: `${prefix}ts ping-pong`, us: Number(t1 - t0) / 1e3 / PINGS });
   dill.hclose(c); dill.hclose(s); dill.hclose(ls);
 }
 
@@ -163,13 +181,18 @@ async function jsChannel() {
   out({ name: 'js channel', ns: Number(t1 - t0) / (2 * rounds) });
 }
 
-/** Raw Node net over a unix socket, as bench/ipc-node.js does (same sizes). */
-async function nodeNet(dir) {
-  const p = path.join(dir, 'node.sock');
+/**
+ * Raw Node net as bench/stream-node.js does (same sizes), over a unix socket
+ * in dir or, when dir is null, TCP on 127.0.0.1; `prefix` names the figures.
+ */
+async function nodeNet(dir, prefix) {
   const server = net.createServer();
   const gotConn = new Promise((r) => server.once('connection', r));
-  await new Promise((r) => server.listen(p, r));
-  const c = net.connect(p);
+  const addr = await new Promise((r) => {
+    if (dir) { const p = path.join(dir, 'node.sock'); server.listen(p, () => r({ path: p })); }
+    else server.listen(0, '127.0.0.1', () => r({ host: '127.0.0.1', port: server.address().port }));
+  });
+  const c = net.connect(addr);
   await new Promise((r) => c.once('connect', r));
   const a = await gotConn;
 
@@ -194,7 +217,7 @@ async function nodeNet(dir) {
   });
   await recv;
   let t1 = ns();
-  out({ name: 'node bulk', mbps: TOTAL / 1048576 / secs(t0, t1) });
+  out({ name: `${prefix}node bulk`, mbps: TOTAL / 1048576 / secs(t0, t1) });
 
   a.on('data', (d) => a.write(d));
   const x = Buffer.from('x');
@@ -208,7 +231,7 @@ async function nodeNet(dir) {
     c.write(x);
   });
   t1 = ns();
-  out({ name: 'node ping-pong', us: Number(t1 - t0) / 1e3 / PINGS });
+  out({ name: `${prefix}node ping-pong`, us: Number(t1 - t0) / 1e3 / PINGS });
   c.destroy(); a.destroy(); server.close();
 }
 
@@ -219,11 +242,13 @@ async function nodeNet(dir) {
     // Baselines first: once a go() has run, AsyncLocalStorage's promise
     // hooks are on for the whole process and would slow them down too.
     const want = (n) => !only || only === n;
-    if (want('ipc')) await nodeNet(dir);
+    if (want('ipc')) await nodeNet(dir, '');
+    if (want('tcp')) await nodeNet(null, 'tcp ');
     if (want('channel')) await jsChannel();
     const dill = await load();
     if (want('sync')) syncCalls(dill);
-    if (want('ipc')) await tsIpc(dill, dir);
+    if (want('ipc')) await tsStream(dill, await connectPair(dill, path.join(dir, 'ts.sock')), '');
+    if (want('tcp')) await tsStream(dill, await tcpPair(dill), 'tcp ');
     if (want('channel')) await tsChannel(dill);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

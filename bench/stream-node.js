@@ -1,7 +1,10 @@
 /**
- * Baseline for bench/ipc.c: raw Node net over a unix socket doing the same
- * (64 KiB writes of 256 MiB; 1-byte ping-pong), in one process or two.
- *   node ipc-node.js inproc DIR | serve PATH | client PATH
+ * Baseline for bench/stream.c: raw Node net doing the same (64 KiB writes of
+ * 256 MiB; 1-byte ping-pong), in one process or two, over a unix socket
+ * (ipc) or TCP on 127.0.0.1 (tcp).
+ *   node stream-node.js ipc inproc DIR | ipc serve PATH | ipc client PATH
+ *   node stream-node.js tcp inproc     | tcp serve      | tcp client PORT
+ * `serve` prints "ready" (ipc) or "ready PORT" (tcp, an ephemeral port).
  */
 'use strict';
 const net = require('net');
@@ -55,13 +58,21 @@ function echo(sock) {
   sock.on('data', (d) => sock.write(d));
 }
 
-async function inproc(dir) {
-  const p = path.join(dir, 'node-inproc.sock');
+/** Listens on a unix path (ipc) or 127.0.0.1:0 (tcp); resolves with the address to connect to. */
+function listen(server, tcp, p) {
+  return new Promise((r) => {
+    if (tcp) server.listen(0, '127.0.0.1', () => r({ host: '127.0.0.1', port: server.address().port }));
+    else server.listen(p, () => r({ path: p }));
+  });
+}
+
+async function inproc(tcp, dir) {
+  const proto = tcp ? 'tcp' : 'ipc';
   const server = net.createServer();
   let accepted;
   const gotConn = new Promise((r) => server.on('connection', (s) => { accepted = s; r(); }));
-  await new Promise((r) => server.listen(p, r));
-  const c = net.connect(p);
+  const addr = await listen(server, tcp, tcp ? null : path.join(dir, 'node-inproc.sock'));
+  const c = net.connect(addr);
   await new Promise((r) => c.on('connect', r));
   await gotConn;
   let t0 = process.hrtime.bigint();
@@ -69,16 +80,16 @@ async function inproc(dir) {
   await sendAll(c);
   await recv;
   let t1 = process.hrtime.bigint();
-  out({ name: 'node net bulk, one process', mbps: TOTAL / 1048576 / (Number(t1 - t0) / 1e9) });
+  out({ name: `node net ${proto} bulk, one process`, mbps: TOTAL / 1048576 / (Number(t1 - t0) / 1e9) });
   echo(accepted);
   t0 = process.hrtime.bigint();
   await pingpong(c, PINGS);
   t1 = process.hrtime.bigint();
-  out({ name: 'node net 1-byte ping-pong, one process', us: Number(t1 - t0) / 1e3 / PINGS });
+  out({ name: `node net ${proto} 1-byte ping-pong, one process`, us: Number(t1 - t0) / 1e3 / PINGS });
   c.destroy(); accepted.destroy(); server.close();
 }
 
-function serve(p) {
+async function serve(tcp, p) {
   const server = net.createServer((s) => {
     let got = 0;
     s.on('data', function onData(d) {
@@ -87,26 +98,29 @@ function serve(p) {
     });
     s.on('close', () => server.close());
   });
-  server.listen(p, () => process.stdout.write('ready\n'));
+  const addr = await listen(server, tcp, p);
+  process.stdout.write(tcp ? `ready ${addr.port}\n` : 'ready\n');
 }
 
-async function client(p) {
-  const c = net.connect(p);
+async function client(tcp, arg) {
+  const proto = tcp ? 'tcp' : 'ipc';
+  const c = tcp ? net.connect(+arg, '127.0.0.1') : net.connect(arg);
   await new Promise((r) => c.on('connect', r));
   let t0 = process.hrtime.bigint();
   await sendAll(c);
   c.write('x');
   await recvBytes(c, 1);
   let t1 = process.hrtime.bigint();
-  out({ name: 'node net bulk, two processes', mbps: TOTAL / 1048576 / (Number(t1 - t0) / 1e9) });
+  out({ name: `node net ${proto} bulk, two processes`, mbps: TOTAL / 1048576 / (Number(t1 - t0) / 1e9) });
   t0 = process.hrtime.bigint();
   await pingpong(c, PINGS - 1);
   t1 = process.hrtime.bigint();
-  out({ name: 'node net 1-byte ping-pong, two processes', us: Number(t1 - t0) / 1e3 / (PINGS - 1) });
+  out({ name: `node net ${proto} 1-byte ping-pong, two processes`, us: Number(t1 - t0) / 1e3 / (PINGS - 1) });
   c.destroy();
 }
 
-const [mode, arg] = process.argv.slice(2);
-if (mode === 'inproc') inproc(arg);
-else if (mode === 'serve') serve(arg);
-else client(arg);
+const [transport, mode, arg] = process.argv.slice(2);
+const tcp = transport === 'tcp';
+if (mode === 'inproc') inproc(tcp, arg);
+else if (mode === 'serve') serve(tcp, arg);
+else client(tcp, arg);
