@@ -20,6 +20,7 @@
  *   closing their handle cancels every library call they make.
  */
 import { CApi, Ctx, Host, callDesc, hostOf } from './host';
+import type { IpAddr } from './types';
 
 // Node 20 defines Symbol.dispose and Symbol.asyncDispose (as the registered
 // symbols below), but only in its main realm: in a vm context (jest's test
@@ -84,7 +85,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** Options of {@link IpcSocket.chunks}. */
+/** Options of {@link ByteStream.chunks}. */
 export interface ChunkOptions extends CallOptions {
   /** The largest chunk yielded, in bytes (default 65536). */
   maxChunk?: number;
@@ -294,6 +295,117 @@ export class Dill {
     const h = this.api.ipc_listener_fromfd(fd);
     if (h < 0) throw this.error('ipc_listener_fromfd');
     return new IpcListener(this, h, null);
+  }
+
+  // ---- IP addresses, TCP, UDP ------------------------------------------------------
+
+  /**
+   * A local address (C's ipaddr_local): `name` is an address literal
+   * (`'127.0.0.1'`, `'::1'`), the name of a network interface (`'lo'`), or
+   * null for any local address of the preferred family.
+   * @throws DillError ENODEV (no such interface, or it has no address of
+   *   the family), EINVAL (port out of range).
+   */
+  ipLocal(name: string | null, port: number, opts?: IpOptions): IpAddress {
+    const a = this.api.ipaddr();
+    if (this.api.ipaddr_local(a, name, port, modeOf(this.api, opts?.mode)) < 0) throw this.error('ipaddr_local');
+    return new IpAddress(this, a);
+  }
+
+  /**
+   * The address of remote host `name` (C's ipaddr_remote): a literal, or a
+   * name resolved as getaddrinfo does (/etc/hosts, then DNS).
+   * @throws DillError EADDRNOTAVAIL (no address of the families allowed),
+   *   the resolver's errors, ETIMEDOUT, ECANCELED.
+   */
+  async ipRemote(name: string, port: number, opts?: IpRemoteOptions): Promise<IpAddress> {
+    const a = this.api.ipaddr();
+    await this._call('ipaddr_remote', [a, name, port, modeOf(this.api, opts?.mode), deadlineOf(opts)], opts, null);
+    return new IpAddress(this, a);
+  }
+
+  /**
+   * Up to `opts.max` (default 16) addresses of remote host `name`, the
+   * preferred family first (C's ipaddr_remotes); possibly none.
+   * @throws DillError as {@link Dill.ipRemote}.
+   */
+  async ipRemotes(name: string, port: number, opts?: IpRemoteOptions & { max?: number }): Promise<IpAddress[]> {
+    const max = opts?.max ?? 16;
+    if (!Number.isInteger(max) || max < 0) throw new RangeError(`max must be a count, got ${max}`);
+    const addrs = Array.from({ length: max }, () => this.api.ipaddr());
+    const n = await this._call('ipaddr_remotes', [addrs, max, name, port, modeOf(this.api, opts?.mode), deadlineOf(opts)], opts, null);
+    return addrs.slice(0, n).map((a) => new IpAddress(this, a));
+  }
+
+  /** Wraps an address of the C-faithful API (see {@link IpAddress}). */
+  ipAddress(bytes: IpAddr): IpAddress {
+    return new IpAddress(this, bytes);
+  }
+
+  /**
+   * Listens for TCP connections on local address `addr` (C's tcp_listen;
+   * `backlog` defaults to 10). With port 0 the system chooses one:
+   * {@link TcpListener.port}.
+   * @throws DillError EADDRINUSE, EADDRNOTAVAIL, EACCES...
+   */
+  async tcpListen(addr: IpAddress, opts?: { backlog?: number }): Promise<TcpListener> {
+    if (!(addr instanceof IpAddress)) throw new TypeError('tcpListen: addr must be an IpAddress');
+    const a = addr.bytes;
+    const h = await this._call('tcp_listen', [a, opts?.backlog ?? 10], undefined, null);
+    return new TcpListener(this, h, new IpAddress(this, a));
+  }
+
+  /**
+   * Connects to `addr` (C's tcp_connect).
+   * @throws DillError ECONNREFUSED, ETIMEDOUT, ECANCELED...
+   */
+  async tcpConnect(addr: IpAddress, opts?: CallOptions): Promise<TcpSocket> {
+    if (!(addr instanceof IpAddress)) throw new TypeError('tcpConnect: addr must be an IpAddress');
+    const h = await this._call('tcp_connect', [addr.bytes, deadlineOf(opts)], opts, null);
+    return new TcpSocket(this, h, addr);
+  }
+
+  /**
+   * Connects to host `name` by RFC 8305 "happy eyeballs" (C's
+   * happyeyeballs_connect): its IPv6 and IPv4 addresses are tried in a
+   * staggered race and the first connection made wins.
+   * @throws DillError ECONNREFUSED, EADDRNOTAVAIL, ETIMEDOUT, ECANCELED...
+   */
+  async happyEyeballs(name: string, port: number, opts?: CallOptions): Promise<TcpSocket> {
+    const h = await this._call('happyeyeballs_connect', [name, port, deadlineOf(opts)], opts, null);
+    return new TcpSocket(this, h, null);
+  }
+
+  /** A TCP socket on connected descriptor `fd` (C's tcp_fromfd). */
+  tcpFromFd(fd: number): TcpSocket {
+    const h = this.api.tcp_fromfd(fd);
+    if (h < 0) throw this.error('tcp_fromfd');
+    return new TcpSocket(this, h, null);
+  }
+
+  /** A TCP listener on listening descriptor `fd` (C's tcp_listener_fromfd). */
+  tcpListenerFromFd(fd: number): TcpListener {
+    const h = this.api.tcp_listener_fromfd(fd);
+    if (h < 0) throw this.error('tcp_listener_fromfd');
+    return new TcpListener(this, h, null);
+  }
+
+  /**
+   * Opens a UDP socket (C's udp_open) bound to `local` (port 0: one the
+   * system chooses, see {@link UdpSocket.local}), with `remote` as its
+   * default destination and only accepted sender. Both are optional; given
+   * both, they must be of the same family.
+   * @throws DillError EADDRINUSE, EINVAL...
+   */
+  async udpOpen(opts?: { local?: IpAddress | null; remote?: IpAddress | null }): Promise<UdpSocket> {
+    const local = opts?.local ?? null;
+    const remote = opts?.remote ?? null;
+    for (const [k, v] of [['local', local], ['remote', remote]] as const) {
+      if (v !== null && !(v instanceof IpAddress)) throw new TypeError(`udpOpen: ${k} must be an IpAddress or null`);
+    }
+    const l = local ? local.bytes : null;
+    const h = await this._call('udp_open', [l, remote ? remote.bytes : null], undefined, null);
+    return new UdpSocket(this, h, l ? new IpAddress(this, l) : null, remote);
   }
 
   // ---- calls ---------------------------------------------------------------------
@@ -571,22 +683,30 @@ export class IpcListener extends Handle {
 }
 
 /**
- * A connected unix socket: a bytestream (C's ipc_* and bsend/brecv).
+ * A connected bytestream socket: what {@link IpcSocket} and
+ * {@link TcpSocket} share (C's bsend/brecv, and their protocol's done and
+ * close).
  *
- * As in C a receive is all or nothing: {@link IpcSocket.recv} gets exactly
+ * As in C a receive is all or nothing: {@link ByteStream.recv} gets exactly
  * the bytes asked for, and once a receive has failed (EPIPE, ETIMEDOUT,
  * ECANCELED...) the socket cannot receive any more (later receives fail).
  * Iterating (`for await (const chunk of sock)`) yields the bytes as they
  * come, until the peer's done() or close.
  */
-export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
+export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Array> {
   /**
    * How long `await using` waits for the orderly close, in ms (default
-   * 1000): leaving the scope runs {@link IpcSocket.closeGracefully} with a
+   * 1000): leaving the scope runs {@link ByteStream.closeGracefully} with a
    * deadline this far away.
    */
   disposeTimeout = 1000;
-  private ahead: ReadAhead | null = null;
+  /** The 1-byte read a chunk iterator left pending. @internal */
+  protected ahead: ReadAhead | null = null;
+
+  /** The protocol's half-close function, e.g. `'ipc_done'`. @internal */
+  protected abstract get doneCall(): string;
+  /** The protocol's orderly close function, e.g. `'ipc_close'`. @internal */
+  protected abstract get closeCall(): string;
 
   /**
    * Sends all of `data` (C's bsend; a string is sent as UTF-8).
@@ -606,7 +726,7 @@ export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
     return this.recvInto(new Uint8Array(n), opts);
   }
 
-  /** Fills `buf` with exactly `buf.length` bytes (C's brecv) and returns it; errors as {@link IpcSocket.recv}. */
+  /** Fills `buf` with exactly `buf.length` bytes (C's brecv) and returns it; errors as {@link ByteStream.recv}. */
   async recvInto(buf: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
     this.dill._precheck('brecv', opts, this);
     let off = 0;
@@ -622,49 +742,30 @@ export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
   }
 
   /**
-   * Half-closes: tells the peer nothing more comes (C's ipc_done). The
-   * peer's receives get EPIPE once it has read everything sent before.
+   * Half-closes: tells the peer nothing more comes (C's ipc_done /
+   * tcp_done). The peer's receives get EPIPE once it has read everything
+   * sent before.
    * @throws DillError EPIPE if done already.
    */
   async done(opts?: CallOptions): Promise<void> {
-    await this.dill._call('ipc_done', [this.handle, deadlineOf(opts)], opts, this);
+    await this.dill._call(this.doneCall, [this.handle, deadlineOf(opts)], opts, this);
   }
 
   /**
-   * Closes in an orderly manner (C's ipc_close): half-closes, reads and
-   * drops what the peer still sends until its done() or close, then closes.
-   * The handle is closed even when this fails. Pending calls of this object
-   * are canceled first.
+   * Closes in an orderly manner (C's ipc_close / tcp_close): half-closes,
+   * reads and drops what the peer still sends until its done() or close,
+   * then closes. The handle is closed even when this fails. Pending calls
+   * of this object are canceled first.
    * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
    */
   async closeGracefully(opts?: CallOptions): Promise<void> {
-    this.dill._precheck('ipc_close', opts, this);
+    this.dill._precheck(this.closeCall, opts, this);
     const h = this.detach();
-    const p = this.dill._start('ipc_close', [h, deadlineOf(opts)], opts, null);
+    const p = this.dill._start(this.closeCall, [h, deadlineOf(opts)], opts, null);
     // The call could not start (its coroutine is being canceled): as in C,
     // the handle is closed all the same.
     if (!p.started) this.dill.api.hclose(h);
     await p.outcome();
-  }
-
-  /**
-   * Sends descriptor `fd` (C's ipc_sendfd: one byte carrying it). Works
-   * between sockets of this program; to another process it fails with
-   * ENOTSUP.
-   */
-  async sendfd(fd: number, opts?: CallOptions): Promise<void> {
-    await this.dill._call('ipc_sendfd', [this.handle, fd, deadlineOf(opts)], opts, this);
-  }
-
-  /**
-   * Receives a descriptor sent with sendfd (C's ipc_recvfd): the new
-   * descriptor number, e.g. for {@link Dill.ipcFromFd}.
-   * @throws DillError EPROTO if a plain byte came instead; EBUSY while a
-   *   chunk iterator has a read pending.
-   */
-  async recvfd(opts?: CallOptions): Promise<number> {
-    if (this.ahead && !this.closed) throw this.dill.error('ipc_recvfd', this.dill.api.EBUSY);
-    return this.dill._call('ipc_recvfd', [this.handle, deadlineOf(opts)], opts, this);
   }
 
   /**
@@ -680,7 +781,7 @@ export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
    * before the next microtask turn), up to `maxChunk`: a chunk is what had
    * arrived, up to that size. One library call per byte makes this suited
    * to modest rates (roughly 150-300 KB/s); for bulk data of known length use
-   * {@link IpcSocket.recv}.
+   * {@link ByteStream.recv}.
    *
    * When it stops for lack of data, the iterator leaves one 1-byte read
    * pending; leaving the loop (break) keeps it, and the next recv/recvInto
@@ -728,13 +829,13 @@ export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** `for await (const chunk of sock)`: {@link IpcSocket.chunks} with no options. */
+  /** `for await (const chunk of sock)`: {@link ByteStream.chunks} with no options. */
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return this.chunks();
   }
 
   /**
-   * `await using`: {@link IpcSocket.closeGracefully} with a deadline
+   * `await using`: {@link ByteStream.closeGracefully} with a deadline
    * `disposeTimeout` ms away; its errors are ignored (the handle is closed
    * in every case).
    */
@@ -762,4 +863,317 @@ export class IpcSocket extends Handle implements AsyncIterable<Uint8Array> {
     await r.call.outcome();
     return r.buf[0];
   }
+}
+
+/**
+ * A connected unix socket (C's ipc_*): a {@link ByteStream} that can also
+ * pass descriptors between sockets of this program.
+ */
+export class IpcSocket extends ByteStream {
+  /** @internal */
+  protected get doneCall(): string { return 'ipc_done'; }
+  /** @internal */
+  protected get closeCall(): string { return 'ipc_close'; }
+
+  /**
+   * Sends descriptor `fd` (C's ipc_sendfd: one byte carrying it). Works
+   * between sockets of this program; to another process it fails with
+   * ENOTSUP.
+   */
+  async sendfd(fd: number, opts?: CallOptions): Promise<void> {
+    await this.dill._call('ipc_sendfd', [this.handle, fd, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives a descriptor sent with sendfd (C's ipc_recvfd): the new
+   * descriptor number, e.g. for {@link Dill.ipcFromFd}.
+   * @throws DillError EPROTO if a plain byte came instead; EBUSY while a
+   *   chunk iterator has a read pending.
+   */
+  async recvfd(opts?: CallOptions): Promise<number> {
+    if (this.ahead && !this.closed) throw this.dill.error('ipc_recvfd', this.dill.api.EBUSY);
+    return this.dill._call('ipc_recvfd', [this.handle, deadlineOf(opts)], opts, this);
+  }
+}
+
+// ---- IP addresses, TCP and UDP ---------------------------------------------------
+
+/**
+ * Which address families a name may resolve to (C's IPADDR_* modes):
+ * only IPv4, only IPv6, or both with one preferred. The default is
+ * `'prefer-ipv4'`, as in C.
+ */
+export type IpMode = 'ipv4' | 'ipv6' | 'prefer-ipv4' | 'prefer-ipv6';
+
+/** Options of {@link Dill.ipLocal}. */
+export interface IpOptions {
+  /** The families allowed (default `'prefer-ipv4'`). */
+  mode?: IpMode;
+}
+
+/** Options of {@link Dill.ipRemote} and {@link Dill.ipRemotes}. */
+export interface IpRemoteOptions extends CallOptions, IpOptions {}
+
+/** Options of {@link UdpSocket.recv} and {@link UdpSocket.mrecv}. */
+export interface DatagramRecvOptions extends CallOptions {
+  /**
+   * The largest datagram accepted, in bytes (default 65536, more than any
+   * UDP payload). A longer one is dropped and the call fails with EMSGSIZE.
+   */
+  size?: number;
+}
+
+/** A datagram received by {@link UdpSocket.recv}. */
+export interface Datagram {
+  /** Its bytes. */
+  data: Uint8Array;
+  /** Who sent it. */
+  from: IpAddress;
+}
+
+function modeOf(api: CApi, mode: IpMode | undefined): number {
+  switch (mode) {
+    case undefined: return 0;
+    case 'ipv4': return api.IPADDR_IPV4;
+    case 'ipv6': return api.IPADDR_IPV6;
+    case 'prefer-ipv4': return api.IPADDR_PREF_IPV4;
+    case 'prefer-ipv6': return api.IPADDR_PREF_IPV6;
+    default: throw new TypeError(`mode must be 'ipv4', 'ipv6', 'prefer-ipv4' or 'prefer-ipv6', got ${String(mode)}`);
+  }
+}
+
+/**
+ * An IPv4 or IPv6 address with a port (C's `struct ipaddr`), immutable.
+ * Made by {@link Dill.ipLocal}, {@link Dill.ipRemote}, {@link Dill.ipAddress}
+ * or by the sockets (a listener's bound address, a connection's peer, a
+ * datagram's sender).
+ */
+export class IpAddress {
+  /** The library whose functions read it. */
+  readonly dill: Dill;
+  /** 4 or 6. */
+  readonly family: 4 | 6;
+  /** The port (0 to 65535). */
+  readonly port: number;
+  /** The address alone, as C's ipaddr_str writes it: `'127.0.0.1'`, `'::1'`. */
+  readonly address: string;
+  private readonly raw: Uint8Array;
+
+  /**
+   * Wraps a C-faithful address (the bytes are copied).
+   * @throws TypeError if `bytes` is not an IpAddr (IPADDR_SIZE bytes);
+   *   DillError EINVAL if it holds no IPv4 or IPv6 address.
+   */
+  constructor(dill: Dill, bytes: IpAddr) {
+    const api = dill.api;
+    if (!(bytes instanceof Uint8Array) || bytes.byteLength !== api.IPADDR_SIZE) {
+      throw new TypeError(`IpAddress: bytes must be an IpAddr of ${api.IPADDR_SIZE} bytes`);
+    }
+    this.dill = dill;
+    this.raw = bytes.slice();
+    const fam = api.ipaddr_family(this.raw);
+    if (fam < 0) throw dill.error('ipaddr_family');
+    this.family = fam === api.AF_INET6 ? 6 : 4;
+    this.port = api.ipaddr_port(this.raw);
+    const s = api.ipaddr_str(this.raw, new Uint8Array(api.IPADDR_MAXSTRLEN));
+    if (s === null) throw dill.error('ipaddr_str');
+    this.address = s;
+  }
+
+  /** A copy of the C `struct ipaddr` (for the C-faithful API). */
+  get bytes(): IpAddr {
+    return this.raw.slice();
+  }
+
+  /** C's ipaddr_sockaddr: the `struct sockaddr_in`/`sockaddr_in6` bytes (ipaddr_len of them). */
+  get sockaddr(): Uint8Array {
+    return this.dill.api.ipaddr_sockaddr(this.raw)!;
+  }
+
+  /** The same address with another port (C's ipaddr_setport). */
+  withPort(port: number): IpAddress {
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0 to 65535, got ${port}`);
+    const b = this.raw.slice();
+    this.dill.api.ipaddr_setport(b, port);
+    return new IpAddress(this.dill, b);
+  }
+
+  /** Same family, address and (unless `ignorePort`) port (C's ipaddr_equal). */
+  equals(other: IpAddress, opts?: { ignorePort?: boolean }): boolean {
+    if (!(other instanceof IpAddress)) return false;
+    return this.dill.api.ipaddr_equal(this.raw, other.raw, opts?.ignorePort ? 1 : 0) === 1;
+  }
+
+  /** `'127.0.0.1:8080'`, `'[::1]:8080'`. */
+  toString(): string {
+    return this.family === 6 ? `[${this.address}]:${this.port}` : `${this.address}:${this.port}`;
+  }
+}
+
+/** A listening TCP socket (C's tcp_listen), made by {@link Dill.tcpListen}. */
+export class TcpListener extends Handle implements AsyncIterable<TcpSocket> {
+  /** The address it listens on, with the port the system chose if 0 was asked (null if made from a descriptor). */
+  readonly address: IpAddress | null;
+
+  /**
+   * Takes ownership of listener handle `handle`.
+   * @param address Its local address, if known.
+   */
+  constructor(dill: Dill, handle: number, address: IpAddress | null = null) {
+    super(dill, handle);
+    this.address = address;
+  }
+
+  /** The port it listens on (-1 if unknown). */
+  get port(): number {
+    return this.address ? this.address.port : -1;
+  }
+
+  /**
+   * Waits for and accepts the next connection (C's tcp_accept); its
+   * {@link TcpSocket.remote} is the peer's address.
+   * @throws DillError ETIMEDOUT, ECANCELED.
+   */
+  async accept(opts?: CallOptions): Promise<TcpSocket> {
+    const peer = this.dill.api.ipaddr();
+    const h = await this.dill._call('tcp_accept', [this.handle, peer, deadlineOf(opts)], opts, this);
+    return new TcpSocket(this.dill, h, new IpAddress(this.dill, peer));
+  }
+
+  /**
+   * The connections accepted, one by one, until the listener is closed
+   * (which ends the iteration); other errors are thrown. The deadline
+   * applies to the whole iteration.
+   */
+  async *connections(opts?: CallOptions): AsyncGenerator<TcpSocket, void, undefined> {
+    for (;;) {
+      let s: TcpSocket;
+      try {
+        s = await this.accept(opts);
+      } catch (e) {
+        if (this.closed) return;
+        throw e;
+      }
+      yield s;
+    }
+  }
+
+  /** `for await (const conn of listener)`: {@link TcpListener.connections} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<TcpSocket> {
+    return this.connections();
+  }
+}
+
+/** A TCP connection (C's tcp_* and bsend/brecv): see {@link ByteStream}. */
+export class TcpSocket extends ByteStream {
+  /** The peer's address (null if made from a descriptor). */
+  readonly remote: IpAddress | null;
+
+  /**
+   * Takes ownership of TCP socket handle `handle`.
+   * @param remote The peer's address, if known.
+   */
+  constructor(dill: Dill, handle: number, remote: IpAddress | null = null) {
+    super(dill, handle);
+    this.remote = remote;
+  }
+
+  /** @internal */
+  protected get doneCall(): string { return 'tcp_done'; }
+  /** @internal */
+  protected get closeCall(): string { return 'tcp_close'; }
+}
+
+/**
+ * A UDP socket (C's udp_*, and msend/mrecv): datagrams, each received whole
+ * or not at all. Made by {@link Dill.udpOpen}.
+ */
+export class UdpSocket extends Handle implements AsyncIterable<Datagram> {
+  /** The local address, with the port chosen if 0 was asked (null if none was given). */
+  readonly local: IpAddress | null;
+  /** The default destination, and the only sender accepted (null for none). */
+  readonly remote: IpAddress | null;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, local: IpAddress | null, remote: IpAddress | null) {
+    super(dill, handle);
+    this.local = local;
+    this.remote = remote;
+  }
+
+  /**
+   * Sends `data` as one datagram to `to`, or to the socket's remote address
+   * if `to` is null (C's udp_send; a string is sent as UTF-8). It never
+   * waits: a datagram there is no room for is dropped, as UDP allows.
+   * @throws DillError EINVAL (null `to` and no remote address), EMSGSIZE
+   *   (more than a datagram holds).
+   */
+  send(to: IpAddress | null, data: Uint8Array | string): void {
+    this.dill._precheck('udp_send', undefined, this);
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (to !== null && !(to instanceof IpAddress)) throw new TypeError('UdpSocket.send: to must be an IpAddress or null');
+    if (this.dill.api.udp_send(this.handle, to ? to.bytes : null, buf, buf.byteLength) < 0) throw this.dill.error('udp_send');
+  }
+
+  /**
+   * Receives the next datagram and its sender (C's udp_recv). A socket
+   * with a remote address only takes datagrams from it.
+   * @throws DillError EMSGSIZE (longer than `opts.size`: dropped),
+   *   ETIMEDOUT, ECANCELED.
+   */
+  async recv(opts?: DatagramRecvOptions): Promise<Datagram> {
+    const buf = new Uint8Array(sizeOf(opts));
+    const from = this.dill.api.ipaddr();
+    const n = await this.dill._call('udp_recv', [this.handle, from, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+    return { data: buf.slice(0, n), from: new IpAddress(this.dill, from) };
+  }
+
+  /**
+   * Sends `data` to the remote address (C's msend: the socket as a message
+   * socket).
+   * @throws DillError EINVAL if the socket has no remote address, EMSGSIZE.
+   */
+  async msend(data: Uint8Array | string, opts?: CallOptions): Promise<void> {
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    await this.dill._call('msend', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives the next datagram (C's mrecv), without its sender.
+   * @throws DillError as {@link UdpSocket.recv}.
+   */
+  async mrecv(opts?: DatagramRecvOptions): Promise<Uint8Array> {
+    const buf = new Uint8Array(sizeOf(opts));
+    const n = await this.dill._call('mrecv', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+    return buf.slice(0, n);
+  }
+
+  /**
+   * The datagrams received, until the socket is closed (which ends the
+   * iteration); other errors (EMSGSIZE...) are thrown. The deadline applies
+   * to the whole iteration.
+   */
+  async *datagrams(opts?: DatagramRecvOptions): AsyncGenerator<Datagram, void, undefined> {
+    for (;;) {
+      let d: Datagram;
+      try {
+        d = await this.recv(opts);
+      } catch (e) {
+        if (this.closed) return;
+        throw e;
+      }
+      yield d;
+    }
+  }
+
+  /** `for await (const { data, from } of sock)`: {@link UdpSocket.datagrams} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<Datagram> {
+    return this.datagrams();
+  }
+}
+
+function sizeOf(opts: DatagramRecvOptions | undefined): number {
+  const size = opts?.size ?? 65536;
+  if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a length in bytes, got ${size}`);
+  return size;
 }

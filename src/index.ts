@@ -23,5 +23,5 @@ export async function load(): Promise<CApi> {
   return makeApi(new Host(mod.dill));
 }
 
-export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket } from './idiomatic';
-export type { CallOptions, ChunkOptions, ChannelRecvOptions } from './idiomatic';
+export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket } from './idiomatic';
+export type { CallOptions, ChunkOptions, ChannelRecvOptions, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram } from './idiomatic';
