@@ -1037,7 +1037,7 @@ export class TcpListener extends Handle implements AsyncIterable<TcpSocket> {
   async accept(opts?: CallOptions): Promise<TcpSocket> {
     const peer = this.dill.api.ipaddr();
     const h = await this.dill._call('tcp_accept', [this.handle, peer, deadlineOf(opts)], opts, this);
-    return new TcpSocket(this.dill, h, new IpAddress(this.dill, peer));
+    return new TcpSocket(this.dill, h, this.dill.api.ipaddr_family(peer) < 0 ? null : new IpAddress(this.dill, peer));
   }
 
   /**
