@@ -88,14 +88,14 @@ function median(runs) {
 }
 
 const n = process.env.BENCH_N || '200000';
+// BENCH_ONLY=core,ipc,tcp,udp,ts runs only those sections.
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
+const want = (s) => !only || only.includes(s);
 const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
   [path.join(__dirname, 'core.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const swap = want('core') && build('fiber-swap', [path.join(__dirname, 'fiber-swap.c'), '-O2', '-sASYNCIFY', '--pre-js', path.join(__dirname, 'node-pre.js')],
   [path.join(__dirname, 'fiber-swap.c')], true);
 
-// BENCH_ONLY=core,ipc,tcp,udp,ts runs only those sections.
-const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
-const want = (s) => !only || only.includes(s);
 
 const stream = (want('ipc') || want('tcp')) && build('stream', [path.join(__dirname, 'stream.c')],
   [path.join(__dirname, 'stream.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
