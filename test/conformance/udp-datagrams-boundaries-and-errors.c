@@ -47,10 +47,10 @@ static void run(const char *ip) {
     /* Gather and scatter. */
     struct iolist i3 = {"!", 1, NULL, 0}, i2 = {"lo", 2, &i3, 0}, i1 = {"hel", 3, &i2, 0};
     assert(udp_sendl(a, &lb, &i1, &i3) == 0);
-    char x[2], y[2];
-    struct iolist r3 = {y, 2, NULL, 0}, r2 = {NULL, 1, &r3, 0}, r1 = {x, 2, &r2, 0};
+    char x[2], y[3];
+    struct iolist r3 = {y, 3, NULL, 0}, r2 = {NULL, 1, &r3, 0}, r1 = {x, 2, &r2, 0};
     assert(udp_recvl(b, &from, &r1, &r3, now() + 2000) == 6);
-    assert(memcmp(x, "he", 2) == 0 && memcmp(y, "o!", 2) == 0);
+    assert(memcmp(x, "he", 2) == 0 && memcmp(y, "lo!", 3) == 0);
     assert(r1.iol_next == &r2 && r2.iol_next == &r3);   /* list unchanged */
 
     /* Too large to send. */
