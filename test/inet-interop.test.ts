@@ -311,12 +311,13 @@ describe.each(families)('TCP over %s (%s)', (_family, host) => {
     const port = +(await p.line(/listening (\d+)\n/))[1];
     const c = net.connect({ host, port, allowHalfOpen: true });
     await new Promise((r, j) => { c.once('connect', r); c.once('error', j); });
+    const localPort = c.localPort;
     const peer = await duplexPeer(c, TOTAL);
     expect(peer).toEqual({ received: TOTAL, bad: -1 });
     const r = await p.done;
     expect(r.err).toBe('');
     // tcp_accept reports the client's address and port.
-    expect(r.out).toBe(`listening ${port}\npeer ${host} ${c.localPort}\n` + duplexOutput(TOTAL));
+    expect(r.out).toBe(`listening ${port}\npeer ${host} ${localPort}\n` + duplexOutput(TOTAL));
     expect(r.code).toBe(0);
   }, 30000);
 
@@ -344,11 +345,13 @@ describe.each(families)('TCP over %s (%s)', (_family, host) => {
     const c = net.connect({ host, port });
     c.on('error', () => {});
     let got = '';
+    let localPort: number | undefined;
+    c.on('connect', () => { localPort = c.localPort; });
     c.on('data', (d) => { got += d; if (got === 'hello') c.resetAndDestroy(); });
     const r = await p.done;
     expect(got).toBe('hello');
     expect(r.err).toBe('');
-    expect(r.out).toBe(`listening ${port}\npeer ${host} ${c.localPort}\nbrecv -1 ECONNRESET\nbsend -1 ECONNRESET\n`);
+    expect(r.out).toBe(`listening ${port}\npeer ${host} ${localPort}\nbrecv -1 ECONNRESET\nbsend -1 ECONNRESET\n`);
     expect(r.code).toBe(0);
   }, 20000);
 });
