@@ -13,37 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-typedef union {
-    struct sockaddr sa;
-    struct sockaddr_in in;
-    struct sockaddr_in6 in6;
-    struct sockaddr_storage ss;
-} addr_t;
-
-static socklen_t loopback(addr_t *a, int family, int port) {
-    memset(a, 0, sizeof(*a));
-    if(family == AF_INET) {
-        a->in.sin_family = AF_INET;
-        a->in.sin_port = htons(port);
-        a->in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return sizeof(a->in);
-    }
-    a->in6.sin6_family = AF_INET6;
-    a->in6.sin6_port = htons(port);
-    a->in6.sin6_addr = in6addr_loopback;
-    return sizeof(a->in6);
-}
-
-static int port_of(const addr_t *a) {
-    return ntohs(a->sa.sa_family == AF_INET ? a->in.sin_port : a->in6.sin6_port);
-}
-
-static int same_addr(const addr_t *a, const addr_t *b) {
-    if(a->sa.sa_family != b->sa.sa_family || port_of(a) != port_of(b)) return 0;
-    if(a->sa.sa_family == AF_INET) return a->in.sin_addr.s_addr == b->in.sin_addr.s_addr;
-    return memcmp(&a->in6.sin6_addr, &b->in6.sin6_addr, 16) == 0;
-}
+#include "inet-helpers.h"
 
 static void check(int family) {
     socklen_t full = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);

@@ -16,47 +16,19 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "inet-helpers.h"
 #include <libdill.h>
-
-typedef union {
-    struct sockaddr sa;
-    struct sockaddr_in in;
-    struct sockaddr_in6 in6;
-} addr_t;
-
-static socklen_t loopback(addr_t *a, int family, int port) {
-    memset(a, 0, sizeof(*a));
-    if(family == AF_INET) {
-        a->in.sin_family = AF_INET;
-        a->in.sin_port = htons(port);
-        a->in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return sizeof(a->in);
-    }
-    a->in6.sin6_family = AF_INET6;
-    a->in6.sin6_port = htons(port);
-    a->in6.sin6_addr = in6addr_loopback;
-    return sizeof(a->in6);
-}
 
 /* A listening socket on loopback; its address in *a. */
 static int listener(int family, addr_t *a, socklen_t *alen) {
-    int l = socket(family, SOCK_STREAM, 0);
-    assert(l >= 0);
-    *alen = loopback(a, family, 0);
-    assert(bind(l, &a->sa, *alen) == 0);
+    int l = bound_socket(family, SOCK_STREAM, a, alen);
     assert(listen(l, 8) == 0);
-    *alen = sizeof(*a);
-    assert(getsockname(l, &a->sa, alen) == 0);
     return l;
 }
 
 /* A port nobody listens on (bound, then closed). */
 static void closed_port(int family, addr_t *a, socklen_t *alen) {
-    int t = socket(family, SOCK_STREAM, 0);
-    *alen = loopback(a, family, 0);
-    assert(bind(t, &a->sa, *alen) == 0);
-    *alen = sizeof(*a);
-    assert(getsockname(t, &a->sa, alen) == 0);
+    int t = bound_socket(family, SOCK_STREAM, a, alen);
     assert(close(t) == 0);
 }
 

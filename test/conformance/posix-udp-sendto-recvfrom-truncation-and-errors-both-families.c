@@ -17,42 +17,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "inet-helpers.h"
 #include <sys/uio.h>
 #include <libdill.h>
 
-typedef union {
-    struct sockaddr sa;
-    struct sockaddr_in in;
-    struct sockaddr_in6 in6;
-} addr_t;
-
-static socklen_t loopback(addr_t *a, int family, int port) {
-    memset(a, 0, sizeof(*a));
-    if(family == AF_INET) {
-        a->in.sin_family = AF_INET;
-        a->in.sin_port = htons(port);
-        a->in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        return sizeof(a->in);
-    }
-    a->in6.sin6_family = AF_INET6;
-    a->in6.sin6_port = htons(port);
-    a->in6.sin6_addr = in6addr_loopback;
-    return sizeof(a->in6);
-}
-
-static int port_of(const addr_t *a) {
-    return ntohs(a->sa.sa_family == AF_INET ? a->in.sin_port : a->in6.sin6_port);
-}
-
 static int bound(int family, addr_t *a, socklen_t *alen) {
-    int s = socket(family, SOCK_DGRAM, 0);
-    assert(s >= 0);
-    *alen = loopback(a, family, 0);
-    assert(bind(s, &a->sa, *alen) == 0);
-    *alen = sizeof(*a);
-    assert(getsockname(s, &a->sa, alen) == 0);
-    assert(port_of(a) != 0);
-    return s;
+    return bound_socket(family, SOCK_DGRAM, a, alen);
 }
 
 static void check(int family) {
