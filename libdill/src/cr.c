@@ -44,8 +44,12 @@ static unsigned dill__yields;
 /* When the scheduler last came back from Node's event loop. */
 static int64_t dill__last_idle;
 /* Busy coroutines give Node's event loop a turn this often (ms), so that
-   I/O from other processes and Node timers are not starved. */
+   I/O from other processes and Node timers are not starved; every
+   millisecond while coroutines wait for descriptors (the I/O they wait for
+   only arrives through the event loop, where natively their next read
+   would find it in the kernel at once). */
 #define DILL__BREATHE_MS 10
+#define DILL__BREATHE_IO_MS 1
 
 /******************************************************************************/
 /*  The ready queue                                                           */
@@ -149,12 +153,13 @@ int dill__wait_nocancel(void) {
 int dill_yield(void) {
     struct dill__cr *self = dill__running;
     if(dill__slow(self->canceled)) {errno = ECANCELED; return -1;}
-    /* A coroutine that only yields must not starve timers. */
-    if(dill__slow((++dill__yields & 63) == 0)) {
+    /* A coroutine that only yields must not starve timers or I/O. */
+    if(dill__slow((++dill__yields & (dill__fds_waiting ? 7 : 63)) == 0)) {
         int64_t t = dill__now();
         dill__timers_fire(t);
         dill__fds_fire();
-        if(t - dill__last_idle >= DILL__BREATHE_MS) {
+        if(t - dill__last_idle >=
+              (dill__fds_waiting ? DILL__BREATHE_IO_MS : DILL__BREATHE_MS)) {
             /* Let Node's event loop run once, then carry on. */
             dill__ready_push(self);
             struct dill__cr *next = dill__ready_pop();

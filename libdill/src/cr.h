@@ -86,6 +86,8 @@ void dill__cr_timeout(struct dill__timer *t);
 
 /* Wake coroutines whose descriptors became ready (poller.c). */
 int dill__fds_fire(void);
+/* How many coroutines wait in fdin/fdout (poller.c). */
+extern int dill__fds_waiting;
 
 /* Make a coroutine runnable. */
 void dill__cr_resume(struct dill__cr *cr, int id, int err);

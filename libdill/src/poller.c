@@ -57,6 +57,8 @@ static struct dill__fdwaiters *dill__fdslot(int fd) {
     return &dill__fdw[fd];
 }
 
+int dill__fds_waiting;
+
 static int dill__fdwait(int fd, int dir, int64_t deadline) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     int st = fd < 0 ? -1 : dill__js_fd_check(fd, dir);
@@ -70,8 +72,10 @@ static int dill__fdwait(int fd, int dir, int64_t deadline) {
     struct dill__clause cl;
     dill__js_fd_watch(fd, dir, 1);
     dill__waitfor(&cl, 0, list);
+    dill__fds_waiting++;
     int rc = dill__wait(deadline);
     int err = errno;
+    dill__fds_waiting--;
     dill__js_fd_watch(fd, dir, 0);
     errno = err;
     return rc < 0 ? -1 : 0;

@@ -35,6 +35,8 @@ mergeInto(LibraryManager.library, {
     keepAliveTimer: null,
     // A busy coroutine asked for one turn of the event loop (DILL__BREATHE_MS).
     breathe: false,
+    // That turn is under way: wake() waits for its end (DillFiber.breathed).
+    breathing: false,
     // True when readiness events wait for dill__poll (set by sockets.js).
     eventsPending: function() { return false; },
     // Calls its argument once queued socket writes are out (sockets.js).
@@ -143,7 +145,11 @@ mergeInto(LibraryManager.library, {
       var X = DillFiber.X;
       if (DillFiber.breathe) {
         DillFiber.breathe = false;
-        setImmediate(DillFiber.wake);
+        // Until the immediate runs, events only queue up (see wake()): the
+        // whole turn of the event loop (every datagram or chunk Node reads
+        // in it) is delivered before the busy coroutines run again.
+        DillFiber.breathing = true;
+        setImmediate(DillFiber.breathed);
         return;
       }
       var deadline = X.dill__next_deadline();
@@ -174,9 +180,14 @@ mergeInto(LibraryManager.library, {
       DillFiber.wake();
     },
 
+    breathed: function() {
+      DillFiber.breathing = false;
+      DillFiber.wake();
+    },
+
     /** Resume whatever became runnable (timers, events). */
     wake: function() {
-      if (DillFiber.running || DillFiber.blocked || DillFiber.exited) return;
+      if (DillFiber.running || DillFiber.blocked || DillFiber.exited || DillFiber.breathing) return;
       var ctx = DillFiber.X.dill__poll();
       if (ctx) DillFiber.run(ctx);
       else DillFiber.idle();
