@@ -288,10 +288,6 @@ int dill__fdlistener_listen(int family, const struct sockaddr *addr,
     return dill__fd_fail(fd);
 }
 
-struct dill__fdlistener *dill__fdlistener_of(int s, const void *ltype) {
-    return dill__hquery(s, ltype);
-}
-
 int dill__fdlistener_accept(int s, const void *ltype, const void *type,
       struct dill__fdsock *mem, struct sockaddr *addr, socklen_t *addrlen,
       int64_t deadline) {

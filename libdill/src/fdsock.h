@@ -85,7 +85,4 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
     struct dill__fdsock *mem, struct sockaddr *addr, socklen_t *addrlen,
     int64_t deadline);
 
-/* The listener's descriptor (for getsockname). */
-struct dill__fdlistener *dill__fdlistener_of(int s, const void *ltype);
-
 #endif

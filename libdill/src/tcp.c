@@ -9,6 +9,7 @@
 
 #include "../include/libdillimpl.h"
 #include "fdsock.h"
+#include "handle.h"
 #include "ipaddr.h"
 #include "utils.h"
 
@@ -37,7 +38,7 @@ int dill_tcp_listen_mem(struct dill_ipaddr *addr, int backlog,
         dill__tcp_listener_type);
     if(h < 0 || dill_ipaddr_port(addr) != 0) return h;
     /* Port 0: tell the caller which port the system chose. */
-    struct dill__fdlistener *l = dill__fdlistener_of(h, dill__tcp_listener_type);
+    struct dill__fdlistener *l = dill__hquery(h, dill__tcp_listener_type);
     struct dill_ipaddr bound;
     socklen_t len = sizeof(bound);
     if(getsockname(l->fd, (struct sockaddr*)&bound, &len) == 0)

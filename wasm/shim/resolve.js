@@ -20,21 +20,13 @@ mergeInto(LibraryManager.library, {
     /** The endpoint class of a lookup descriptor (defined on first use). */
     lookupClass: function() {
       if (DillResolve.Lookup) return DillResolve.Lookup;
-      var Endpoint = DillNet.Endpoint;
-      class Lookup {
+      class Lookup extends DillNet.Waitable {
         constructor() {
-          this.fd = -1;
-          this.refs = 1;           // descriptors open on it (dup)
-          this.nonblock = false;
-          this.watch = 0;          // directions the C poller waits for
-          this.waiters = [];       // one-shot callbacks on completion
+          super();
           this.done = false;
           this.closed = false;
           this.entries = [];       // {v6, bytes}
         }
-        changed(mask) { Endpoint.prototype.changed.call(this, mask); }
-        onChange(cb) { this.waiters.push(cb); }
-        offChange(cb) { Endpoint.prototype.offChange.call(this, cb); }
         pollMask() { return this.done ? DILL_C.POLLIN : 0; }
         // read() returns EOF once the lookup is done (like a closed pipe):
         // the results come from dill__js_resolve_take.

@@ -284,27 +284,17 @@ mergeInto(LibraryManager.library, {
       var EBADF = {{{ cDefine('EBADF') }}}, ECONNRESET = {{{ cDefine('ECONNRESET') }}};
 
       /**
-       * Base of every connected endpoint: a receive queue filled by the peer
-       * and the half-close and error state of a stream socket.
+       * Base of everything behind one of our descriptors (sockets, pipes,
+       * lookups): its descriptor count and mode, and who waits for it to
+       * change (blocked calls, the C poller).
        */
-      class Endpoint {
+      class Waitable {
         constructor() {
           this.fd = -1;
           this.refs = 1;          // descriptors open on it (dup, passed fds)
           this.nonblock = false;
           this.watch = 0;         // directions the C poller waits for
           this.waiters = [];      // one-shot callbacks on any state change
-          this.rx = [];           // queued chunks (Uint8Array)
-          this.rxoff = 0;         // consumed bytes of rx[0]
-          this.rxlen = 0;         // unconsumed bytes in rx
-          this.eof = false;       // the peer shut down its sending side
-          this.reset = 0;         // pending connection error (ECONNRESET...)
-          this.broken = 0;        // errno for writes: the peer cannot receive
-          this.shutRd = false;    // shutdown(SHUT_RD) done here
-          this.shutWr = false;    // shutdown(SHUT_WR) done here
-          this.closed = false;
-          this.canRead = true;    // false for the write end of a pipe
-          this.canWrite = true;   // false for the read end of a pipe
         }
         /** Something changed: wake blocked callers and the C poller. */
         changed(mask) {
@@ -319,6 +309,27 @@ mergeInto(LibraryManager.library, {
         offChange(cb) {
           var i = this.waiters.indexOf(cb);
           if (i >= 0) this.waiters.splice(i, 1);
+        }
+      }
+
+      /**
+       * Base of every connected endpoint: a receive queue filled by the peer
+       * and the half-close and error state of a stream socket.
+       */
+      class Endpoint extends Waitable {
+        constructor() {
+          super();
+          this.rx = [];           // queued chunks (Uint8Array)
+          this.rxoff = 0;         // consumed bytes of rx[0]
+          this.rxlen = 0;         // unconsumed bytes in rx
+          this.eof = false;       // the peer shut down its sending side
+          this.reset = 0;         // pending connection error (ECONNRESET...)
+          this.broken = 0;        // errno for writes: the peer cannot receive
+          this.shutRd = false;    // shutdown(SHUT_RD) done here
+          this.shutWr = false;    // shutdown(SHUT_WR) done here
+          this.closed = false;
+          this.canRead = true;    // false for the write end of a pipe
+          this.canWrite = true;   // false for the read end of a pipe
         }
         /** Queue bytes for the reader (called by the peer or the network). */
         deliver(chunk) {
@@ -675,21 +686,14 @@ mergeInto(LibraryManager.library, {
       }
 
       /** A socket() not yet connected or listening. */
-      class Fresh {
+      class Fresh extends Waitable {
         constructor(domain, type) {
-          this.fd = -1;
-          this.refs = 1;
+          super();
           this.domain = domain;
           this.type = type;
-          this.nonblock = false;
-          this.watch = 0;
-          this.waiters = [];
           this.path = null;        // bound address
           this.opts = {};          // socket options (DillNet.sockopt)
         }
-        changed(mask) { Endpoint.prototype.changed.call(this, mask); }
-        onChange(cb) { this.waiters.push(cb); }
-        offChange(cb) { Endpoint.prototype.offChange.call(this, cb); }
         pollMask() { return DILL_C.POLLOUT | DILL_C.POLLHUP; }
         read() { return -{{{ cDefine('ENOTCONN') }}}; }
         write() { return -{{{ cDefine('ENOTCONN') }}}; }
@@ -768,15 +772,11 @@ mergeInto(LibraryManager.library, {
        * sent at once when the kernel takes them, else queued in Node (at
        * most HIGH bytes: then sends give EAGAIN or block).
        */
-      class Datagram {
+      class Datagram extends Waitable {
         constructor(domain) {
-          this.fd = -1;
-          this.refs = 1;
+          super();
           this.domain = domain;
           this.type = DILL_C.SOCK_DGRAM;
-          this.nonblock = false;
-          this.watch = 0;
-          this.waiters = [];
           this.opts = {};
           this.udp = null;         // udp_wrap handle, once bound
           this.peer = null;        // connect()ed destination (DillNet.inetAddr)
@@ -792,9 +792,6 @@ mergeInto(LibraryManager.library, {
             if (!self.closed) self.changed(IN);
           };
         }
-        changed(mask) { Endpoint.prototype.changed.call(this, mask); }
-        onChange(cb) { this.waiters.push(cb); }
-        offChange(cb) { Endpoint.prototype.offChange.call(this, cb); }
         pollMask() {
           var m = 0;
           if (this.rx.length || this.error) m |= DILL_C.POLLIN;
@@ -894,6 +891,7 @@ mergeInto(LibraryManager.library, {
         }
       }
 
+      DillNet.Waitable = Waitable;
       DillNet.Endpoint = Endpoint;
       DillNet.TcpListener = TcpListener;
       DillNet.Datagram = Datagram;
