@@ -118,6 +118,25 @@ mergeInto(LibraryManager.library, {
       if (b.length === DillNet.TX_SIZE && DillNet.txFree.length < 64) DillNet.txFree.push(b);
     },
 
+    // Stream connections are read by Node into buffers of ours (net's
+    // `onread`), not through its stream machinery: no 'data' events, no
+    // pause()/resume() on every wait.  A large read hands its whole
+    // RX_SIZE buffer to the receive queue (no copy) and takes a fresh one
+    // from rxFree; a small one is copied out, so a peer writing bytes one
+    // by one cannot make us hold a buffer per byte.
+    RX_SIZE: 64 * 1024,
+    RX_COPY_MAX: 4 * 1024,
+    rxFree: [],
+    rxBuffer: function() {
+      return DillNet.rxFree.pop() || Buffer.allocUnsafeSlow(DillNet.RX_SIZE);
+    },
+    /** A consumed chunk of the receive queue: its buffer may serve again. */
+    rxRelease: function(c) {
+      if (c.length > DillNet.RX_COPY_MAX && c.byteOffset === 0 &&
+          c.buffer.byteLength === DillNet.RX_SIZE && DillNet.rxFree.length < 64)
+        DillNet.rxFree.push(Buffer.from(c.buffer));
+    },
+
     /** Calls cb once every queued write has reached the kernel (or failed). */
     flush: function(cb) {
       if (DillNet.pendingWrites === 0) cb();
@@ -380,12 +399,15 @@ mergeInto(LibraryManager.library, {
             if (this.rxoff === c.length) {
               this.rx.shift();
               this.rxoff = 0;
+              this.release(c);
             }
           }
           this.rxlen -= n;
           this.consumed();
           return n;
         }
+        /** A chunk of the receive queue was consumed. */
+        release(c) {}
         /** Copy received bytes without consuming them (MSG_PEEK). */
         peek(buffer, offset, length) {
           var n = 0, first = this.rxoff;
@@ -483,7 +505,7 @@ mergeInto(LibraryManager.library, {
        * yet (`sock` null): attach() gives it one once the kernel connected.
        */
       class NetConn extends Endpoint {
-        constructor(sock, connecting) {
+        constructor(connecting) {
           super();
           this.sock = null;
           this.connecting = connecting;
@@ -493,24 +515,55 @@ mergeInto(LibraryManager.library, {
           this.tcp = null;         // TCP: the tcp_wrap handle (addresses, options)
           this.speculate = true;   // read the kernel directly (see read())
           this.missed = 0;         // reads that gave EAGAIN since data came
-          if (sock) this.attach(sock);
+          this.rxbuf = null;       // the buffer Node reads into next
         }
+        /**
+         * A net.Socket for this connection, on tcp_wrap/pipe_wrap `handle`
+         * or connecting to unix `path`.  Node reads from the kernel only
+         * while the program waits for input: otherwise bytes stay in the
+         * kernel, where the program's own reads take them directly, and
+         * where closing with unread data resets the peer as natively.
+         */
+        static socket(conn, handle, path) {
+          var o = {
+            allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true,
+            onread: {
+              buffer: function() { return conn.rxBuffer(); },
+              callback: function(n, buf) { return conn.received(n, buf); },
+            },
+          };
+          if (handle) {
+            o.handle = handle;
+            return new (require('net').Socket)(o);
+          }
+          o.path = path;
+          return require('net').connect(o);
+        }
+        rxBuffer() {
+          if (!this.rxbuf) this.rxbuf = DillNet.rxBuffer();
+          return this.rxbuf;
+        }
+        /** Node read n bytes into buf; false stops its reading. */
+        received(n, buf) {
+          var chunk;
+          if (n > DillNet.RX_COPY_MAX) {
+            chunk = buf.subarray(0, n);
+            this.rxbuf = null;
+          } else {
+            chunk = Buffer.from(buf.subarray(0, n));
+          }
+          // Before the bytes are delivered (the program may run at once):
+          // data came, and a large read suggests a stream in full flow, to
+          // be read from the kernel directly again (see read()).
+          this.missed = 0;
+          if (n >= DillNet.SPECULATE_MIN) this.speculate = true;
+          this.deliver(chunk);
+          return this.rxlen < DillNet.HIGH && this.readWanted();
+        }
+        release(c) { DillNet.rxRelease(c); }
         attach(sock) {
           this.sock = sock;
           var self = this;
-          // Node reads from the kernel only while the program waits for
-          // input: otherwise bytes stay in the kernel, where the program's
-          // own reads take them directly, and where closing with unread data
-          // resets the peer as natively.
-          sock.on('data', function(chunk) {
-            self.deliver(chunk);
-            self.missed = 0;
-            // A large read suggests a stream in full flow: read the kernel
-            // directly again (see read()).
-            if (chunk.length >= DillNet.SPECULATE_MIN) self.speculate = true;
-            if (self.rxlen >= DillNet.HIGH || !self.readWanted()) sock.pause();
-          });
-          sock.pause();
           sock.on('end', function() {
             self.eof = true;
             self.changed(IN);
@@ -519,7 +572,7 @@ mergeInto(LibraryManager.library, {
           // for the whole buffer to empty, which stalls a pipelined sender).
           this.written = function() {
             if (--DillNet.pendingWrites === 0) DillNet.flushed();
-            if (self.sock.writableLength < DillNet.HIGH) self.changed(OUT);
+            if (self.sock.writableLength <= DillNet.HIGH / 2) self.changed(OUT);
           };
           sock.on('connect', function() {
             self.connecting = false;
@@ -607,7 +660,7 @@ mergeInto(LibraryManager.library, {
           // and asks again without waiting is read for directly, so a
           // program polling with non-blocking reads still sees its data.
           if (this.rxlen === 0 && length > 0 && !this.eof && !this.reset && !this.shutRd &&
-              this.sock.readableLength === 0 && (this.speculate || this.missed > 0)) {
+              (this.speculate || this.missed > 0)) {
             var fd = this.osFd();
             if (fd >= 0) {
               try {
@@ -639,7 +692,13 @@ mergeInto(LibraryManager.library, {
         }
         /** Let Node read (and so tell us of input) while there is room. */
         wantData() {
-          if (this.sock && this.rxlen < DillNet.HIGH && this.sock.isPaused()) this.sock.resume();
+          var s = this.sock;
+          if (!s || this.rxlen >= DillNet.HIGH || s.connecting) return;
+          var h = s._handle;
+          if (h && !h.reading) {
+            h.reading = true;
+            h.readStart();
+          }
         }
         onChange(cb) {
           this.waiters.push(cb);
@@ -711,11 +770,13 @@ mergeInto(LibraryManager.library, {
           this.queue = [];
           this.listening = false;
           var self = this;
-          server.on('connection', function(sock) {
-            sock.pause();
-            self.queue.push(sock);
+          // Accepted connections are queued as pipe_wrap handles: accept()
+          // gives them a net.Socket reading into our buffers (NetConn).
+          server._handle.onconnection = function(status, handle) {
+            if (status < 0 || !handle) return;
+            self.queue.push(handle);
             self.changed(IN);
-          });
+          };
           server.unref();
         }
         pollMask() { return this.queue.length ? DILL_C.POLLIN : 0; }
@@ -725,7 +786,7 @@ mergeInto(LibraryManager.library, {
           for (var i = 0; i < this.queue.length; i++) {
             var c = this.queue[i];
             if (c instanceof LocalEnd) c.abort();
-            else c.destroy();
+            else c.close();
           }
           this.queue = [];
           var key = DillNet.addrKey(this.path);
@@ -1247,7 +1308,7 @@ mergeInto(LibraryManager.library, {
     tcpConnect: function(ep, stream, a) {
       var h = ep.tcp || DillNet.newTcp(ep);
       var req = new (DillNet.tcpWrap().TCPConnectWrap)();
-      var conn = new DillNet.NetConn(null, true);
+      var conn = new DillNet.NetConn(true);
       req.oncomplete = function(status) {
         if (conn.closed) return;
         conn.connecting = false;
@@ -1255,9 +1316,7 @@ mergeInto(LibraryManager.library, {
           conn.failed = true;
           conn.soError = DillNet.uvErr(status);
         } else {
-          conn.attach(new (require('net').Socket)({
-            handle: h, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true,
-          }));
+          conn.attach(DillNet.NetConn.socket(conn, h, null));
         }
         conn.changed(DillNet.IN | DillNet.OUT);
       };
@@ -1278,10 +1337,8 @@ mergeInto(LibraryManager.library, {
 
     /** Wraps an accepted tcp_wrap handle of listener `l` as a NetConn. */
     tcpAccepted: function(l, handle) {
-      var sock = new (require('net').Socket)({
-        handle: handle, allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true,
-      });
-      var conn = new DillNet.NetConn(sock, false);
+      var conn = new DillNet.NetConn(false);
+      conn.attach(DillNet.NetConn.socket(conn, handle, null));
       conn.tcp = handle;
       conn.domain = l.domain;
       // As on Linux, the new socket inherits the listener's options.
@@ -1897,7 +1954,8 @@ mergeInto(LibraryManager.library, {
     if (item instanceof DillNet.LocalEnd) {
       conn = item;
     } else {
-      conn = new DillNet.NetConn(item, false);
+      conn = new DillNet.NetConn(false);
+      conn.attach(DillNet.NetConn.socket(conn, item, null));
     }
     conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
     var nfd = DillNet.open(conn, DILL_C.S_IFSOCK | 384);
@@ -1961,8 +2019,8 @@ mergeInto(LibraryManager.library, {
       l.changed(DillNet.IN);
       return 0;
     }
-    var sock = require('net').connect({ path: path, allowHalfOpen: true });
-    var conn = new DillNet.NetConn(sock, true);
+    var conn = new DillNet.NetConn(true);
+    conn.attach(DillNet.NetConn.socket(conn, null, path));
     conn.fd = ep.fd;
     conn.nonblock = ep.nonblock;
     conn.path = path;
