@@ -418,6 +418,24 @@ DILL_EXPORT ssize_t dill_udp_recvl(int s, struct dill_ipaddr *addr,
 #define udp_recvl dill_udp_recvl
 #endif
 
+/******************************************************************************/
+/*  SUFFIX: messages delimited by a byte sequence                             */
+/******************************************************************************/
+
+DILL__STORAGE(suffix_storage, 128);
+
+DILL_EXPORT int dill_suffix_attach(int s, const void *suffix, size_t suffixlen);
+DILL_EXPORT int dill_suffix_attach_mem(int s, const void *suffix,
+    size_t suffixlen, struct dill_suffix_storage *mem);
+DILL_EXPORT int dill_suffix_detach(int s, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define suffix_storage dill_suffix_storage
+#define suffix_attach dill_suffix_attach
+#define suffix_attach_mem dill_suffix_attach_mem
+#define suffix_detach dill_suffix_detach
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,150 @@
+/* SUFFIX with delimiters that overlap themselves ("aab", "abab", "aa"):
+   random messages over {a,b} are sent when the peer would read them back
+   unchanged (the delimiter first appears at their end) and refused with
+   EINVAL otherwise; what is sent arrives intact, whether the peer uses
+   SUFFIX too or the bytes come raw in random pieces.  Then SUFFIX stacked
+   on TCP, detached back to TCP on both sides; and suffix_attach under
+   memory exhaustion: ENOMEM, and the socket is still the caller's. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include "libdill.h"
+
+#define N 300
+
+static unsigned rnd_state = 12345;
+static unsigned rnd(unsigned n) {
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+/* The peer reads m back unchanged iff the delimiter first occurs in
+   m + delimiter at its end. */
+static int sendable(const char *m, size_t len, const char *d) {
+    char buf[64];
+    size_t dl = strlen(d);
+    memcpy(buf, m, len);
+    memcpy(buf + len, d, dl);
+    for(size_t i = 0; i + dl <= len + dl; i++)
+        if(memcmp(buf + i, d, dl) == 0) return i == len;
+    return 0;
+}
+
+static void random_messages(const char *d) {
+    static char msgs[N][16];
+    static size_t lens[N];
+    static char wire[N * 24];
+    size_t dl = strlen(d), wl = 0;
+    int p[2];
+    assert(ipc_pair(p) == 0);
+    int s0 = suffix_attach(p[0], d, dl), s1 = suffix_attach(p[1], d, dl);
+    assert(s0 >= 0 && s1 >= 0);
+    int n = 0, refused = 0;
+    while(n < N) {
+        size_t len = rnd(13);
+        char m[16];
+        for(size_t i = 0; i < len; i++) m[i] = "ab"[rnd(2)];
+        if(!sendable(m, len, d)) {
+            assert(msend(s0, m, len, -1) == -1 && errno == EINVAL);
+            refused++;
+            continue;
+        }
+        assert(msend(s0, m, len, -1) == 0);
+        memcpy(msgs[n], m, len);
+        lens[n] = len;
+        memcpy(wire + wl, m, len);
+        memcpy(wire + wl + len, d, dl);
+        wl += len + dl;
+        n++;
+    }
+    assert(refused > 0);
+    char b[16];
+    for(int i = 0; i < N; i++) {
+        assert(mrecv(s1, b, sizeof(b), -1) == (ssize_t)lens[i]);
+        assert(memcmp(b, msgs[i], lens[i]) == 0);
+    }
+    /* The same bytes written raw in random pieces. */
+    int raw = suffix_detach(s0, -1);
+    assert(raw >= 0);
+    for(size_t off = 0; off < wl;) {
+        size_t k = 1 + rnd(7);
+        if(k > wl - off) k = wl - off;
+        assert(bsend(raw, wire + off, k, -1) == 0);
+        off += k;
+    }
+    for(int i = 0; i < N; i++) {
+        /* Exactly the message's size fits: the delimiter needs no room. */
+        assert(mrecv(s1, b, lens[i], -1) == (ssize_t)lens[i]);
+        assert(memcmp(b, msgs[i], lens[i]) == 0);
+    }
+    assert(hclose(raw) == 0);
+    assert(hclose(s1) == 0);
+}
+
+struct chunk { struct chunk *next; };
+
+int main(void) {
+    random_messages("aab");
+    random_messages("abab");
+    random_messages("aa");
+    random_messages("b");
+
+    /* SUFFIX on TCP, both ends, then back to TCP. */
+    struct ipaddr a;
+    assert(ipaddr_local(&a, "127.0.0.1", 0, 0) == 0);
+    int ls = tcp_listen(&a, 10);
+    assert(ls >= 0);
+    int c = tcp_connect(&a, now() + 5000);
+    assert(c >= 0);
+    int d = tcp_accept(ls, NULL, now() + 5000);
+    assert(d >= 0);
+    struct suffix_storage mem;
+    c = suffix_attach(c, "\r\n", 2);
+    d = suffix_attach_mem(d, "\r\n", 2, &mem);
+    assert(c >= 0 && d >= 0);
+    char b[64];
+    for(int i = 0; i < 100; i++) {
+        assert(msend(c, "ping", 4, -1) == 0);
+        assert(mrecv(d, b, sizeof(b), now() + 5000) == 4 && memcmp(b, "ping", 4) == 0);
+        assert(msend(d, "pong!", 5, -1) == 0);
+        assert(mrecv(c, b, sizeof(b), now() + 5000) == 5 && memcmp(b, "pong!", 5) == 0);
+    }
+    assert(msend(c, "bye", 3, -1) == 0);
+    c = suffix_detach(c, now() + 1000);
+    assert(c >= 0);
+    assert(bsend(c, "raw bytes", 9, -1) == 0);
+    assert(mrecv(d, b, sizeof(b), now() + 5000) == 3 && memcmp(b, "bye", 3) == 0);
+    d = suffix_detach(d, now() + 1000);
+    assert(d >= 0);
+    assert(brecv(d, b, 9, now() + 5000) == 0 && memcmp(b, "raw bytes", 9) == 0);
+    assert(tcp_done(d, -1) == 0);
+    assert(tcp_close(c, now() + 5000) == 0);
+    assert(tcp_close(d, now() + 5000) == 0);
+    assert(hclose(ls) == 0);
+
+    /* ENOMEM: suffix_attach fails and the socket is untouched. */
+    int p[2];
+    assert(ipc_pair(p) == 0);
+    struct chunk *chunks = NULL;
+    size_t size = (size_t)64 << 20;
+    while(size >= sizeof(struct chunk)) {
+        struct chunk *q = malloc(size);
+        if(!q) { size /= 2; continue; }
+        q->next = chunks;
+        chunks = q;
+    }
+    assert(suffix_attach(p[0], "\n", 1) == -1 && errno == ENOMEM);
+    assert(bsend(p[0], "intact", 6, -1) == 0);
+    assert(brecv(p[1], b, 6, -1) == 0 && memcmp(b, "intact", 6) == 0);
+    while(chunks) {
+        struct chunk *next = chunks->next;
+        free(chunks);
+        chunks = next;
+    }
+    int s = suffix_attach(p[0], "\n", 1);
+    assert(s >= 0);
+    assert(msend(s, "fine", 4, -1) == 0);
+    assert(brecv(p[1], b, 5, -1) == 0 && memcmp(b, "fine\n", 5) == 0);
+    assert(hclose(s) == 0 && hclose(p[1]) == 0);
+    return 0;
+}
