@@ -516,6 +516,7 @@ mergeInto(LibraryManager.library, {
           this.speculate = true;   // read the kernel directly (see read())
           this.missed = 0;         // reads that gave EAGAIN since data came
           this.rxbuf = null;       // the buffer Node reads into next
+          this.stopping = false;   // a readStop is due (stopSoon)
         }
         /**
          * A net.Socket for this connection, on tcp_wrap/pipe_wrap `handle`
@@ -558,7 +559,34 @@ mergeInto(LibraryManager.library, {
           this.missed = 0;
           if (n >= DillNet.SPECULATE_MIN) this.speculate = true;
           this.deliver(chunk);
-          return this.rxlen < DillNet.HIGH && this.readWanted();
+          if (this.rxlen >= DillNet.HIGH) return false;
+          if (!this.readWanted()) this.stopSoon();
+          return true;
+        }
+        /**
+         * Stop Node's reading unless the program asks for input again by
+         * the end of this callback's microtasks (a TypeScript caller's next
+         * brecv comes from a promise continuation).  Until then libuv reads
+         * nothing more: keeping it reading costs nothing, while each
+         * readStop/readStart pair costs two epoll_ctl calls.
+         */
+        stopSoon() {
+          if (this.stopping) return;
+          this.stopping = true;
+          var self = this, hops = 0;
+          var check = function() {
+            if (!self.readWanted() && !self.closed && ++hops < 8) return queueMicrotask(check);
+            self.stopping = false;
+            if (!self.readWanted()) self.readStop();
+          };
+          queueMicrotask(check);
+        }
+        readStop() {
+          var h = this.sock && this.sock._handle;
+          if (h && h.reading) {
+            h.reading = false;
+            h.readStop();
+          }
         }
         release(c) { DillNet.rxRelease(c); }
         attach(sock) {
