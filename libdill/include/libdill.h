@@ -436,6 +436,43 @@ DILL_EXPORT int dill_suffix_detach(int s, int64_t deadline);
 #define suffix_detach dill_suffix_detach
 #endif
 
+/******************************************************************************/
+/*  HTTP: request and response heads                                         */
+/******************************************************************************/
+
+DILL__STORAGE(http_storage, 4352);
+
+DILL_EXPORT int dill_http_attach(int s);
+DILL_EXPORT int dill_http_attach_mem(int s, struct dill_http_storage *mem);
+DILL_EXPORT int dill_http_done(int s, int64_t deadline);
+DILL_EXPORT int dill_http_detach(int s, int64_t deadline);
+DILL_EXPORT int dill_http_sendrequest(int s, const char *command,
+    const char *resource, int64_t deadline);
+DILL_EXPORT int dill_http_recvrequest(int s, char *command, size_t commandlen,
+    char *resource, size_t resourcelen, int64_t deadline);
+DILL_EXPORT int dill_http_sendstatus(int s, int status, const char *reason,
+    int64_t deadline);
+DILL_EXPORT int dill_http_recvstatus(int s, char *reason, size_t reasonlen,
+    int64_t deadline);
+DILL_EXPORT int dill_http_sendfield(int s, const char *name,
+    const char *value, int64_t deadline);
+DILL_EXPORT int dill_http_recvfield(int s, char *name, size_t namelen,
+    char *value, size_t valuelen, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define http_storage dill_http_storage
+#define http_attach dill_http_attach
+#define http_attach_mem dill_http_attach_mem
+#define http_done dill_http_done
+#define http_detach dill_http_detach
+#define http_sendrequest dill_http_sendrequest
+#define http_recvrequest dill_http_recvrequest
+#define http_sendstatus dill_http_sendstatus
+#define http_recvstatus dill_http_recvstatus
+#define http_sendfield dill_http_sendfield
+#define http_recvfield dill_http_recvfield
+#endif
+
 #ifdef __cplusplus
 }
 #endif

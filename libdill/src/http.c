@@ -1,0 +1,382 @@
+/*
+ * HTTP/1.x request and response heads (RFC 7230) over a bytestream: the
+ * request or status line, the fields, the blank line.  What follows (a body,
+ * WebSocket frames...) is for the caller to handle on the socket http_detach
+ * hands back.
+ *
+ * Lines travel through SUFFIX with "\r\n", in the object's own storage, so
+ * nothing past the blank line is ever read: http_detach returns the socket
+ * positioned at the first byte after the head.  A line is at most
+ * DILL__HTTP_LINE bytes; a longer one is EMSGSIZE, and it leaves the
+ * receiving direction unusable (its end was not read).  A malformed line
+ * (missing or extra spaces, a bad version or status code, a field without a
+ * ':' or with a bad name, control characters) is EPROTO; it has been read
+ * whole, so the connection stays usable.  The peer closing the connection
+ * in the middle of a head is ECONNRESET: EPIPE from http_recvfield only
+ * ever means the blank line that ends the fields.
+ *
+ * http_done ends the head being sent (a blank line); http_sendfield after it
+ * is EPIPE.  http_sendrequest/http_sendstatus, and on the receiving side
+ * http_recvrequest/http_recvstatus, start a new head, so HTTP/1.1's interim
+ * responses (100 Continue) can be exchanged before the final one.
+ * http_detach ends the head being sent if http_done was not called, and
+ * reads and drops the rest of the peer's head if its blank line has not
+ * arrived: that is the terminal handshake.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../include/libdillimpl.h"
+#include "cr.h"
+#include "handle.h"
+#include "proto.h"
+#include "utils.h"
+
+static const int dill__http_type_placeholder = 0;
+static const void *dill__http_type = &dill__http_type_placeholder;
+
+#define DILL__HTTP_LINE 4096
+
+struct dill__http {
+    struct dill_hvfs hvfs;
+    struct dill_msock_vfs *lines;    /* the SUFFIX socket's interface */
+    int s;                           /* the SUFFIX socket's handle */
+    unsigned outdone : 1;            /* the blank line was sent */
+    unsigned indone : 1;             /* the peer's blank line was received */
+    unsigned sbusy : 1;
+    unsigned rbusy : 1;
+    unsigned mem : 1;
+    unsigned closed : 1;             /* hclose'd while busy */
+    struct dill_suffix_storage sfx;
+    char line[DILL__HTTP_LINE + 1];  /* the line received last, NUL-terminated */
+};
+DILL__STATIC_ASSERT(sizeof(struct dill__http) <= sizeof(struct dill_http_storage),
+    "http_storage too small");
+
+static void *dill__http_query(struct dill_hvfs *hvfs, const void *type) {
+    struct dill__http *self = dill__cont(hvfs, struct dill__http, hvfs);
+    if(type == dill__http_type) return self;
+    errno = ENOTSUP;
+    return NULL;
+}
+
+static void dill__http_free(struct dill__http *self) {
+    if(!self->mem) free(self);
+}
+
+static void dill__http_hclose(struct dill_hvfs *hvfs) {
+    struct dill__http *self = dill__cont(hvfs, struct dill__http, hvfs);
+    dill_hclose(self->s);
+    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
+    dill__http_free(self);
+}
+
+static void dill__http_leave(struct dill__http *self) {
+    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy)
+        dill__http_free(self);
+}
+
+/* The HTTP object behind handle s, or NULL with errno; blocking calls also
+   fail in a canceled coroutine. */
+static struct dill__http *dill__http_get(int s) {
+    struct dill__http *self = dill__hquery(s, dill__http_type);
+    if(dill__slow(!self)) return NULL;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return NULL;}
+    return self;
+}
+
+/******************************************************************************/
+/*  Characters (RFC 7230 section 3.2.6)                                       */
+/******************************************************************************/
+
+static int dill__http_tchar(unsigned char c) {
+    if((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    return c && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* 1 if [p, p + n) is a non-empty token. */
+static int dill__http_token(const char *p, size_t n) {
+    if(n == 0) return 0;
+    for(size_t i = 0; i < n; i++)
+        if(!dill__http_tchar((unsigned char)p[i])) return 0;
+    return 1;
+}
+
+/* 1 if [p, p + n) has no control characters (HTAB allowed if `tab`). */
+static int dill__http_text(const char *p, size_t n, int tab) {
+    for(size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if((c < 0x20 && !(tab && c == '\t')) || c == 0x7f) return 0;
+    }
+    return 1;
+}
+
+/* 1 if [p, p + n) is non-empty, without spaces or control characters. */
+static int dill__http_target(const char *p, size_t n) {
+    return n > 0 && dill__http_text(p, n, 0) && !memchr(p, ' ', n);
+}
+
+/* 1 if p is "HTTP/" DIGIT "." DIGIT. */
+static int dill__http_version(const char *p, size_t n) {
+    return n == 8 && memcmp(p, "HTTP/", 5) == 0 && p[5] >= '0' && p[5] <= '9' &&
+        p[6] == '.' && p[7] >= '0' && p[7] <= '9';
+}
+
+/* Copies [p, p + n) and a NUL into dst of size len; EMSGSIZE if too small. */
+static int dill__http_copy(char *dst, size_t len, const char *p, size_t n) {
+    if(dill__slow(n >= len)) {errno = EMSGSIZE; return -1;}
+    memcpy(dst, p, n);
+    dst[n] = 0;
+    return 0;
+}
+
+/******************************************************************************/
+/*  Lines                                                                     */
+/******************************************************************************/
+
+/* Sends the pieces as one line. */
+static int dill__http_sendline(struct dill__http *self,
+      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+    if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
+    self->sbusy = 1;
+    int rc = self->lines->msendl(self->lines, first, last, deadline);
+    self->sbusy = 0;
+    if(dill__slow(self->closed)) {
+        dill__http_leave(self);
+        errno = EBADF;
+        return -1;
+    }
+    return rc;
+}
+
+static int dill__http_sendstr(struct dill__http *self, const char *a,
+      const char *b, const char *c, const char *d, int64_t deadline) {
+    struct dill_iolist iol[4] = {
+        {(void*)a, strlen(a), &iol[1], 0}, {(void*)b, strlen(b), &iol[2], 0},
+        {(void*)c, strlen(c), &iol[3], 0}, {(void*)d, strlen(d), NULL, 0}};
+    return dill__http_sendline(self, &iol[0], &iol[3], deadline);
+}
+
+/* Receives a line into self->line; its length, or -1 with errno.  The end
+   of the stream is ECONNRESET: a head never ends that way. */
+static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
+    if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
+    self->rbusy = 1;
+    struct dill_iolist iol = {self->line, DILL__HTTP_LINE, NULL, 0};
+    ssize_t n = self->lines->mrecvl(self->lines, &iol, &iol, deadline);
+    self->rbusy = 0;
+    if(dill__slow(self->closed)) {
+        dill__http_leave(self);
+        errno = EBADF;
+        return -1;
+    }
+    if(dill__slow(n < 0)) {
+        if(errno == EPIPE) errno = ECONNRESET;
+        return -1;
+    }
+    self->line[n] = 0;
+    return n;
+}
+
+/******************************************************************************/
+/*  The API                                                                   */
+/******************************************************************************/
+
+int dill_http_attach_mem(int s, struct dill_http_storage *mem) {
+    if(dill__slow(!dill__proto_lower(s, dill_bsock_type))) return -1;
+    struct dill__http *self = mem ? (struct dill__http*)mem : malloc(sizeof(*self));
+    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    self->hvfs.query = dill__http_query;
+    self->hvfs.close = dill__http_hclose;
+    self->outdone = self->indone = self->sbusy = self->rbusy = self->closed = 0;
+    self->mem = !!mem;
+    /* Our number first: SUFFIX takes s over only if that worked, and if it
+       fails, s is untouched. */
+    int h = dill__hmake(&self->hvfs);
+    if(dill__slow(h < 0)) goto fail;
+    self->s = dill_suffix_attach_mem(s, "\r\n", 2, &self->sfx);
+    if(dill__slow(self->s < 0)) {
+        dill__hdrop(h);
+        goto fail;
+    }
+    self->lines = dill__hquery(self->s, dill_msock_type);
+    return h;
+fail:;
+    int err = errno;
+    dill__http_free(self);
+    errno = err;
+    return -1;
+}
+
+int dill_http_attach(int s) {
+    return dill_http_attach_mem(s, NULL);
+}
+
+int dill_http_sendrequest(int s, const char *command, const char *resource,
+      int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(!command || !resource ||
+          !dill__http_token(command, strlen(command)) ||
+          !dill__http_target(resource, strlen(resource)))) {
+        errno = EINVAL;
+        return -1;
+    }
+    int rc = dill__http_sendstr(self, command, " ", resource, " HTTP/1.1", deadline);
+    if(rc == 0) self->outdone = 0;
+    return rc;
+}
+
+int dill_http_sendstatus(int s, int status, const char *reason,
+      int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(status < 100 || status > 599 || !reason ||
+          !dill__http_text(reason, strlen(reason), 1))) {
+        errno = EINVAL;
+        return -1;
+    }
+    char code[6] = {' ', '0' + status / 100, '0' + status / 10 % 10,
+        '0' + status % 10, ' ', 0};
+    int rc = dill__http_sendstr(self, "HTTP/1.1", code, reason, "", deadline);
+    if(rc == 0) self->outdone = 0;
+    return rc;
+}
+
+int dill_http_sendfield(int s, const char *name, const char *value,
+      int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(!name || !value || !dill__http_token(name, strlen(name)) ||
+          !dill__http_text(value, strlen(value), 1))) {
+        errno = EINVAL;
+        return -1;
+    }
+    if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
+    return dill__http_sendstr(self, name, ": ", value, "", deadline);
+}
+
+int dill_http_done(int s, int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
+    struct dill_iolist iol = {NULL, 0, NULL, 0};
+    int rc = dill__http_sendline(self, &iol, &iol, deadline);
+    if(rc == 0) self->outdone = 1;
+    return rc;
+}
+
+int dill_http_recvrequest(int s, char *command, size_t commandlen,
+      char *resource, size_t resourcelen, int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(!command || !resource)) {errno = EINVAL; return -1;}
+    ssize_t n;
+    /* Empty lines before a request are ignored (RFC 7230 section 3.5). */
+    do n = dill__http_recvline(self, deadline); while(n == 0);
+    if(dill__slow(n < 0)) return -1;
+    self->indone = 0;
+    const char *l = self->line;
+    const char *sp1 = memchr(l, ' ', n);
+    const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', l + n - sp1 - 1) : NULL;
+    if(dill__slow(!sp2 || !dill__http_token(l, sp1 - l) ||
+          !dill__http_target(sp1 + 1, sp2 - sp1 - 1) ||
+          !dill__http_version(sp2 + 1, l + n - sp2 - 1))) {
+        errno = EPROTO;
+        return -1;
+    }
+    if(dill__slow(dill__http_copy(command, commandlen, l, sp1 - l) < 0 ||
+          dill__http_copy(resource, resourcelen, sp1 + 1, sp2 - sp1 - 1) < 0))
+        return -1;
+    return 0;
+}
+
+int dill_http_recvstatus(int s, char *reason, size_t reasonlen,
+      int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(!reason)) {errno = EINVAL; return -1;}
+    ssize_t n = dill__http_recvline(self, deadline);
+    if(dill__slow(n < 0)) return -1;
+    self->indone = 0;
+    /* "HTTP/1.1 200 OK"; a missing reason with its space is tolerated. */
+    const char *l = self->line;
+    if(dill__slow(n < 12 || !dill__http_version(l, 8) || l[8] != ' ' ||
+          l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' ||
+          l[11] < '0' || l[11] > '9' || (n > 12 && l[12] != ' ') ||
+          !dill__http_text(l + 12, n - 12, 1))) {
+        errno = EPROTO;
+        return -1;
+    }
+    const char *r = n > 12 ? l + 13 : l + 12;
+    if(dill__slow(dill__http_copy(reason, reasonlen, r, l + n - r) < 0)) return -1;
+    return (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+}
+
+int dill_http_recvfield(int s, char *name, size_t namelen, char *value,
+      size_t valuelen, int64_t deadline) {
+    struct dill__http *self = dill__http_get(s);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow(!name || !value)) {errno = EINVAL; return -1;}
+    if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
+    ssize_t n = dill__http_recvline(self, deadline);
+    if(dill__slow(n < 0)) return -1;
+    if(n == 0) {
+        self->indone = 1;
+        errno = EPIPE;
+        return -1;
+    }
+    /* name ":" OWS value OWS; no space before the colon, no folded lines
+       (RFC 7230 sections 3.2 and 3.2.4). */
+    const char *l = self->line;
+    const char *colon = memchr(l, ':', n);
+    if(dill__slow(!colon || !dill__http_token(l, colon - l) ||
+          !dill__http_text(colon + 1, l + n - colon - 1, 1))) {
+        errno = EPROTO;
+        return -1;
+    }
+    const char *v = colon + 1, *e = l + n;
+    while(v < e && (*v == ' ' || *v == '\t')) v++;
+    while(e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
+    if(dill__slow(dill__http_copy(name, namelen, l, colon - l) < 0 ||
+          dill__http_copy(value, valuelen, v, e - v) < 0))
+        return -1;
+    return 0;
+}
+
+int dill_http_detach(int s, int64_t deadline) {
+    struct dill__http *self = dill__hquery(s, dill__http_type);
+    if(dill__slow(!self)) return -1;
+    int rc = 0;
+    if(dill__slow(self->sbusy || self->rbusy)) {
+        errno = EBUSY;
+        rc = -1;
+    } else if(dill__slow(dill__cr_canceled())) {
+        errno = ECANCELED;
+        rc = -1;
+    }
+    if(rc == 0 && !self->outdone) {
+        struct dill_iolist iol = {NULL, 0, NULL, 0};
+        rc = dill__http_sendline(self, &iol, &iol, deadline);
+    }
+    while(rc == 0 && !self->indone) {
+        ssize_t n = dill__http_recvline(self, deadline);
+        if(n < 0) rc = -1;
+        if(n == 0) self->indone = 1;
+    }
+    int u = -1;
+    if(rc == 0) {
+        u = dill_suffix_detach(self->s, deadline);
+        self->s = -1;
+    }
+    int err = errno;
+    if(u < 0) dill_hclose(s);
+    else {
+        dill__hdrop(s);
+        dill__http_free(self);
+    }
+    errno = err;
+    return u;
+}
