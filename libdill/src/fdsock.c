@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/uio.h>
 
 #include "bsock.h"
 #include "cr.h"
@@ -86,23 +87,49 @@ int dill__fdsock_in_ready(struct dill__fdsock *self) {
     return 0;
 }
 
+/* Iovecs per sendmsg: a message's header and body go to the kernel in one
+   call (item by item, a small header then its body would wait for the
+   peer's delayed acknowledgement on TCP). */
+#define DILL__FDSOCK_IOV 64
+
 static int dill__fdsock_bsendl(struct dill_bsock_vfs *bvfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     struct dill__fdsock *self = dill__cont(bvfs, struct dill__fdsock, bvfs);
     if(dill__slow(dill__fdsock_out_ready(self) < 0)) return -1;
     self->sbusy = 1;
     int rc = 0;
-    for(struct dill_iolist *it = first; it; it = it->iol_next) {
-        char *p = it->iol_base;
-        size_t left = it->iol_len;
-        while(left) {
-            ssize_t n = send(self->fd, p, left, MSG_NOSIGNAL);
-            if(n > 0) {p += n; left -= n; continue;}
+    struct iovec iov[DILL__FDSOCK_IOV];
+    /* Not sent yet: item `it` from byte `off` on, and the items after it. */
+    struct dill_iolist *it = first;
+    size_t off = 0;
+    while(it) {
+        int cnt = 0;
+        size_t o = off;
+        for(struct dill_iolist *j = it; j && cnt < DILL__FDSOCK_IOV;
+              j = j == last ? NULL : j->iol_next, o = 0) {
+            if(j->iol_len == o) continue;
+            iov[cnt].iov_base = (char*)j->iol_base + o;
+            iov[cnt].iov_len = j->iol_len - o;
+            cnt++;
+        }
+        if(!cnt) break;
+        struct msghdr msg = {.msg_iov = iov, .msg_iovlen = cnt};
+        ssize_t n = sendmsg(self->fd, &msg, MSG_NOSIGNAL);
+        if(n < 0) {
             if(dill__fdsock_txwait(self, n, deadline)) continue;
             rc = -1;
             break;
         }
-        if(rc < 0 || it == last) break;
+        for(size_t left = n; it && left;) {
+            size_t room = it->iol_len - off;
+            if(left < room) {
+                off += left;
+                break;
+            }
+            left -= room;
+            off = 0;
+            it = it == last ? NULL : it->iol_next;
+        }
     }
     self->sbusy = 0;
     dill__fdsock_leave(self);

@@ -673,6 +673,36 @@ mergeInto(LibraryManager.library, {
           });
           return n;
         }
+        /**
+         * The iovecs at `iov` straight to the kernel in one writev, when
+         * nothing waits in Node's queue: the bytes it took (maybe fewer),
+         * or 0 (the caller writes them one by one, queueing as needed).
+         */
+        writev(iov, iovcnt) {
+          if (this.connecting || this.failed || this.shutWr || this.broken || this.reset ||
+              this.sock.writableLength !== 0) return 0;
+          var fd = this.osFd();
+          if (fd < 0) return 0;
+          var bufs = [];
+          for (var i = 0; i < iovcnt && i < 1024; i++) {
+            var len = HEAP32[(iov + i * 8 + 4) >> 2];
+            if (len > 0) {
+              var ptr = HEAPU32[(iov + i * 8) >> 2];
+              bufs.push(HEAPU8.subarray(ptr, ptr + len));
+            }
+          }
+          var limit = Error.stackTraceLimit;
+          Error.stackTraceLimit = 0;
+          try {
+            return DillNet.fs.writevSync(fd, bufs, null);
+          } catch (e) {
+            // EAGAIN: nothing taken.  Other errors: the item-by-item writes
+            // meet them again and report them.
+            return 0;
+          } finally {
+            Error.stackTraceLimit = limit;
+          }
+        }
         read(buffer, offset, length) {
           if (this.connecting) return -EAGAIN;
           if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
@@ -1460,6 +1490,13 @@ mergeInto(LibraryManager.library, {
     var EAGAIN = {{{ cDefine('EAGAIN') }}};
     var done = DillFiber.rewound() ? DillNet.progress : 0;
     DillNet.progress = 0;
+    // Several buffers to a connection: one writev to the kernel if it takes
+    // them (a header and its body in one segment); the loop below writes
+    // whatever it left.
+    if (isWrite && iovcnt > 1 && done === 0 && ep.writev) {
+      var k = ep.writev(iov, iovcnt);
+      if (k > 0) done = k;
+    }
     var skip = done;
     for (var i = 0; i < iovcnt; i++) {
       var ptr = HEAP32[(iov + i * 8) >> 2];
