@@ -11,13 +11,13 @@
  */
 import * as path from 'path';
 import { AsyncLocalStorage } from 'async_hooks';
-import { CALLS, CONSTANTS, CallDesc, GeneratedApi, IPADDR_SIZE, STORAGE_SIZES } from './gen/api';
-import type { ChClause, IoList, IoVec, IpAddr, Storage } from './types';
+import { CALLS, CONSTANTS, CallDesc, GeneratedApi, GeneratedConstants, IPADDR_SIZE, STORAGE_SIZES } from './gen/api';
+import type { ChClause, IoList, IoVec, IpAddr, Socks5AuthFn, Storage } from './types';
 
 /** What wasm/host-pre.js hands over. */
 interface Internals {
   fiber: { wake(): void; running: boolean };
-  host: { onDone: ((a: number) => void) | null };
+  host: { onDone: ((a: number) => void) | null; onAuth: ((a: number, user: number, pass: number) => number) | null };
   errnoCodes: { [name: string]: number };
   exports: { [name: string]: any };
   memory: { buffer: ArrayBuffer };
@@ -36,10 +36,15 @@ interface Marshalled {
   after: ((result: number) => void)[];
   /** Heap blocks to free after the call. */
   frees: number[];
+  /** The function C calls back through a trampoline (socks5_proxy_auth). */
+  callback?: Socks5AuthFn | null;
 }
 
 interface Pending extends Marshalled {
   resolve(result: number): void;
+  reject(error: unknown): void;
+  /** What the callback threw: the call's Promise rejects with it. */
+  error?: { thrown: unknown };
   ctx: Ctx;
   cr: number;
   desc: CallDesc;
@@ -61,7 +66,7 @@ function bad(fn: string, param: string, what: string): TypeError {
 export type CoroutineFn = () => unknown;
 
 /** The C-faithful API of one loaded library instance. */
-export interface CApi extends GeneratedApi {
+export interface CApi extends GeneratedApi, GeneratedConstants {
   /** errno of the calling coroutine after its last call. */
   readonly errno: number;
   /** C's strerror(). */
@@ -122,6 +127,9 @@ export class Host {
   private readonly alive: ReturnType<typeof setInterval> = setInterval(() => {}, 1 << 30);
   private readonly scratch: number;
   private readonly errnoLoc: number;
+  /** Set while C runs a TS callback (socks5_proxy_auth's auth_fn). */
+  private inCallback = false;
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
 
   constructor(internals: Internals) {
     this.X = internals.exports;
@@ -134,6 +142,7 @@ export class Host {
     this.scratch = this.X.malloc(8 * 16);
     this.errnoLoc = this.X.__errno_location();
     internals.host.onDone = (a: number) => this.done(a);
+    internals.host.onAuth = (a: number, user: number, pass: number) => this.auth(a, user, pass);
     this.alive.unref();
   }
 
@@ -313,19 +322,61 @@ export class Host {
             this.f64[slot++] = ptr;
             break;
           }
-          case 'strbuf': {
-            // ipaddr_str's char *ipstr: C writes up to IPADDR_MAXSTRLEN bytes
-            // there; the TS result is the string (see makeApi).
+          case 'strbuf':
+          case 'charbuf': {
+            // A char * C writes a string into: strbuf has no length beside
+            // it, C writes up to p.room bytes (ipaddr_str's ipstr,
+            // ws_request_key's key...); charbuf has its length as the next
+            // parameter (http_recvfield's name, namelen...).  As through a
+            // pointer: C sees the caller's bytes, and what it leaves there
+            // (even on failure) is copied back.
             if (v === null) { this.f64[slot++] = 0; break; }
-            const room = CONSTANTS.IPADDR_MAXSTRLEN;
             if (!(v instanceof Uint8Array)) throw bad(desc.name, p.name, 'must be a Uint8Array or null');
-            if (v.byteLength < room) throw bad(desc.name, p.name, `must have room for IPADDR_MAXSTRLEN (${room}) bytes, has ${v.byteLength}`);
-            const ptr = this.malloc(room);
+            let room: number;
+            if (p.kind === 'strbuf') {
+              room = p.room!;
+              if (v.byteLength < room) throw bad(desc.name, p.name, `must have room for ${room} bytes, has ${v.byteLength}`);
+            } else {
+              const len = args[i + 1];
+              if (typeof len === 'number' && Number.isInteger(len) && len > v.byteLength) {
+                throw bad(desc.name, p.name, `has ${v.byteLength} bytes (detached?) but ${params[i + 1].name} is ${len}`);
+              }
+              room = typeof len === 'number' && len >= 0 ? len : 0;
+            }
+            const ptr = this.malloc(Math.max(room, 1));
             if (!ptr) return this.nomem(m);
             m.frees.push(ptr);
-            this.u8.fill(0, ptr, ptr + room);
-            m.after.push((rc) => { if (rc !== 0 && v.byteLength >= room) v.set(this.u8.subarray(ptr, ptr + room)); });
+            if (room > 0) this.u8.set(v.subarray(0, room), ptr);
+            m.after.push(() => { if (room > 0 && v.byteLength >= room) v.set(this.u8.subarray(ptr, ptr + room)); });
             this.f64[slot++] = ptr;
+            break;
+          }
+          case 'intout': {
+            // int *: element 0 of an Int32Array or an array, in and out.
+            if (v === null) { this.f64[slot++] = 0; break; }
+            const isArr = Array.isArray(v);
+            if (!(v instanceof Int32Array) && !isArr) throw bad(desc.name, p.name, 'must be an Int32Array (or array) of at least one element, or null');
+            if ((v as ArrayLike<number>).length < 1) throw bad(desc.name, p.name, 'must have at least one element');
+            const init = (v as ArrayLike<unknown>)[0];
+            if (isArr && init !== undefined && (typeof init !== 'number' || !Number.isInteger(init) || init < INT_MIN || init > INT_MAX)) {
+              throw bad(desc.name, `${p.name}[0]`, `must be an integer in the range of a C int, got ${String(init)}`);
+            }
+            const ptr = this.malloc(4);
+            if (!ptr) return this.nomem(m);
+            m.frees.push(ptr);
+            this.i32[ptr >> 2] = (init as number | undefined) ?? 0;
+            const out = v as Int32Array | number[];
+            m.after.push(() => { out[0] = this.i32[ptr >> 2]; });
+            this.f64[slot++] = ptr;
+            break;
+          }
+          case 'auth': {
+            // The C thunk passes host.c's trampoline for nonzero, which
+            // calls this.auth with the call's block.
+            if (v === null) { this.f64[slot++] = 0; break; }
+            if (typeof v !== 'function') throw bad(desc.name, p.name, 'must be a function (username, password) => boolean | number, or null');
+            m.callback = v as Socks5AuthFn;
+            this.f64[slot++] = 1;
             break;
           }
           case 'iolist': {
@@ -489,7 +540,50 @@ export class Host {
     return this.u8.slice(p, p + len);
   }
 
+  /**
+   * A callback runs in the middle of a C function, on its coroutine's stack:
+   * calling into the library from there could close or reuse what that
+   * function is working on, or switch coroutines under it.
+   */
+  private reentered(name: string): void {
+    if (this.inCallback) throw new Error(`${name}: a callback called from the library (socks5_proxy_auth's auth_fn) must not call into the library`);
+  }
+
+  /** C calls socks5_proxy_auth's auth_fn (host.c's trampoline): its result. */
+  private auth(block: number, user: number, pass: number): number {
+    const p = this.pending.get(block);
+    if (!p || !p.callback || p.error) return 0;
+    this.views();
+    const str = (ptr: number): string | null => {
+      let end = ptr;
+      while (this.u8[end]) end++;
+      try {
+        return this.utf8.decode(this.u8.subarray(ptr, end));
+      } catch {
+        return null;
+      }
+    };
+    const username = str(user);
+    const password = str(pass);
+    // Not UTF-8: refused without asking (decoding with replacement
+    // characters could make two different names look equal).
+    if (username === null || password === null) return 0;
+    this.inCallback = true;
+    try {
+      const r = p.callback(username, password);
+      if (typeof r === 'boolean') return r ? 1 : 0;
+      if (typeof r === 'number' && !Number.isNaN(r)) return r !== 0 ? 1 : 0;
+      throw new TypeError(`${p.desc.name}: auth_fn must return a boolean or a number, got ${typeof r}`);
+    } catch (e) {
+      p.error = { thrown: e };
+      return 0;
+    } finally {
+      this.inCallback = false;
+    }
+  }
+
   private runSync(desc: CallDesc, args: unknown[], convert: ((p: number) => unknown) | null): unknown {
+    this.reentered(desc.name);
     const ctx = this.ctx();
     const block = this.scratch;
     const m = this.marshal(desc, args, block);
@@ -515,6 +609,7 @@ export class Host {
    */
   callAsync(desc: CallDesc, args: unknown[], onStart?: (cancel: () => void) => void,
       ctx: Ctx = this.ctx()): Promise<number> {
+    this.reentered(desc.name);
     const size = 8 * (3 + desc.params.length + 1);
     const block = this.malloc(size);
     if (!block) { ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
@@ -537,9 +632,9 @@ export class Host {
       this.X.free(block);
       return Promise.resolve(-1);
     }
-    return new Promise<number>((resolve) => {
+    return new Promise<number>((resolve, reject) => {
       // A literal: spreading `m` here cost microseconds per call on Node 20.
-      const p: Pending = { block: m!.block, after: m!.after, frees: m!.frees, resolve, ctx, cr, desc };
+      const p: Pending = { block: m!.block, after: m!.after, frees: m!.frees, callback: m!.callback, resolve, reject, ctx, cr, desc };
       this.pending.set(block, p);
       if (this.pending.size === 1) this.alive.ref();
       if (onStart) onStart(() => { if (this.pending.get(block) === p) { this.X.dill__host_cancel(cr); this.kick(); } });
@@ -560,13 +655,15 @@ export class Host {
     for (const f of p.after) f(rc);
     this.release(p);
     this.X.free(block);
-    p.resolve(rc);
+    if (p.error) p.reject(p.error.thrown);
+    else p.resolve(rc);
   }
 
   // ---- coroutines ----------------------------------------------------------------
 
   /** bundle_go: runs fn as a coroutine in bundle `bndl`. */
   bundleGo(bndl: number, fn: CoroutineFn, name: string): number {
+    this.reentered(name);
     const ctx = this.ctx();
     if (typeof fn !== 'function') throw new TypeError(`${name}: fn must be a function`);
     if (typeof bndl !== 'number' || !Number.isInteger(bndl) || bndl < INT_MIN || bndl > INT_MAX) {
@@ -600,6 +697,7 @@ export class Host {
   }
 
   storage<K extends string>(kind: K): Storage<K> {
+    this.reentered('storage');
     const size = STORAGE_SIZES[kind];
     if (size === undefined) {
       throw new TypeError(`storage: unknown kind '${kind}' (one of ${Object.keys(STORAGE_SIZES).join(', ')})`);
@@ -655,6 +753,10 @@ export function makeApi(host: Host): CApi {
     // callAsync to convert it too.)
     if (desc.async && (desc.ret === 'string' || desc.ret === 'sockaddr')) {
       throw new Error(`${desc.name}: a blocking call returning a pointer is not supported`);
+    }
+    // (A callback finds its function through the pending call's block.)
+    if (!desc.async && desc.params.some((p) => p.kind === 'auth')) {
+      throw new Error(`${desc.name}: a non-blocking call taking a callback is not supported`);
     }
     const f = desc.async
       ? (...args: unknown[]) => host.callAsync(desc, args)

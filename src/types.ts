@@ -49,3 +49,22 @@ export interface Storage<K extends string = string> {
  * Any other size is refused with a TypeError before C sees it.
  */
 export type IpAddr = Uint8Array;
+
+/**
+ * C's `int *` out-parameter (`ws_recv`'s flags, `ws_status`'s status,
+ * `socks5_proxy_recvcommandbyname`'s port): an `Int32Array` of at least one
+ * element (or a plain array) whose element 0 is the `int`.  C sees element 0
+ * as it is and whatever C leaves there is written back, as through a
+ * pointer.
+ */
+export type IntOut = Int32Array | number[];
+
+/**
+ * `socks5_proxy_auth`'s `auth_fn`: called synchronously, from inside the
+ * proxy's call, with the username and password the client sent (each
+ * decoded as UTF-8; credentials that are not valid UTF-8 are refused
+ * without calling it).  `true` or a nonzero number accepts them.  It must
+ * not call into the library (any call throws); if it throws, the client is
+ * refused and the call's Promise rejects with that exception.
+ */
+export type Socks5AuthFn = (username: string, password: string) => boolean | number;

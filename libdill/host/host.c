@@ -135,6 +135,28 @@ EMSCRIPTEN_KEEPALIVE void dill__host_cancel(struct dill__cr *cr) {
     dill__cr_cancel(cr);
 }
 
+/******************************************************************************/
+/*  Callbacks into TypeScript                                                 */
+/******************************************************************************/
+
+/* C has no way to hand a TS function to socks5_proxy_auth, and the callback
+   type carries no user data: the generated thunk passes this fixed function
+   instead, and JS finds the TS function through the argument block of the
+   call that is running (the call's coroutine, dill__call_entry, holds it).
+   The TS function runs synchronously on this coroutine's stack; src/host.ts
+   refuses any call into the library from inside it. */
+EM_JS(int, dill__js_host_auth, (double *a, const char *username,
+      const char *password), {
+    return Module['dill'].host.onAuth(a, username, password);
+});
+
+int dill__host_socks5_auth(const char *username, const char *password) {
+    /* Only a call from TS (a coroutine of dill__call_entry) gets here. */
+    if(dill__slow(!dill__running || dill__running->entry != dill__call_entry))
+        return 0;
+    return dill__js_host_auth(dill__running->arg, username, password);
+}
+
 /* hclose from TypeScript: never waits.  A bundle's coroutines are canceled
    and finish on their own; anything else closes as in C. */
 int dill__host_hclose(int h) {
