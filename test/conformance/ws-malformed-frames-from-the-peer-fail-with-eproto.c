@@ -1,0 +1,139 @@
+/* Frames that break RFC 6455, written raw on the other end of an ipc_pair:
+   the receiving call fails with EPROTO (never a crash), our side sends a
+   close frame with status 1002 (protocol error), and later calls fail with
+   ECONNRESET (receives) or ECONNRESET (sends).  An unmasked frame to a
+   server, a masked one to a client, reserved bits, unknown opcodes, a
+   continuation frame with no message, a new message inside a fragmented
+   one, control frames over 125 bytes or fragmented, a 64-bit length with
+   its top bit set, close frames with a 1-byte payload or a status that may
+   not be sent.  A frame cut short by the end of the stream, or the end of
+   the stream between frames with no close frame, is a broken connection:
+   ECONNRESET. */
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+#include "ws-helpers.h"
+
+/* Feeds `bytes` to our side (client if `client`) and checks the outcome. */
+static void violation(int client, const uint8_t *bytes, size_t len) {
+    int ws, raw;
+    ws_raw_pair(client, 0, &ws, &raw);
+    assert(bsend(raw, bytes, len, -1) == 0);
+    char buf[256];
+    int fl;
+    errno = 0;
+    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1);
+    assert(errno == EPROTO);
+    expect_close(raw, 1002);
+    errno = 0;
+    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1 && errno == ECONNRESET);
+    assert(mrecv(ws, buf, sizeof(buf), now() + 5000) == -1 && errno == ECONNRESET);
+    assert(ws_send(ws, WS_TEXT, "x", 1, now() + 5000) == -1 && errno == ECONNRESET);
+    assert(hclose(ws) == 0);
+    assert(hclose(raw) == 0);
+}
+
+/* One frame, masked as the side expects unless told otherwise. */
+static void bad_frame(int client, int b0, int masked, const void *p, uint64_t len,
+      int form) {
+    static uint8_t b[1000];
+    size_t n = frame_ex(b, b0, masked ? KEY : NULL, p, len, form);
+    violation(client, b, n);
+}
+
+static void both_sides(int b0, const void *p, uint64_t len) {
+    bad_frame(1, b0, 0, p, len, LEN_MINIMAL);
+    bad_frame(0, b0, 1, p, len, LEN_MINIMAL);
+}
+
+/* The end of the stream where it must not be: ECONNRESET. */
+static void truncated(int client, const uint8_t *bytes, size_t len) {
+    int ws, raw;
+    ws_raw_pair(client, 0, &ws, &raw);
+    if(len) assert(bsend(raw, bytes, len, -1) == 0);
+    assert(ipc_done(raw, -1) == 0);
+    char buf[256];
+    int fl;
+    errno = 0;
+    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1);
+    assert(errno == ECONNRESET);
+    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1 && errno == ECONNRESET);
+    /* No close frame came: no status. */
+    int st;
+    assert(ws_status(ws, &st, NULL, 0) == -1 && errno == EAGAIN);
+    assert(hclose(ws) == 0);
+    assert(hclose(raw) == 0);
+}
+
+int main(void) {
+    uint8_t big[200];
+    memset(big, 'p', sizeof(big));
+
+    /* Masking: a server requires it, a client refuses it. */
+    bad_frame(0, 0x80 | OP_TEXT, 0, "unmasked", 8, LEN_MINIMAL);
+    bad_frame(0, 0x80 | OP_PING, 0, "", 0, LEN_MINIMAL);
+    bad_frame(1, 0x80 | OP_BIN, 1, "masked", 6, LEN_MINIMAL);
+
+    /* Reserved bits, each of them (no extension was negotiated). */
+    both_sides(0x80 | 0x40 | OP_TEXT, "rsv1", 4);
+    both_sides(0x80 | 0x20 | OP_BIN, "rsv2", 4);
+    both_sides(0x80 | 0x10 | OP_TEXT, "rsv3", 4);
+    both_sides(0x80 | 0x40 | OP_PING, "", 0);
+
+    /* Opcodes that are not defined. */
+    int undefined[] = {0x3, 0x4, 0x5, 0x6, 0x7, 0xb, 0xc, 0xd, 0xe, 0xf};
+    for(size_t i = 0; i < sizeof(undefined) / sizeof(undefined[0]); i++)
+        both_sides(0x80 | undefined[i], "op", 2);
+
+    /* A continuation with no message started. */
+    both_sides(0x80 | OP_CONT, "cont", 4);
+    both_sides(OP_CONT, "cont", 4);
+
+    /* A new message while one is fragmented. */
+    for(int client = 0; client < 2; client++) {
+        uint8_t b[64];
+        const uint8_t *k = client ? NULL : KEY;
+        size_t n = frame_ex(b, OP_TEXT, k, "frag", 4, LEN_MINIMAL);
+        n += frame_ex(b + n, 0x80 | OP_BIN, k, "new", 3, LEN_MINIMAL);
+        violation(client, b, n);
+    }
+
+    /* Control frames: at most 125 bytes (whatever the encoding), never
+       fragmented. */
+    both_sides(0x80 | OP_PING, big, 126);
+    bad_frame(1, 0x80 | OP_PONG, 0, big, 126, LEN_16);
+    bad_frame(0, 0x80 | OP_CLOSE, 1, big, 200, LEN_64);
+    bad_frame(1, 0x80 | OP_PING, 0, big, 5, LEN_16);   /* 126 in the 7 bits */
+    both_sides(OP_PING, "frag", 4);
+    both_sides(OP_CLOSE, "\x03\xe8", 2);
+
+    /* A 64-bit length must have its top bit clear. */
+    for(int client = 0; client < 2; client++) {
+        uint8_t b[14] = {0x82, client ? 127 : 0x80 | 127,
+            0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4};
+        violation(client, b, client ? 10 : 14);
+    }
+
+    /* Close frames: a 1-byte payload, statuses that may not be sent. */
+    both_sides(0x80 | OP_CLOSE, "\x03", 1);
+    int nostatus[] = {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535};
+    for(size_t i = 0; i < sizeof(nostatus) / sizeof(nostatus[0]); i++) {
+        uint8_t p[2] = {(uint8_t)(nostatus[i] >> 8), (uint8_t)nostatus[i]};
+        both_sides(0x80 | OP_CLOSE, p, 2);
+    }
+
+    /* Truncated: in the header, the extended length, the key, the payload;
+       and a clean end of stream between frames (no close frame). */
+    for(int client = 0; client < 2; client++) {
+        uint8_t b[100];
+        const uint8_t *k = client ? NULL : KEY;
+        size_t n = frame_ex(b, 0x80 | OP_BIN, k, big, 70, LEN_64);
+        size_t cuts[] = {0, 1, 2, 5, 10, client ? 10 : 13, n - 1};
+        for(size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
+            truncated(client, b, cuts[i]);
+        /* Half a fragmented message. */
+        n = frame_ex(b, OP_TEXT, k, "half", 4, LEN_MINIMAL);
+        truncated(client, b, n);
+    }
+    return 0;
+}
