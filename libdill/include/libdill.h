@@ -473,6 +473,29 @@ DILL_EXPORT int dill_http_recvfield(int s, char *name, size_t namelen,
 #define http_recvfield dill_http_recvfield
 #endif
 
+/******************************************************************************/
+/*  PREFIX: messages preceded by their size                                   */
+/******************************************************************************/
+
+#define DILL_PREFIX_BIG_ENDIAN 0
+#define DILL_PREFIX_LITTLE_ENDIAN 1
+
+DILL__STORAGE(prefix_storage, 56);
+
+DILL_EXPORT int dill_prefix_attach(int s, size_t hdrlen, int flags);
+DILL_EXPORT int dill_prefix_attach_mem(int s, size_t hdrlen, int flags,
+    struct dill_prefix_storage *mem);
+DILL_EXPORT int dill_prefix_detach(int s);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define PREFIX_BIG_ENDIAN DILL_PREFIX_BIG_ENDIAN
+#define PREFIX_LITTLE_ENDIAN DILL_PREFIX_LITTLE_ENDIAN
+#define prefix_storage dill_prefix_storage
+#define prefix_attach dill_prefix_attach
+#define prefix_attach_mem dill_prefix_attach_mem
+#define prefix_detach dill_prefix_detach
+#endif
+
 #ifdef __cplusplus
 }
 #endif

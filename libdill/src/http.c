@@ -46,6 +46,7 @@ struct dill__http {
     unsigned indone : 1;             /* the peer's blank line was received */
     unsigned sbusy : 1;
     unsigned rbusy : 1;
+    unsigned detaching : 1;          /* http_detach is running */
     unsigned mem : 1;
     unsigned closed : 1;             /* hclose'd while busy */
     struct dill_suffix_storage sfx;
@@ -68,12 +69,13 @@ static void dill__http_free(struct dill__http *self) {
 static void dill__http_hclose(struct dill_hvfs *hvfs) {
     struct dill__http *self = dill__cont(hvfs, struct dill__http, hvfs);
     dill_hclose(self->s);
-    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
+    if(self->sbusy || self->rbusy || self->detaching) {self->closed = 1; return;}
     dill__http_free(self);
 }
 
 static void dill__http_leave(struct dill__http *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy)
+    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy &&
+          !self->detaching)
         dill__http_free(self);
 }
 
@@ -190,7 +192,8 @@ int dill_http_attach_mem(int s, struct dill_http_storage *mem) {
     if(dill__slow(!self)) {errno = ENOMEM; return -1;}
     self->hvfs.query = dill__http_query;
     self->hvfs.close = dill__http_hclose;
-    self->outdone = self->indone = self->sbusy = self->rbusy = self->closed = 0;
+    self->outdone = self->indone = self->sbusy = self->rbusy = 0;
+    self->detaching = self->closed = 0;
     self->mem = !!mem;
     /* Our number first: SUFFIX takes s over only if that worked, and if it
        fails, s is untouched. */
@@ -346,31 +349,40 @@ int dill_http_recvfield(int s, char *name, size_t namelen, char *value,
     return 0;
 }
 
+/* The terminal handshake: our head ended, the rest of the peer's dropped. */
+static int dill__http_handshake(struct dill__http *self, int64_t deadline) {
+    if(dill__slow(self->sbusy || self->rbusy)) {errno = EBUSY; return -1;}
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(!self->outdone) {
+        struct dill_iolist iol = {NULL, 0, NULL, 0};
+        if(dill__http_sendline(self, &iol, &iol, deadline) < 0) return -1;
+        self->outdone = 1;
+    }
+    while(!self->indone) {
+        ssize_t n = dill__http_recvline(self, deadline);
+        if(n < 0) return -1;
+        if(n == 0) self->indone = 1;
+    }
+    return 0;
+}
+
 int dill_http_detach(int s, int64_t deadline) {
     struct dill__http *self = dill__hquery(s, dill__http_type);
     if(dill__slow(!self)) return -1;
-    int rc = 0;
-    if(dill__slow(self->sbusy || self->rbusy)) {
-        errno = EBUSY;
-        rc = -1;
-    } else if(dill__slow(dill__cr_canceled())) {
-        errno = ECANCELED;
-        rc = -1;
+    self->detaching = 1;
+    int u = dill__http_handshake(self, deadline);
+    self->detaching = 0;
+    if(dill__slow(self->closed)) {
+        /* hclose'd by another coroutine meanwhile: the number is gone. */
+        dill__http_free(self);
+        errno = EBADF;
+        return -1;
     }
-    if(rc == 0 && !self->outdone) {
-        struct dill_iolist iol = {NULL, 0, NULL, 0};
-        rc = dill__http_sendline(self, &iol, &iol, deadline);
-    }
-    while(rc == 0 && !self->indone) {
-        ssize_t n = dill__http_recvline(self, deadline);
-        if(n < 0) rc = -1;
-        if(n == 0) self->indone = 1;
-    }
-    int u = -1;
-    if(rc == 0) {
+    if(u == 0) {
         u = dill_suffix_detach(self->s, deadline);
         self->s = -1;
     }
+    /* As documented: the socket is closed even in the case of error. */
     int err = errno;
     if(u < 0) dill_hclose(s);
     else {
