@@ -29,14 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "../include/libdillimpl.h"
 #include "bsock.h"
 #include "cr.h"
 #include "handle.h"
 #include "proto.h"
-#include "sha1.h"
+#include "wscrypto.h"
 #include "utils.h"
 
 static const int dill__ws_type_placeholder = 0;
@@ -89,24 +88,6 @@ DILL__STATIC_ASSERT(sizeof(struct dill__ws) <= sizeof(struct dill_ws_storage),
 /******************************************************************************/
 /*  Helpers                                                                   */
 /******************************************************************************/
-
-/* Random bytes (len <= 64) for masking and request keys: getentropy, fetched
-   256 bytes at a time so that a frame does not cost a call into Node. */
-static uint8_t dill__ws_pool[256];
-static size_t dill__ws_poolpos = sizeof(dill__ws_pool);
-
-static int dill__ws_random(void *buf, size_t len) {
-    if(dill__ws_poolpos + len > sizeof(dill__ws_pool)) {
-        if(dill__slow(getentropy(dill__ws_pool, sizeof(dill__ws_pool)) < 0))
-            return -1;
-        dill__ws_poolpos = 0;
-    }
-    memcpy(buf, dill__ws_pool + dill__ws_poolpos, len);
-    /* Used bytes are wiped: no key is ever handed out twice. */
-    memset(dill__ws_pool + dill__ws_poolpos, 0, len);
-    dill__ws_poolpos += len;
-    return 0;
-}
 
 typedef uint64_t __attribute__((may_alias)) dill__ws_u64;
 
@@ -187,7 +168,7 @@ static int dill__ws_sendframe(struct dill__ws *self, int op,
     }
     uint8_t *key = hdr + hl;
     hdr[1] |= 0x80;
-    if(dill__slow(dill__ws_random(key, 4) < 0)) return -1;
+    if(dill__slow(dill__random(key, 4) < 0)) return -1;
     hl += 4;
     size_t cap = hl + len < DILL__WS_TXMAX ? hl + len : DILL__WS_TXMAX;
     if(self->txcap < cap) {
@@ -576,7 +557,7 @@ static struct dill__ws *dill__ws_of(int s) {
 int dill_ws_request_key(char *request_key) {
     if(dill__slow(!request_key)) {errno = EINVAL; return -1;}
     uint8_t nonce[16];
-    if(dill__slow(dill__ws_random(nonce, sizeof(nonce)) < 0)) return -1;
+    if(dill__slow(dill__random(nonce, sizeof(nonce)) < 0)) return -1;
     dill__base64(nonce, sizeof(nonce), request_key);
     return 0;
 }

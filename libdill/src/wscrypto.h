@@ -1,6 +1,7 @@
-/* Internal: SHA-1 and base64, for the WebSocket handshake keys (RFC 6455). */
-#ifndef DILL_SHA1_H_INCLUDED
-#define DILL_SHA1_H_INCLUDED
+/* Internal: the cryptography of the WebSocket (ws.c): SHA-1 and base64 for
+   the handshake keys, random bytes for the keys and the masking keys. */
+#ifndef DILL_WSCRYPTO_H_INCLUDED
+#define DILL_WSCRYPTO_H_INCLUDED
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,5 +18,9 @@ void dill__base64(const uint8_t *in, size_t len, char *out);
    bytes, or -1 if the text is not well-formed padded base64 or does not
    fit. */
 int dill__unbase64(const char *in, size_t len, uint8_t *out, size_t outlen);
+
+/* Fills buf with len unpredictable bytes; 0, or -1 with errno if the
+   system has no entropy to give. */
+int dill__random(void *buf, size_t len);
 
 #endif

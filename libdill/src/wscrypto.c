@@ -1,12 +1,15 @@
 /*
- * SHA-1 (FIPS 180-4) and base64 (RFC 4648): just what the WebSocket key
- * exchange needs.  SHA-1 is not used for anything where its weakness to
- * collisions matters: RFC 6455 uses it only to prove that the server read
- * the client's key.
+ * The cryptography of the WebSocket: SHA-1 (FIPS 180-4) and base64 (RFC
+ * 4648), just what the key exchange needs (SHA-1's weakness to collisions
+ * does not matter there: RFC 6455 uses it only to prove that the server read
+ * the client's key), and a random generator for the keys and the masking
+ * keys that RFC 6455 wants unpredictable.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "sha1.h"
+#include "wscrypto.h"
 
 static uint32_t dill__rol(uint32_t x, int n) {
     return (x << n) | (x >> (32 - n));
@@ -128,4 +131,85 @@ int dill__unbase64(const char *in, size_t len, uint8_t *out, size_t outlen) {
         if(pad < 1) out[n++] = (uint8_t)w;
     }
     return (int)n;
+}
+
+/*
+ * Random bytes: the ChaCha20 keystream (RFC 8439) under a key from
+ * getentropy, with fast key erasure (the first 32 bytes of every batch
+ * replace the key, so earlier output cannot be recomputed from the state),
+ * and a fresh key from getentropy every DILL__RANDOM_RESEED batches.
+ * getentropy itself is far too slow for a key per frame: Emscripten's asks
+ * the JS crypto API for one byte at a time (about 2 us each under Node).
+ */
+#define DILL__RANDOM_BLOCKS 16
+#define DILL__RANDOM_RESEED 4096
+
+static uint32_t dill__random_key[8];
+static uint8_t dill__random_out[64 * DILL__RANDOM_BLOCKS];
+static size_t dill__random_pos = sizeof(dill__random_out);
+static unsigned dill__random_batches;
+
+#define DILL__QR(a, b, c, d) \
+    a += b; d ^= a; d = dill__rol(d, 16); \
+    c += d; b ^= c; b = dill__rol(b, 12); \
+    a += b; d ^= a; d = dill__rol(d, 8); \
+    c += d; b ^= c; b = dill__rol(b, 7)
+
+/* One 64-byte ChaCha20 block of `key` for block counter `counter` (the
+   nonce is zero: every key is used once). */
+static void dill__chacha20(const uint32_t key[8], uint32_t counter,
+      uint8_t out[64]) {
+    uint32_t in[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574,
+        key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7],
+        counter, 0, 0, 0};
+    uint32_t x[16];
+    memcpy(x, in, sizeof(x));
+    for(int i = 0; i < 10; i++) {
+        DILL__QR(x[0], x[4], x[8], x[12]);
+        DILL__QR(x[1], x[5], x[9], x[13]);
+        DILL__QR(x[2], x[6], x[10], x[14]);
+        DILL__QR(x[3], x[7], x[11], x[15]);
+        DILL__QR(x[0], x[5], x[10], x[15]);
+        DILL__QR(x[1], x[6], x[11], x[12]);
+        DILL__QR(x[2], x[7], x[8], x[13]);
+        DILL__QR(x[3], x[4], x[9], x[14]);
+    }
+    for(int i = 0; i < 16; i++) {
+        uint32_t v = x[i] + in[i];
+        out[4 * i] = (uint8_t)v;
+        out[4 * i + 1] = (uint8_t)(v >> 8);
+        out[4 * i + 2] = (uint8_t)(v >> 16);
+        out[4 * i + 3] = (uint8_t)(v >> 24);
+    }
+}
+
+static int dill__random_refill(void) {
+    if(dill__random_batches % DILL__RANDOM_RESEED == 0) {
+        if(getentropy(dill__random_key, sizeof(dill__random_key)) < 0) return -1;
+    }
+    dill__random_batches++;
+    for(uint32_t i = 0; i < DILL__RANDOM_BLOCKS; i++)
+        dill__chacha20(dill__random_key, i, dill__random_out + 64 * i);
+    memcpy(dill__random_key, dill__random_out, sizeof(dill__random_key));
+    memset(dill__random_out, 0, sizeof(dill__random_key));
+    dill__random_pos = sizeof(dill__random_key);
+    return 0;
+}
+
+int dill__random(void *buf, size_t len) {
+    uint8_t *p = buf;
+    while(len) {
+        if(dill__random_pos == sizeof(dill__random_out) &&
+              dill__random_refill() < 0)
+            return -1;
+        size_t n = sizeof(dill__random_out) - dill__random_pos;
+        if(n > len) n = len;
+        memcpy(p, dill__random_out + dill__random_pos, n);
+        /* Bytes handed out are wiped: they exist only where they went. */
+        memset(dill__random_out + dill__random_pos, 0, n);
+        dill__random_pos += n;
+        p += n;
+        len -= n;
+    }
+    return 0;
 }
