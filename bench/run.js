@@ -7,11 +7,12 @@
  * between two fibers (bench/fiber-swap.c, plain emcc -sASYNCIFY, no
  * libdill); for IPC and TCP (bench/stream.c), raw Node net over a unix
  * socket or TCP on 127.0.0.1 doing the same (bench/stream-node.js); for UDP
- * (bench/udp.c), raw Node dgram (bench/udp-node.js); for the TypeScript
+ * (bench/udp.c), raw Node dgram (bench/udp-node.js); for WebSocket
+ * (bench/ws.c), the npm ws package (bench/ws-node.js); for the TypeScript
  * bindings (bench/ts.js), raw Node net, a promise-based JS channel and
  * Date.now()/performance.now(), measured in the same process.
  *
- * BENCH_ONLY=core,ipc,tcp,udp,ts (any of them) runs only those sections;
+ * BENCH_ONLY=core,ipc,tcp,udp,ws,ts (any of them) runs only those sections;
  * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
  */
 'use strict';
@@ -88,7 +89,7 @@ function median(runs) {
 }
 
 const n = process.env.BENCH_N || '200000';
-// BENCH_ONLY=core,ipc,tcp,udp,ts runs only those sections.
+// BENCH_ONLY=core,ipc,tcp,udp,ws,ts runs only those sections.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const want = (s) => !only || only.includes(s);
 const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
@@ -103,6 +104,9 @@ const nodeStream = path.join(__dirname, 'stream-node.js');
 const udp = want('udp') && build('udp', [path.join(__dirname, 'udp.c')],
   [path.join(__dirname, 'udp.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeUdp = path.join(__dirname, 'udp-node.js');
+const wsBench = want('ws') && build('ws', [path.join(__dirname, 'ws.c')],
+  [path.join(__dirname, 'ws.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+const nodeWs = path.join(__dirname, 'ws-node.js');
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
 if (want('core')) {
@@ -184,12 +188,43 @@ async function datagrams() {
   }
 }
 
+/**
+ * WebSocket over TCP 127.0.0.1 (bench/ws.c), beside the npm ws package
+ * doing the same exchange (bench/ws-node.js): 16-byte echo round trips and
+ * 64 KiB messages one way; one program, two processes, and our C client
+ * against a ws server.
+ */
+async function websockets() {
+  const oursTwo = [], theirsTwo = [], mixed = [];
+  for (let i = 0; i < REPS; i++) {
+    oursTwo.push(await twoProcesses([wsBench, 'serve'], (port) => [wsBench, 'client', port, 'two processes']));
+    theirsTwo.push(await twoProcesses([nodeWs, 'serve'], (port) => [nodeWs, 'client', port, 'two processes']));
+    mixed.push(await twoProcesses([nodeWs, 'serve'], (port) => [wsBench, 'client', port, 'C client, ws server']));
+  }
+  const ours = [...run(wsBench, ['inproc']), ...median(oursTwo), ...median(mixed)];
+  const theirs = [...run(nodeWs, ['inproc']), ...median(theirsTwo)];
+  console.log('');
+  console.log(`${'WebSocket, TCP 127.0.0.1 (C client <-> C server)'.padEnd(60)} ${'ours'.padStart(12)} ${'npm ws'.padStart(14)}   ${'ratio'.padStart(6)}`);
+  for (const r of ours) {
+    const isBulk = r.mbps !== undefined;
+    const b = theirs.find((t) => (t.mbps !== undefined) === isBulk &&
+      /one process/.test(t.name) === /one program/.test(r.name));
+    const v = isBulk ? r.mbps : r.us;
+    const bv = isBulk ? b.mbps : b.us;
+    const unit = isBulk ? 'MB/s' : 'us';
+    const hint = isBulk ? '(higher is better)' : '(lower is better)';
+    const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
+    console.log(`${name.padEnd(60)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${((v / bv).toFixed(2) + 'x').padStart(6)}  ${hint}`);
+  }
+}
+
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-bench-'));
   try {
     if (want('ipc')) await streams('ipc', dir);
     if (want('tcp')) await streams('tcp', dir);
     if (want('udp')) await datagrams();
+    if (want('ws')) await websockets();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
