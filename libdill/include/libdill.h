@@ -496,6 +496,26 @@ DILL_EXPORT int dill_prefix_detach(int s);
 #define prefix_detach dill_prefix_detach
 #endif
 
+/******************************************************************************/
+/*  TERM: terminal handshake over a message socket                            */
+/******************************************************************************/
+
+DILL__STORAGE(term_storage, 96);
+
+DILL_EXPORT int dill_term_attach(int s, const void *buf, size_t len);
+DILL_EXPORT int dill_term_attach_mem(int s, const void *buf, size_t len,
+    struct dill_term_storage *mem);
+DILL_EXPORT int dill_term_done(int s, int64_t deadline);
+DILL_EXPORT int dill_term_detach(int s, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define term_storage dill_term_storage
+#define term_attach dill_term_attach
+#define term_attach_mem dill_term_attach_mem
+#define term_done dill_term_done
+#define term_detach dill_term_detach
+#endif
+
 #ifdef __cplusplus
 }
 #endif
