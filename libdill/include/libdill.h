@@ -419,6 +419,63 @@ DILL_EXPORT ssize_t dill_udp_recvl(int s, struct dill_ipaddr *addr,
 #endif
 
 /******************************************************************************/
+/*  SOCKS5                                                                    */
+/******************************************************************************/
+
+/* RFC 1928 commands and reply codes. */
+#define DILL_SOCKS5_CONNECT 0x01
+#define DILL_SOCKS5_BIND 0x02
+#define DILL_SOCKS5_UDP_ASSOCIATE 0x03
+#define DILL_SOCKS5_SUCCESS 0x00
+#define DILL_SOCKS5_GENERAL_FAILURE 0x01
+#define DILL_SOCKS5_CONNECTION_NOT_ALLOWED 0x02
+#define DILL_SOCKS5_NETWORK_UNREACHABLE 0x03
+#define DILL_SOCKS5_HOST_UNREACHABLE 0x04
+#define DILL_SOCKS5_CONNECTION_REFUSED 0x05
+#define DILL_SOCKS5_TTL_EXPIRED 0x06
+#define DILL_SOCKS5_COMMAND_NOT_SUPPORTED 0x07
+#define DILL_SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED 0x08
+
+/* Nonzero accepts the credentials (RFC 1929). */
+typedef int dill_socks5_auth_function(const char *username,
+    const char *password);
+
+DILL_EXPORT int dill_socks5_client_connect(int s, const char *username,
+    const char *password, struct dill_ipaddr *addr, int64_t deadline);
+DILL_EXPORT int dill_socks5_client_connectbyname(int s, const char *username,
+    const char *password, const char *hostname, int port, int64_t deadline);
+DILL_EXPORT int dill_socks5_proxy_auth(int s,
+    dill_socks5_auth_function *auth_fn, int64_t deadline);
+DILL_EXPORT int dill_socks5_proxy_recvcommand(int s,
+    struct dill_ipaddr *ipaddr, int64_t deadline);
+DILL_EXPORT int dill_socks5_proxy_recvcommandbyname(int s, char *host,
+    int *port, int64_t deadline);
+DILL_EXPORT int dill_socks5_proxy_sendreply(int s, int reply,
+    struct dill_ipaddr *ipaddr, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define SOCKS5_CONNECT DILL_SOCKS5_CONNECT
+#define SOCKS5_BIND DILL_SOCKS5_BIND
+#define SOCKS5_UDP_ASSOCIATE DILL_SOCKS5_UDP_ASSOCIATE
+#define SOCKS5_SUCCESS DILL_SOCKS5_SUCCESS
+#define SOCKS5_GENERAL_FAILURE DILL_SOCKS5_GENERAL_FAILURE
+#define SOCKS5_CONNECTION_NOT_ALLOWED DILL_SOCKS5_CONNECTION_NOT_ALLOWED
+#define SOCKS5_NETWORK_UNREACHABLE DILL_SOCKS5_NETWORK_UNREACHABLE
+#define SOCKS5_HOST_UNREACHABLE DILL_SOCKS5_HOST_UNREACHABLE
+#define SOCKS5_CONNECTION_REFUSED DILL_SOCKS5_CONNECTION_REFUSED
+#define SOCKS5_TTL_EXPIRED DILL_SOCKS5_TTL_EXPIRED
+#define SOCKS5_COMMAND_NOT_SUPPORTED DILL_SOCKS5_COMMAND_NOT_SUPPORTED
+#define SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED DILL_SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED
+#define socks5_auth_function dill_socks5_auth_function
+#define socks5_client_connect dill_socks5_client_connect
+#define socks5_client_connectbyname dill_socks5_client_connectbyname
+#define socks5_proxy_auth dill_socks5_proxy_auth
+#define socks5_proxy_recvcommand dill_socks5_proxy_recvcommand
+#define socks5_proxy_recvcommandbyname dill_socks5_proxy_recvcommandbyname
+#define socks5_proxy_sendreply dill_socks5_proxy_sendreply
+#endif
+
+/******************************************************************************/
 /*  SUFFIX: messages delimited by a byte sequence                             */
 /******************************************************************************/
 
@@ -514,6 +571,66 @@ DILL_EXPORT int dill_term_detach(int s, int64_t deadline);
 #define term_attach_mem dill_term_attach_mem
 #define term_done dill_term_done
 #define term_detach dill_term_detach
+#endif
+
+/******************************************************************************/
+/*  WebSocket (RFC 6455)                                                      */
+/******************************************************************************/
+
+#define DILL_WS_BINARY 0
+#define DILL_WS_TEXT 1
+#define DILL_WS_NOHTTP 2
+/* Room for a Sec-WebSocket-Key or -Accept value and its NUL. */
+#define DILL_WS_KEY_SIZE 32
+
+DILL__STORAGE(ws_storage, 320);
+
+DILL_EXPORT int dill_ws_attach_client(int s, int flags, const char *resource,
+    const char *host, int64_t deadline);
+DILL_EXPORT int dill_ws_attach_client_mem(int s, int flags,
+    const char *resource, const char *host, struct dill_ws_storage *mem,
+    int64_t deadline);
+DILL_EXPORT int dill_ws_attach_server(int s, int flags, char *resource,
+    size_t resourcelen, char *host, size_t hostlen, int64_t deadline);
+DILL_EXPORT int dill_ws_attach_server_mem(int s, int flags, char *resource,
+    size_t resourcelen, char *host, size_t hostlen,
+    struct dill_ws_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_ws_send(int s, int flags, const void *buf, size_t len,
+    int64_t deadline);
+DILL_EXPORT ssize_t dill_ws_recv(int s, int *flags, void *buf, size_t len,
+    int64_t deadline);
+DILL_EXPORT int dill_ws_sendl(int s, int flags, struct dill_iolist *first,
+    struct dill_iolist *last, int64_t deadline);
+DILL_EXPORT ssize_t dill_ws_recvl(int s, int *flags, struct dill_iolist *first,
+    struct dill_iolist *last, int64_t deadline);
+DILL_EXPORT int dill_ws_done(int s, int status, const void *buf, size_t len,
+    int64_t deadline);
+DILL_EXPORT int dill_ws_detach(int s, int status, const void *buf, size_t len,
+    int64_t deadline);
+DILL_EXPORT ssize_t dill_ws_status(int s, int *status, void *buf, size_t len);
+DILL_EXPORT int dill_ws_request_key(char *request_key);
+DILL_EXPORT int dill_ws_response_key(const char *request_key,
+    char *response_key);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define WS_BINARY DILL_WS_BINARY
+#define WS_TEXT DILL_WS_TEXT
+#define WS_NOHTTP DILL_WS_NOHTTP
+#define WS_KEY_SIZE DILL_WS_KEY_SIZE
+#define ws_storage dill_ws_storage
+#define ws_attach_client dill_ws_attach_client
+#define ws_attach_client_mem dill_ws_attach_client_mem
+#define ws_attach_server dill_ws_attach_server
+#define ws_attach_server_mem dill_ws_attach_server_mem
+#define ws_send dill_ws_send
+#define ws_recv dill_ws_recv
+#define ws_sendl dill_ws_sendl
+#define ws_recvl dill_ws_recvl
+#define ws_done dill_ws_done
+#define ws_detach dill_ws_detach
+#define ws_status dill_ws_status
+#define ws_request_key dill_ws_request_key
+#define ws_response_key dill_ws_response_key
 #endif
 
 #ifdef __cplusplus
