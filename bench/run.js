@@ -8,11 +8,13 @@
  * libdill); for IPC and TCP (bench/stream.c), raw Node net over a unix
  * socket or TCP on 127.0.0.1 doing the same (bench/stream-node.js); for UDP
  * (bench/udp.c), raw Node dgram (bench/udp-node.js); for WebSocket
- * (bench/ws.c), the npm ws package (bench/ws-node.js); for the TypeScript
+ * (bench/ws.c), the npm ws package (bench/ws-node.js); for PREFIX
+ * (bench/prefix.c), raw Node net doing the same framing
+ * (bench/prefix-node.js); for the TypeScript
  * bindings (bench/ts.js), raw Node net, a promise-based JS channel and
  * Date.now()/performance.now(), measured in the same process.
  *
- * BENCH_ONLY=core,ipc,tcp,udp,ws,ts (any of them) runs only those sections;
+ * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,ts (any of them) runs only those sections;
  * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
  */
 'use strict';
@@ -89,7 +91,7 @@ function median(runs) {
 }
 
 const n = process.env.BENCH_N || '200000';
-// BENCH_ONLY=core,ipc,tcp,udp,ws,ts runs only those sections.
+// BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,ts runs only those sections.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const want = (s) => !only || only.includes(s);
 const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
@@ -107,6 +109,9 @@ const nodeUdp = path.join(__dirname, 'udp-node.js');
 const wsBench = want('ws') && build('ws', [path.join(__dirname, 'ws.c')],
   [path.join(__dirname, 'ws.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeWs = path.join(__dirname, 'ws-node.js');
+const prefixBench = want('prefix') && build('prefix', [path.join(__dirname, 'prefix.c')],
+  [path.join(__dirname, 'prefix.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+const nodePrefix = path.join(__dirname, 'prefix-node.js');
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
 if (want('core')) {
@@ -218,6 +223,42 @@ async function websockets() {
   }
 }
 
+/**
+ * PREFIX message throughput on IPC (bench/prefix.c: prefix_attach with
+ * 4- or 8-byte headers, msend -> mrecv), beside raw Node net doing the same
+ * 4-byte length-prefixed framing over a unix socket (bench/prefix-node.js).
+ */
+async function prefixMessages(dir) {
+  const oursTwo = [], theirsTwo = [];
+  const sock = path.join(dir, 'prefix.sock');
+  for (let i = 0; i < REPS; i++) {
+    for (const [runs, prog] of [[oursTwo, prefixBench], [theirsTwo, nodePrefix]]) {
+      const lines = [];
+      for (const size of ['64', '65536']) {
+        lines.push(...await twoProcesses([prog, 'serve', sock, size], () => [prog, 'client', sock, size]));
+        fs.rmSync(sock, { force: true });
+      }
+      if (prog === prefixBench) {
+        // The same 64 B messages framed by hand, one bsend each: the bytestream's own cost.
+        lines.push(...await twoProcesses([prog, 'serve', sock, '64'], () => [prog, 'raw', sock, '64']));
+        fs.rmSync(sock, { force: true });
+      }
+      runs.push(lines);
+    }
+  }
+  const ours = [...run(prefixBench, ['inproc', dir]), ...median(oursTwo)];
+  const theirs = [...run(nodePrefix, ['inproc', dir]), ...median(theirsTwo)];
+  console.log('');
+  console.log(`${'PREFIX on IPC, unix socket (msend -> mrecv)'.padEnd(60)} ${'ours'.padStart(22)} ${'raw Node net'.padStart(22)}   ratio`);
+  for (const r of ours) {
+    const two = /two processes/.test(r.name);
+    const b = theirs.find((t) => t.size === r.size && /two processes/.test(t.name) === two);
+    const fmt = (x) => `${(x.msgs / 1000).toFixed(0)}k msg/s ${x.mbps.toFixed(0).padStart(5)} MB/s`;
+    const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
+    console.log(`${name.padEnd(60)} ${fmt(r).padStart(22)} ${fmt(b).padStart(22)}   ${(r.msgs / b.msgs).toFixed(2)}x`);
+  }
+}
+
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-bench-'));
   try {
@@ -225,6 +266,7 @@ async function websockets() {
     if (want('tcp')) await streams('tcp', dir);
     if (want('udp')) await datagrams();
     if (want('ws')) await websockets();
+    if (want('prefix')) await prefixMessages(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
