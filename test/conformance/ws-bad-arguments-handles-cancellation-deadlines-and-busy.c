@@ -4,7 +4,8 @@
    NULL arguments, malformed lists), ENOMEM (attach under memory
    exhaustion), ECANCELED (in a canceled coroutine), ETIMEDOUT, EBUSY (two
    receivers, two senders).  An attach that fails this way leaves the
-   socket as it was, usable by the caller. */
+   socket as it was, usable by the caller.  (EMFILE and ENFILE, in the
+   attach functions' list, cannot happen: a WebSocket takes no descriptor.) */
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -7,8 +7,9 @@
    (sending ours, dropping messages until the peer's close) and hands back
    the underlying socket with the bytes after the close frame intact, from
    either side and whichever closes first.  Statuses that may not be sent,
-   a reason over 123 bytes or a reason without a status: EINVAL.  A detach
-   that fails (end of stream, deadline) closes the socket. */
+   a reason over 123 bytes or a reason without a status: EINVAL.  ws_done
+   whose frame cannot go out: ETIMEDOUT.  A detach that fails (end of
+   stream, deadline) closes the socket. */
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
@@ -34,6 +35,9 @@ static void done_and_status(int client) {
     assert(ws_done(ws, 1000, NULL, 0, -1) == -1 && errno == EPIPE);
     assert(ws_send(ws, WS_TEXT, "late", 4, -1) == -1 && errno == EPIPE);
     assert(msend(ws, "late", 4, -1) == -1 && errno == EPIPE);
+    struct iolist late = {"late", 4, NULL, 0};
+    assert(ws_sendl(ws, WS_BINARY, &late, &late, -1) == -1 && errno == EPIPE);
+    assert(msendl(ws, &late, &late, -1) == -1 && errno == EPIPE);
     /* ... receiving goes on; pings are no longer answered. */
     raw_frame(raw, 1, OP_PING, k, "ping", 4);
     raw_frame(raw, 1, OP_TEXT, k, "still here", 10);
@@ -186,6 +190,17 @@ static void detach_raw(int client, int peer_first) {
 }
 
 static void detach_failures(void) {
+    /* ws_done: ETIMEDOUT when its frame cannot go out (a full pipe). */
+    static char fill[256 * 1024];
+    int w, r;
+    ws_raw_pair(0, 0, &w, &r);
+    assert(ws_send(w, WS_BINARY, fill, sizeof(fill) - 10, 0) == 0);
+    int64_t t0 = now();
+    assert(ws_done(w, 1000, NULL, 0, now() + 60) == -1 && errno == ETIMEDOUT);
+    assert(now() - t0 >= 50);
+    hclose(w);
+    hclose(r);
+
     /* The peer's stream ends with no close frame: ECONNRESET, closed. */
     int ws, raw;
     ws_raw_pair(1, 0, &ws, &raw);

@@ -1,14 +1,14 @@
 /* Frames that break RFC 6455, written raw on the other end of an ipc_pair:
    the receiving call fails with EPROTO (never a crash), our side sends a
-   close frame with status 1002 (protocol error), and later calls fail with
-   ECONNRESET (receives) or ECONNRESET (sends).  An unmasked frame to a
+   close frame with status 1002 (protocol error), and later receives and
+   sends fail with ECONNRESET.  An unmasked frame to a
    server, a masked one to a client, reserved bits, unknown opcodes, a
    continuation frame with no message, a new message inside a fragmented
    one, control frames over 125 bytes or fragmented, a 64-bit length with
    its top bit set, close frames with a 1-byte payload or a status that may
-   not be sent.  A frame cut short by the end of the stream, or the end of
-   the stream between frames with no close frame, is a broken connection:
-   ECONNRESET. */
+   not be sent.  A frame cut short by the end of the stream (one announcing
+   1 TiB included), or the end of the stream between frames with no close
+   frame, is a broken connection: ECONNRESET. */
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
@@ -131,6 +131,13 @@ int main(void) {
         size_t cuts[] = {0, 1, 2, 5, 10, client ? 10 : 13, n - 1};
         for(size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++)
             truncated(client, b, cuts[i]);
+        /* A frame announcing 1 TiB, then the end: nothing is allocated
+           for it, the receive just fails. */
+        uint8_t huge[14] = {0x82, client ? 127 : 0x80 | 127, 0, 0, 1, 0, 0, 0, 0, 0,
+            1, 2, 3, 4};
+        memcpy(b, huge, 14);
+        memset(b + 14, 'x', 50);
+        truncated(client, b, client ? 60 : 64);
         /* Half a fragmented message. */
         n = frame_ex(b, OP_TEXT, k, "half", 4, LEN_MINIMAL);
         truncated(client, b, n);

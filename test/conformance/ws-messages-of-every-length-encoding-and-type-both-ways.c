@@ -116,6 +116,12 @@ static void sizes(int c, int s) {
         errno = 0;
         assert(ws_recv(y, &fl, buf, sizeof(buf), -1) == -1 && errno == EMSGSIZE);
         assert(ws_recv(y, &fl, buf, sizeof(buf), -1) == 4 && memcmp(buf, "next", 4) == 0);
+        assert(ws_send(x, WS_BINARY, "0123456789", 10, -1) == 0);
+        struct iolist h2 = {buf + 4, 5, NULL, 0};
+        struct iolist h1 = {buf, 4, &h2, 0};
+        assert(ws_recvl(y, &fl, &h1, &h2, -1) == -1 && errno == EMSGSIZE);
+        assert(msend(x, "0123456789", 10, -1) == 0);
+        assert(mrecvl(y, &h1, &h2, -1) == -1 && errno == EMSGSIZE);
         /* A zero-length buffer takes an empty message only. */
         assert(ws_send(x, WS_TEXT, "", 0, -1) == 0);
         assert(ws_send(x, WS_TEXT, NULL, 0, -1) == 0);
