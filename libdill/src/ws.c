@@ -867,10 +867,12 @@ int dill_ws_detach(int s, int status, const void *buf, size_t len,
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; rc = -1;}
     if(rc == 0 && !self->outdone)
         rc = dill__ws_sendclose(self, status, buf, len, deadline);
-    /* Messages still on their way are dropped until the peer's close. */
+    /* Messages still on their way are dropped until the peer's close (one
+       too long to report its size is dropped all the same). */
     while(rc == 0 && !self->indone) {
         int op;
-        if(dill__ws_recvmsg(self, &op, NULL, deadline) < 0 && errno != EPIPE)
+        if(dill__ws_recvmsg(self, &op, NULL, deadline) < 0 && errno != EPIPE &&
+              errno != EMSGSIZE)
             rc = -1;
     }
     if(dill__slow(rc < 0)) {
