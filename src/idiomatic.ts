@@ -107,7 +107,10 @@ const PREFERRED = new Set(['EAGAIN', 'ENOTSUP', 'EDEADLK']);
  * @internal
  */
 class Pending {
-  /** The C result, as host.ts resolves it (never rejects). */
+  /**
+   * The C result, as host.ts resolves it. It rejects only with what a
+   * callback of the call threw (socks5_proxy_auth's auth_fn).
+   */
   readonly raw: Promise<number>;
   /** False if the call could not even start (spawn failed: errno in ctx). */
   readonly started: boolean;
@@ -130,10 +133,11 @@ class Pending {
       set.add(cancel);
       this.cleanups.push(() => set.delete(cancel));
     }
-    void this.raw.then(() => {
+    const settle = (): void => {
       this.settled = true;
       for (const f of this.cleanups.splice(0)) f();
-    });
+    };
+    this.raw.then(settle, settle);
   }
 
   /** Cancels the call if it is still pending (it completes with ECANCELED). */
@@ -408,7 +412,41 @@ export class Dill {
     return new UdpSocket(this, h, l ? new IpAddress(this, l) : null, remote);
   }
 
+  // ---- WebSocket keys --------------------------------------------------------------
+
+  /**
+   * A fresh Sec-WebSocket-Key (C's ws_request_key): 24 characters of
+   * base64, for a handshake done by hand (see `noHttp`).
+   */
+  wsRequestKey(): string {
+    const buf = new Uint8Array(this.api.WS_KEY_SIZE);
+    this._sync('ws_request_key', [buf]);
+    return cstr(buf);
+  }
+
+  /**
+   * The Sec-WebSocket-Accept answer to request key `key` (C's
+   * ws_response_key).
+   * @throws DillError EPROTO if `key` is not an RFC 6455 key.
+   */
+  wsResponseKey(key: string): string {
+    const buf = new Uint8Array(this.api.WS_KEY_SIZE);
+    this._sync('ws_response_key', [key, buf]);
+    return cstr(buf);
+  }
+
   // ---- calls ---------------------------------------------------------------------
+
+  /**
+   * Runs non-blocking C function `fn` by name: its result, or throws its
+   * DillError.
+   * @internal
+   */
+  _sync(fn: string, args: unknown[]): number {
+    const rc = this.host.callSync(callDesc(fn), args);
+    if (rc < 0) throw this.error(fn);
+    return rc;
+  }
 
   /**
    * Starts blocking C function `fn`. It runs with an errno of its own: with
@@ -489,7 +527,7 @@ export class Handle implements Disposable, AsyncDisposable {
    *   behind this object's back).
    */
   close(): void {
-    const h = this.detach();
+    const h = this.relinquish();
     if (h < 0) return;
     if (this.dill.api.hclose(h) < 0) throw this.dill.error('hclose');
   }
@@ -499,7 +537,7 @@ export class Handle implements Disposable, AsyncDisposable {
    * handle number (-1 if it was closed already).
    * @internal
    */
-  protected detach(): number {
+  protected relinquish(): number {
     const h = this.h;
     if (h < 0) return -1;
     this.h = -1;
@@ -510,6 +548,44 @@ export class Handle implements Disposable, AsyncDisposable {
     // call, e.g. the bind of an ipcListen in progress.)
     for (const cancel of [...this._inflight]) cancel();
     return h;
+  }
+
+  /**
+   * C took the handle over (a protocol was attached on it: hown): marks the
+   * object closed without closing or canceling anything; returns the
+   * number.
+   * @internal
+   */
+  _disown(): number {
+    const h = this.h;
+    this.h = -1;
+    return h;
+  }
+
+  /**
+   * C gave the handle back untouched (an attach that failed before taking
+   * it over).
+   * @internal
+   */
+  _reown(h: number): void {
+    this.h = h;
+  }
+
+  /**
+   * Runs a protocol's terminal call (`*_detach`, an orderly close) on the
+   * handle: the object is closed first (its pending calls canceled), and C
+   * closes the handle even if the call fails. Resolves to the call's result
+   * (the underlying socket's handle for a detach).
+   * @internal
+   */
+  protected async terminate(fn: string, rest: unknown[], opts: CallOptions | undefined): Promise<number> {
+    this.dill._precheck(fn, opts, this);
+    const h = this.relinquish();
+    const p = this.dill._start(fn, [h, ...rest], opts, null);
+    // The call could not start (its coroutine is being canceled): as in C,
+    // the handle is closed all the same.
+    if (!p.started) this.dill.api.hclose(h);
+    return p.outcome();
   }
 
   /** `using`: {@link Handle.close}. */
@@ -709,6 +785,198 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   protected abstract get closeCall(): string;
 
   /**
+   * An object of this socket's class for handle `h`: the socket a
+   * protocol's detach gives back.
+   * @internal
+   */
+  abstract _rewrap(h: number): ByteStream;
+
+  /**
+   * Fails with EBUSY while a chunk iterator has a read pending (its byte
+   * would be lost to the protocol).
+   * @internal
+   */
+  private idle(fn: string, opts?: CallOptions): void {
+    this.dill._precheck(fn, opts, this);
+    if (this.ahead) throw this.dill.error(fn, this.dill.api.EBUSY);
+  }
+
+  /** Runs a non-blocking attach: on success C owns this object's handle. */
+  private attachSync<T>(fn: string, rest: unknown[], make: (h: number, lower: (h: number) => this) => T): T {
+    this.idle(fn);
+    const h = this.dill._sync(fn, [this.handle, ...rest]);
+    this._disown();
+    return make(h, (u) => this._rewrap(u) as this);
+  }
+
+  /**
+   * Runs a blocking attach (a handshake). C takes the handle over as it
+   * starts, so this object is closed from then on; if the attach fails,
+   * the socket is closed too, except for EINVAL (bad arguments, refused
+   * before anything was sent), which leaves this object as it was.
+   */
+  private async attachAsync(fn: string, rest: unknown[], opts: CallOptions | undefined): Promise<number> {
+    const h = this._disown();
+    try {
+      return await this.dill._call(fn, [h, ...rest], opts, null);
+    } catch (e) {
+      if (e instanceof DillError && e.code === 'EINVAL') this._reown(h);
+      throw e;
+    }
+  }
+
+  /**
+   * Attaches PREFIX (C's prefix_attach): messages, each preceded by its
+   * size in a `hdrlen`-byte header (1 to 8; big-endian unless
+   * `littleEndian`). This object is closed (the protocol owns the socket
+   * now); {@link PrefixSocket.detach} gives it back. If attaching fails,
+   * this object stays open.
+   * @throws DillError EINVAL (hdrlen), EBUSY (a chunk iterator's read is pending).
+   */
+  attachPrefix(hdrlen: number, opts?: { littleEndian?: boolean }): PrefixSocket<this> {
+    const api = this.dill.api;
+    const flags = opts?.littleEndian ? api.PREFIX_LITTLE_ENDIAN : api.PREFIX_BIG_ENDIAN;
+    return this.attachSync('prefix_attach', [hdrlen, flags],
+      (h, lower) => new PrefixSocket(this.dill, h, hdrlen, !!opts?.littleEndian, lower));
+  }
+
+  /**
+   * Attaches SUFFIX (C's suffix_attach): messages, each followed by
+   * `suffix` (1 to 32 bytes; a string is taken as UTF-8). This object is
+   * closed; {@link SuffixSocket.detach} gives the socket back. If attaching
+   * fails, this object stays open.
+   * @throws DillError EINVAL (bad suffix), EBUSY.
+   */
+  attachSuffix(suffix: Uint8Array | string): SuffixSocket<this> {
+    const buf = typeof suffix === 'string' ? Buffer.from(suffix, 'utf8') : suffix;
+    return this.attachSync('suffix_attach', [buf, buf.byteLength],
+      (h, lower) => new SuffixSocket(this.dill, h, buf.slice(), lower));
+  }
+
+  /**
+   * Attaches HTTP (C's http_attach): request or status lines and header
+   * fields; {@link HttpSocket.detach} gives the socket back positioned at
+   * the body. If attaching fails, this object stays open.
+   * @throws DillError EBUSY.
+   */
+  attachHttp(): HttpSocket<this> {
+    return this.attachSync('http_attach', [], (h, lower) => new HttpSocket(this.dill, h, lower));
+  }
+
+  /**
+   * Attaches the client side of WebSocket (C's ws_attach_client): sends
+   * the HTTP upgrade request for `resource` on `host` and checks the
+   * answer, unless `noHttp` (a handshake done by hand). `text` makes it a
+   * text socket (for plain msend/mrecv; {@link WebSocket.send} chooses per
+   * message). This object is closed once the handshake starts; if it
+   * fails, so is the socket (except for EINVAL: bad arguments, nothing
+   * sent, this object stays open).
+   * @throws DillError EPROTO (the server refused or answered wrongly),
+   *   ECONNRESET, ETIMEDOUT, ECANCELED, EINVAL.
+   */
+  async attachWsClient(opts: WsClientOptions): Promise<WebSocket<this>> {
+    const api = this.dill.api;
+    this.idle('ws_attach_client', opts);
+    const flags = (opts.text ? api.WS_TEXT : api.WS_BINARY) | (opts.noHttp ? api.WS_NOHTTP : 0);
+    const resource = opts.noHttp ? opts.resource ?? null : opts.resource ?? '/';
+    const host = opts.noHttp ? opts.host ?? null : opts.host ?? 'localhost';
+    const h = await this.attachAsync('ws_attach_client', [flags, resource, host, deadlineOf(opts)], opts);
+    return new WebSocket(this.dill, h, !!opts.text, (u) => this._rewrap(u) as this);
+  }
+
+  /**
+   * Attaches the server side of WebSocket (C's ws_attach_server): reads the
+   * client's HTTP upgrade request and answers it, unless `noHttp`. Gives
+   * the socket and the resource and host the client asked for (null with
+   * `noHttp`). This object is closed once the handshake starts; if it
+   * fails, so is the socket (the client was answered 400 or 426 if its
+   * request was no WebSocket handshake).
+   * @throws DillError EPROTO (not a WebSocket request), EMSGSIZE (resource
+   *   or host longer than `maxLength`), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async attachWsServer(opts?: WsServerOptions): Promise<WsAccepted<this>> {
+    const api = this.dill.api;
+    this.idle('ws_attach_server', opts);
+    const flags = (opts?.text ? api.WS_TEXT : api.WS_BINARY) | (opts?.noHttp ? api.WS_NOHTTP : 0);
+    const n = opts?.maxLength ?? 4096;
+    const resource = opts?.noHttp ? null : new Uint8Array(n);
+    const host = opts?.noHttp ? null : new Uint8Array(n);
+    const h = await this.attachAsync('ws_attach_server',
+      [flags, resource, resource ? n : 0, host, host ? n : 0, deadlineOf(opts)], opts);
+    return {
+      socket: new WebSocket(this.dill, h, !!opts?.text, (u) => this._rewrap(u) as this),
+      resource: resource && cstr(resource),
+      host: host && cstr(host),
+    };
+  }
+
+  /**
+   * Asks the SOCKS5 proxy at the other end of this socket to connect to
+   * `host` (a name the proxy resolves) or `addr`, on `port` (C's
+   * socks5_client_connectbyname / socks5_client_connect), authenticating
+   * with `username` and `password` if given (RFC 1929). Afterwards the
+   * socket carries the tunneled connection.
+   * @throws DillError EACCES (the proxy refused the credentials or wants
+   *   other ones), the errno of the proxy's failure reply (ECONNREFUSED,
+   *   EHOSTUNREACH...), EPROTO (not a SOCKS5 proxy), EINVAL, ETIMEDOUT.
+   */
+  async socks5Connect(opts: Socks5ConnectOptions): Promise<void> {
+    this.idle('socks5_client_connect', opts);
+    const user = opts.username ?? null;
+    const pass = opts.password ?? null;
+    if (opts.addr !== undefined) {
+      if (!(opts.addr instanceof IpAddress)) throw new TypeError('socks5Connect: addr must be an IpAddress');
+      if (opts.host !== undefined) throw new TypeError('socks5Connect: give host or addr, not both');
+      const a = opts.port === undefined ? opts.addr : opts.addr.withPort(opts.port);
+      await this.dill._call('socks5_client_connect', [this.handle, user, pass, a.bytes, deadlineOf(opts)], opts, this);
+    } else {
+      if (typeof opts.host !== 'string') throw new TypeError('socks5Connect: host (a string) or addr (an IpAddress) is required');
+      if (opts.port === undefined) throw new TypeError('socks5Connect: port is required with host');
+      await this.dill._call('socks5_client_connectbyname', [this.handle, user, pass, opts.host, opts.port, deadlineOf(opts)], opts, this);
+    }
+  }
+
+  /**
+   * The proxy side of SOCKS5 (C's socks5_proxy_auth, then
+   * socks5_proxy_recvcommandbyname or, with `resolve`,
+   * socks5_proxy_recvcommand): negotiates authentication (with `auth`,
+   * username/password is required and `auth` decides; without, none) and
+   * reads the client's request. Answer it with {@link ByteStream.socks5Reply}.
+   * `auth` runs synchronously inside the library and must not call it (see
+   * `Socks5AuthFn`).
+   * @throws DillError EACCES (no acceptable method, or refused
+   *   credentials: the client has been told), EPROTO, ECONNRESET,
+   *   ETIMEDOUT; whatever `auth` throws.
+   */
+  async socks5Accept(opts?: Socks5AcceptOptions): Promise<Socks5Request> {
+    this.idle('socks5_proxy_auth', opts);
+    await this.dill._call('socks5_proxy_auth', [this.handle, opts?.auth ?? null, deadlineOf(opts)], opts, this);
+    if (opts?.resolve) {
+      const a = this.dill.api.ipaddr();
+      const cmd = await this.dill._call('socks5_proxy_recvcommand', [this.handle, a, deadlineOf(opts)], opts, this);
+      const addr = new IpAddress(this.dill, a);
+      return { command: socks5Command(cmd), host: addr.address, port: addr.port, addr };
+    }
+    const host = new Uint8Array(256);
+    const port = new Int32Array(1);
+    const cmd = await this.dill._call('socks5_proxy_recvcommandbyname', [this.handle, host, port, deadlineOf(opts)], opts, this);
+    return { command: socks5Command(cmd), host: cstr(host), port: port[0], addr: null };
+  }
+
+  /**
+   * Answers the request {@link ByteStream.socks5Accept} read (C's
+   * socks5_proxy_sendreply): `'success'` with the address the proxy
+   * connected from (`bound`; null: 0.0.0.0:0), or a failure.
+   * @throws DillError EINVAL, ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async socks5Reply(reply: Socks5Reply, bound?: IpAddress | null, opts?: CallOptions): Promise<void> {
+    const code = typeof reply === 'number' ? reply : SOCKS5_REPLIES.indexOf(reply);
+    if (code < 0) throw new TypeError(`socks5Reply: unknown reply '${String(reply)}'`);
+    if (bound != null && !(bound instanceof IpAddress)) throw new TypeError('socks5Reply: bound must be an IpAddress or null');
+    await this.dill._call('socks5_proxy_sendreply', [this.handle, code, bound ? bound.bytes : null, deadlineOf(opts)], opts, this);
+  }
+
+  /**
    * Sends all of `data` (C's bsend; a string is sent as UTF-8).
    * @throws DillError EPIPE after done(), ECONNRESET, ETIMEDOUT, ECANCELED.
    */
@@ -760,7 +1028,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    */
   async closeGracefully(opts?: CallOptions): Promise<void> {
     this.dill._precheck(this.closeCall, opts, this);
-    const h = this.detach();
+    const h = this.relinquish();
     const p = this.dill._start(this.closeCall, [h, deadlineOf(opts)], opts, null);
     // The call could not start (its coroutine is being canceled): as in C,
     // the handle is closed all the same.
@@ -874,6 +1142,8 @@ export class IpcSocket extends ByteStream {
   protected get doneCall(): string { return 'ipc_done'; }
   /** @internal */
   protected get closeCall(): string { return 'ipc_close'; }
+  /** @internal */
+  _rewrap(h: number): IpcSocket { return new IpcSocket(this.dill, h); }
 
   /**
    * Sends descriptor `fd` (C's ipc_sendfd: one byte carrying it). Works
@@ -1082,6 +1352,8 @@ export class TcpSocket extends ByteStream {
   protected get doneCall(): string { return 'tcp_done'; }
   /** @internal */
   protected get closeCall(): string { return 'tcp_close'; }
+  /** @internal */
+  _rewrap(h: number): TcpSocket { return new TcpSocket(this.dill, h, this.remote); }
 }
 
 /**
@@ -1176,4 +1448,607 @@ function sizeOf(opts: DatagramRecvOptions | undefined): number {
   const size = opts?.size ?? 65536;
   if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a length in bytes, got ${size}`);
   return size;
+}
+
+// ---- protocols -------------------------------------------------------------------
+
+/** The text of NUL-terminated bytes, as UTF-8. */
+function cstr(b: Uint8Array): string {
+  const end = b.indexOf(0);
+  return Buffer.from(b.buffer, b.byteOffset, end < 0 ? b.byteLength : end).toString('utf8');
+}
+
+function bytesOf(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}
+
+function isEpipe(e: unknown): boolean {
+  return e instanceof DillError && e.code === 'EPIPE';
+}
+
+/** Options of a message receive. */
+export interface MessageRecvOptions extends CallOptions {
+  /**
+   * The largest message accepted, in bytes (default: the socket's
+   * {@link MessageSocket.maxMessageSize}). A longer one fails with
+   * EMSGSIZE and, as in C, leaves the socket unable to receive.
+   */
+  size?: number;
+}
+
+/** A receive buffer of `size` bytes (not zeroed: only what C wrote is returned). */
+function recvBuffer(size: number): Uint8Array {
+  if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a length in bytes, got ${size}`);
+  return Buffer.allocUnsafe(size);
+}
+
+/**
+ * A message socket made by a protocol (C's msend/mrecv): each message is
+ * received whole. {@link PrefixSocket}, {@link SuffixSocket} and
+ * {@link TermSocket} are ones.
+ */
+export abstract class MessageSocket extends Handle implements AsyncIterable<Uint8Array> {
+  /** The default largest message {@link MessageSocket.recv} accepts (65536). */
+  maxMessageSize = 65536;
+
+  /**
+   * An object of this socket's class for handle `h`: the socket TERM's
+   * detach gives back.
+   * @internal
+   */
+  abstract _rewrap(h: number): MessageSocket;
+
+  /**
+   * Sends `data` as one message (C's msend; a string is sent as UTF-8).
+   * @throws DillError EPIPE after done(), EMSGSIZE (too long for the
+   *   protocol), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async send(data: Uint8Array | string, opts?: CallOptions): Promise<void> {
+    const buf = bytesOf(data);
+    await this.dill._call('msend', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives the next message (C's mrecv).
+   * @throws DillError EPIPE once the peer has finished (its terminal
+   *   handshake), EMSGSIZE (longer than `opts.size`), EPROTO (malformed),
+   *   ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async recv(opts?: MessageRecvOptions): Promise<Uint8Array> {
+    const buf = recvBuffer(opts?.size ?? this.maxMessageSize);
+    const n = await this.dill._call('mrecv', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+    return new Uint8Array(buf.subarray(0, n));
+  }
+
+  /**
+   * The messages received, until the peer has finished (EPIPE ends the
+   * iteration); other errors are thrown. The deadline applies to the whole
+   * iteration.
+   */
+  async *messages(opts?: MessageRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    for (;;) {
+      let msg: Uint8Array;
+      try {
+        msg = await this.recv(opts);
+      } catch (e) {
+        if (isEpipe(e)) return;
+        throw e;
+      }
+      yield msg;
+    }
+  }
+
+  /** `for await (const msg of sock)`: {@link MessageSocket.messages} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.messages();
+  }
+
+  /**
+   * Attaches TERM (C's term_attach): a terminal handshake with message
+   * `terminal` (a string is taken as UTF-8), sent by {@link TermSocket.done}
+   * and recognised from the peer (its receives then fail with EPIPE). This
+   * object is closed; {@link TermSocket.detach} gives the socket back. If
+   * attaching fails, this object stays open.
+   */
+  attachTerm(terminal: Uint8Array | string): TermSocket<this> {
+    const buf = bytesOf(terminal);
+    this.dill._precheck('term_attach', undefined, this);
+    const h = this.dill._sync('term_attach', [this.handle, buf, buf.byteLength]);
+    this._disown();
+    return new TermSocket(this.dill, h, buf.slice(), (u) => this._rewrap(u) as this);
+  }
+}
+
+/**
+ * PREFIX (C's prefix_*): messages each preceded by their size, over a
+ * bytestream. Made by {@link ByteStream.attachPrefix}.
+ */
+export class PrefixSocket<L extends ByteStream = ByteStream> extends MessageSocket {
+  /** The size of the header, in bytes. */
+  readonly hdrlen: number;
+  /** Whether the header is little-endian. */
+  readonly littleEndian: boolean;
+  private readonly lower: (h: number) => L;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, hdrlen: number, littleEndian: boolean, lower: (h: number) => L) {
+    super(dill, handle);
+    this.hdrlen = hdrlen;
+    this.littleEndian = littleEndian;
+    this.lower = lower;
+    // The largest size a header can carry (all 0xff is the terminal one).
+    if (hdrlen < 3) this.maxMessageSize = 256 ** hdrlen - 2;
+  }
+
+  /** @internal */
+  _rewrap(h: number): PrefixSocket<L> {
+    return new PrefixSocket(this.dill, h, this.hdrlen, this.littleEndian, this.lower);
+  }
+
+  /**
+   * Ends the protocol (C's prefix_detach): sends the terminal header, drops
+   * the peer's remaining messages until its terminal header, and gives the
+   * bytestream back, positioned right after it. This object is closed even
+   * if it fails (and so, as in C, is the socket). C's prefix_detach has no
+   * deadline: cancel it with the signal.
+   * @throws DillError ECONNRESET, ECANCELED.
+   */
+  async detach(opts?: { signal?: AbortSignal }): Promise<L> {
+    return this.lower(await this.terminate('prefix_detach', [], opts));
+  }
+}
+
+/**
+ * SUFFIX (C's suffix_*): messages each followed by a delimiter, over a
+ * bytestream. Made by {@link ByteStream.attachSuffix}.
+ */
+export class SuffixSocket<L extends ByteStream = ByteStream> extends MessageSocket {
+  /** The delimiter. */
+  readonly suffix: Uint8Array;
+  private readonly lower: (h: number) => L;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, suffix: Uint8Array, lower: (h: number) => L) {
+    super(dill, handle);
+    this.suffix = suffix;
+    this.lower = lower;
+  }
+
+  /** @internal */
+  _rewrap(h: number): SuffixSocket<L> {
+    return new SuffixSocket(this.dill, h, this.suffix, this.lower);
+  }
+
+  /**
+   * Ends the protocol (C's suffix_detach) and gives the bytestream back.
+   * This object is closed even if it fails (and so, as in C, is the
+   * socket).
+   * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async detach(opts?: CallOptions): Promise<L> {
+    return this.lower(await this.terminate('suffix_detach', [deadlineOf(opts)], opts));
+  }
+}
+
+/**
+ * TERM (C's term_*): a terminal handshake over a message socket. Made by
+ * {@link MessageSocket.attachTerm}.
+ */
+export class TermSocket<L extends MessageSocket = MessageSocket> extends MessageSocket {
+  /** The terminal message. */
+  readonly terminal: Uint8Array;
+  private readonly lower: (h: number) => L;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, terminal: Uint8Array, lower: (h: number) => L) {
+    super(dill, handle);
+    this.terminal = terminal;
+    this.lower = lower;
+  }
+
+  /** @internal */
+  _rewrap(h: number): TermSocket<L> {
+    return new TermSocket(this.dill, h, this.terminal, this.lower);
+  }
+
+  /**
+   * Sends the terminal message (C's term_done): nothing more can be sent,
+   * the peer's messages can still be received.
+   * @throws DillError EPIPE if done already, ETIMEDOUT, ECANCELED.
+   */
+  async done(opts?: CallOptions): Promise<void> {
+    await this.dill._call('term_done', [this.handle, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Ends the protocol (C's term_detach): sends the terminal message if
+   * done() did not, drops the peer's messages until its terminal message,
+   * and gives the message socket back. This object is closed even if it
+   * fails (and so, as in C, is the socket).
+   * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async detach(opts?: CallOptions): Promise<L> {
+    return this.lower(await this.terminate('term_detach', [deadlineOf(opts)], opts));
+  }
+}
+
+/** A request line received by {@link HttpSocket.recvRequest}. */
+export interface HttpRequest {
+  /** The method, e.g. `'GET'`. */
+  command: string;
+  /** The target, e.g. `'/index.html'`. */
+  resource: string;
+}
+
+/** A status line received by {@link HttpSocket.recvStatus}. */
+export interface HttpStatus {
+  /** The status code, e.g. 200. */
+  status: number;
+  /** The reason phrase, e.g. `'OK'`. */
+  reason: string;
+}
+
+/** A header field received by {@link HttpSocket.recvField}. */
+export interface HttpField {
+  name: string;
+  value: string;
+}
+
+/** Room for one received element of an HTTP head (more than a line holds). */
+const HTTP_ROOM = 8192;
+
+/**
+ * HTTP/1.x request and response heads (C's http_*), over a bytestream.
+ * Made by {@link ByteStream.attachHttp}; the body, if any, is read or
+ * written on the socket {@link HttpSocket.detach} gives back. Texts are
+ * sent and received as UTF-8.
+ */
+export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
+  private readonly lower: (h: number) => L;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, lower: (h: number) => L) {
+    super(dill, handle);
+    this.lower = lower;
+  }
+
+  /**
+   * Sends the request line `command resource HTTP/1.1` (C's
+   * http_sendrequest).
+   * @throws DillError EINVAL (not a method token, or a resource with spaces
+   *   or control characters), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async sendRequest(command: string, resource: string, opts?: CallOptions): Promise<void> {
+    await this.dill._call('http_sendrequest', [this.handle, command, resource, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives the request line (C's http_recvrequest).
+   * @throws DillError EPROTO (malformed), EMSGSIZE (a line too long),
+   *   ECONNRESET (the peer closed), ETIMEDOUT, ECANCELED.
+   */
+  async recvRequest(opts?: CallOptions): Promise<HttpRequest> {
+    const command = new Uint8Array(HTTP_ROOM);
+    const resource = new Uint8Array(HTTP_ROOM);
+    await this.dill._call('http_recvrequest', [this.handle, command, HTTP_ROOM, resource, HTTP_ROOM, deadlineOf(opts)], opts, this);
+    return { command: cstr(command), resource: cstr(resource) };
+  }
+
+  /**
+   * Sends the status line `HTTP/1.1 status reason` (C's http_sendstatus).
+   * @throws DillError EINVAL (status not 100-599, control characters in
+   *   the reason), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async sendStatus(status: number, reason: string, opts?: CallOptions): Promise<void> {
+    await this.dill._call('http_sendstatus', [this.handle, status, reason, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives the status line (C's http_recvstatus).
+   * @throws DillError as {@link HttpSocket.recvRequest}.
+   */
+  async recvStatus(opts?: CallOptions): Promise<HttpStatus> {
+    const reason = new Uint8Array(HTTP_ROOM);
+    const status = await this.dill._call('http_recvstatus', [this.handle, reason, HTTP_ROOM, deadlineOf(opts)], opts, this);
+    return { status, reason: cstr(reason) };
+  }
+
+  /**
+   * Sends a header field `name: value` (C's http_sendfield).
+   * @throws DillError EINVAL (a bad name, control characters in the
+   *   value), EPIPE (after done()), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async sendField(name: string, value: string, opts?: CallOptions): Promise<void> {
+    await this.dill._call('http_sendfield', [this.handle, name, value, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives the next header field (C's http_recvfield), or null at the
+   * blank line that ends them (C's EPIPE).
+   * @throws DillError EPROTO (malformed), EMSGSIZE, ECONNRESET, ETIMEDOUT,
+   *   ECANCELED.
+   */
+  async recvField(opts?: CallOptions): Promise<HttpField | null> {
+    const name = new Uint8Array(HTTP_ROOM);
+    const value = new Uint8Array(HTTP_ROOM);
+    try {
+      await this.dill._call('http_recvfield', [this.handle, name, HTTP_ROOM, value, HTTP_ROOM, deadlineOf(opts)], opts, this);
+    } catch (e) {
+      if (isEpipe(e)) return null;
+      throw e;
+    }
+    return { name: cstr(name), value: cstr(value) };
+  }
+
+  /**
+   * The header fields received, until the blank line that ends them. The
+   * deadline applies to the whole iteration.
+   */
+  async *fields(opts?: CallOptions): AsyncGenerator<HttpField, void, undefined> {
+    for (;;) {
+      const f = await this.recvField(opts);
+      if (f === null) return;
+      yield f;
+    }
+  }
+
+  /**
+   * Ends the head being sent: the blank line (C's http_done). A client
+   * must call it before the server answers.
+   * @throws DillError EPIPE if done already, ETIMEDOUT, ECANCELED.
+   */
+  async done(opts?: CallOptions): Promise<void> {
+    await this.dill._call('http_done', [this.handle, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Ends the protocol (C's http_detach): ends our head if done() did not,
+   * drops the rest of the peer's head, and gives the bytestream back,
+   * positioned at the body. This object is closed even if it fails (and
+   * so, as in C, is the socket).
+   * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async detach(opts?: CallOptions): Promise<L> {
+    return this.lower(await this.terminate('http_detach', [deadlineOf(opts)], opts));
+  }
+}
+
+/** Options of {@link ByteStream.attachWsClient}. */
+export interface WsClientOptions extends CallOptions {
+  /** The resource asked for (default `'/'`). */
+  resource?: string;
+  /** The Host field (default `'localhost'`). */
+  host?: string;
+  /** A text socket (msend/mrecv send and expect text messages). */
+  text?: boolean;
+  /** Skip the HTTP handshake (done by hand before). */
+  noHttp?: boolean;
+}
+
+/** Options of {@link ByteStream.attachWsServer}. */
+export interface WsServerOptions extends CallOptions {
+  /** A text socket. */
+  text?: boolean;
+  /** Skip the HTTP handshake (done by hand before). */
+  noHttp?: boolean;
+  /** Room for the resource and host received, in bytes (default 4096). */
+  maxLength?: number;
+}
+
+/** Options of {@link WebSocket.done}, {@link WebSocket.detach} and {@link WebSocket.closeGracefully}. */
+export interface WsCloseOptions extends CallOptions {
+  /** The status code sent (default 1000, normal closure; 0 sends none). */
+  status?: number;
+  /** The reason sent (up to 123 bytes of UTF-8). */
+  reason?: string | Uint8Array;
+}
+
+/** What {@link ByteStream.attachWsServer} gives. */
+export interface WsAccepted<L extends ByteStream = ByteStream> {
+  /** The WebSocket. */
+  socket: WebSocket<L>;
+  /** The resource the client asked for (null with `noHttp`). */
+  resource: string | null;
+  /** The Host field the client sent (null with `noHttp`). */
+  host: string | null;
+}
+
+/** A WebSocket message. */
+export interface WsMessage {
+  /** Its bytes (UTF-8 for a text message). */
+  data: Uint8Array;
+  /** True for a text message, false for a binary one. */
+  text: boolean;
+}
+
+/** The status and reason the peer closed with (status 0: it sent none). */
+export interface WsStatus {
+  status: number;
+  reason: string;
+}
+
+/**
+ * WebSocket (C's ws_*, RFC 6455): messages, text or binary, over a
+ * bytestream. Made by {@link ByteStream.attachWsClient} and
+ * {@link ByteStream.attachWsServer}.
+ */
+export class WebSocket<L extends ByteStream = ByteStream> extends Handle implements AsyncIterable<WsMessage> {
+  /** True for a text socket (the type of plain msend/mrecv messages). */
+  readonly text: boolean;
+  /** The default largest message {@link WebSocket.recv} accepts (65536). */
+  maxMessageSize = 65536;
+  private readonly lower: (h: number) => L;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, text: boolean, lower: (h: number) => L) {
+    super(dill, handle);
+    this.text = text;
+    this.lower = lower;
+  }
+
+  /**
+   * Sends one message (C's ws_send): a string as a text message, bytes as
+   * a binary one.
+   * @throws DillError EPIPE after done(), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async send(data: Uint8Array | string, opts?: CallOptions): Promise<void> {
+    const api = this.dill.api;
+    const buf = bytesOf(data);
+    const flags = typeof data === 'string' ? api.WS_TEXT : api.WS_BINARY;
+    await this.dill._call('ws_send', [this.handle, flags, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+  }
+
+  /**
+   * Receives the next message, whole (C's ws_recv; fragments are
+   * reassembled, pings answered).
+   * @throws DillError EPIPE once the peer closed ({@link WebSocket.status}
+   *   tells with what), EMSGSIZE (longer than `opts.size`), EPROTO (a
+   *   protocol violation), ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async recv(opts?: MessageRecvOptions): Promise<WsMessage> {
+    const buf = recvBuffer(opts?.size ?? this.maxMessageSize);
+    const flags = new Int32Array(1);
+    const n = await this.dill._call('ws_recv', [this.handle, flags, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+    return { data: new Uint8Array(buf.subarray(0, n)), text: (flags[0] & this.dill.api.WS_TEXT) !== 0 };
+  }
+
+  /**
+   * The messages received, until the peer closes (EPIPE ends the
+   * iteration); other errors are thrown. The deadline applies to the whole
+   * iteration.
+   */
+  async *messages(opts?: MessageRecvOptions): AsyncGenerator<WsMessage, void, undefined> {
+    for (;;) {
+      let msg: WsMessage;
+      try {
+        msg = await this.recv(opts);
+      } catch (e) {
+        if (isEpipe(e)) return;
+        throw e;
+      }
+      yield msg;
+    }
+  }
+
+  /** `for await (const { data, text } of ws)`: {@link WebSocket.messages} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<WsMessage> {
+    return this.messages();
+  }
+
+  /**
+   * Sends the close frame (C's ws_done) with `status` and `reason`: nothing
+   * more can be sent; the peer's messages can still be received until its
+   * own close (EPIPE).
+   * @throws DillError EPIPE if done already, EINVAL (reason too long),
+   *   ETIMEDOUT, ECANCELED.
+   */
+  async done(opts?: WsCloseOptions): Promise<void> {
+    await this.dill._call('ws_done', [this.handle, ...closeArgs(opts)], opts, this);
+  }
+
+  /**
+   * The status and reason the peer closed with (C's ws_status).
+   * @throws DillError EAGAIN if the peer has not closed yet.
+   */
+  status(): WsStatus {
+    this.dill._precheck('ws_status', undefined, this);
+    const st = new Int32Array(1);
+    const buf = new Uint8Array(125);
+    const n = this.dill._sync('ws_status', [this.handle, st, buf, buf.byteLength]);
+    return { status: st[0], reason: Buffer.from(buf.subarray(0, n)).toString('utf8') };
+  }
+
+  /**
+   * Closes in an orderly manner: sends the close frame (unless done()
+   * did), drops the peer's messages until its close frame, and closes the
+   * socket (and the one beneath). Gives the status and reason the peer
+   * closed with. The handle is closed even when this fails.
+   * @throws DillError ECONNRESET, EMSGSIZE (a message longer than
+   *   maxMessageSize), ETIMEDOUT, ECANCELED.
+   */
+  async closeGracefully(opts?: WsCloseOptions): Promise<WsStatus> {
+    try {
+      try {
+        await this.done(opts);
+      } catch (e) {
+        if (!isEpipe(e)) throw e;
+      }
+      for await (const _ of this.messages(opts)) { /* dropped */ }
+      return this.status();
+    } finally {
+      this.close();
+    }
+  }
+
+  /**
+   * Ends the protocol (C's ws_detach): the close handshake (with `status`
+   * and `reason`), then gives the bytestream back. This object is closed
+   * even if it fails (and so, as in C, is the socket).
+   * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async detach(opts?: WsCloseOptions): Promise<L> {
+    return this.lower(await this.terminate('ws_detach', closeArgs(opts), opts));
+  }
+}
+
+/** [status, buf, len, deadline] of ws_done / ws_detach. */
+function closeArgs(opts: WsCloseOptions | undefined): unknown[] {
+  const reason = opts?.reason === undefined ? null : bytesOf(opts.reason);
+  return [opts?.status ?? 1000, reason, reason ? reason.byteLength : 0, deadlineOf(opts)];
+}
+
+/** SOCKS5 commands (RFC 1928). */
+export type Socks5Command = 'connect' | 'bind' | 'udp-associate';
+
+const SOCKS5_COMMANDS: readonly (Socks5Command | null)[] = [null, 'connect', 'bind', 'udp-associate'];
+
+function socks5Command(cmd: number): Socks5Command {
+  const c = SOCKS5_COMMANDS[cmd];
+  if (!c) throw new Error(`socks5: unknown command ${cmd}`);
+  return c;
+}
+
+/** SOCKS5 replies (RFC 1928), in the order of their codes 0-8; or the code. */
+export type Socks5Reply = 'success' | 'general-failure' | 'connection-not-allowed' | 'network-unreachable'
+  | 'host-unreachable' | 'connection-refused' | 'ttl-expired' | 'command-not-supported'
+  | 'address-type-not-supported' | number;
+
+const SOCKS5_REPLIES: readonly string[] = ['success', 'general-failure', 'connection-not-allowed',
+  'network-unreachable', 'host-unreachable', 'connection-refused', 'ttl-expired', 'command-not-supported',
+  'address-type-not-supported'];
+
+/** Options of {@link ByteStream.socks5Connect}. */
+export interface Socks5ConnectOptions extends CallOptions {
+  /** Username and password (RFC 1929), each 1 to 255 bytes; leave both out for no authentication. */
+  username?: string;
+  password?: string;
+  /** A host name (or address literal) for the proxy to resolve; or give `addr`. */
+  host?: string;
+  /** An address to connect to; or give `host`. */
+  addr?: IpAddress;
+  /** The port (required with `host`; with `addr`, replaces its port). */
+  port?: number;
+}
+
+/** Options of {@link ByteStream.socks5Accept}. */
+export interface Socks5AcceptOptions extends CallOptions {
+  /**
+   * Decides on the client's username and password (required of it when
+   * given). It runs synchronously inside the library: it must not call the
+   * library (such calls throw); if it throws, the client is refused and
+   * socks5Accept throws that.
+   */
+  auth?: ((username: string, password: string) => boolean) | null;
+  /** Resolve a host name the client sent (and give `addr`). */
+  resolve?: boolean;
+}
+
+/** The request a SOCKS5 client made (see {@link ByteStream.socks5Accept}). */
+export interface Socks5Request {
+  command: Socks5Command;
+  /** The host name or address literal asked for. */
+  host: string;
+  port: number;
+  /** The address (with `resolve`; null otherwise). */
+  addr: IpAddress | null;
 }

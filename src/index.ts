@@ -13,7 +13,7 @@
 import { Host, makeApi, CApi, MODULE_JS } from './host';
 
 export type { CApi, CoroutineFn } from './host';
-export type { IoVec, IoList, ChClause, Storage, IpAddr } from './types';
+export type { IoVec, IoList, ChClause, Storage, IpAddr, IntOut, Socks5AuthFn } from './types';
 
 /** Loads a new instance of the library. */
 export async function load(): Promise<CApi> {
@@ -23,5 +23,8 @@ export async function load(): Promise<CApi> {
   return makeApi(new Host(mod.dill));
 }
 
-export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket } from './idiomatic';
-export type { CallOptions, ChunkOptions, ChannelRecvOptions, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram } from './idiomatic';
+export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket,
+  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket } from './idiomatic';
+export type { CallOptions, ChunkOptions, ChannelRecvOptions, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram,
+  MessageRecvOptions, HttpRequest, HttpStatus, HttpField, WsClientOptions, WsServerOptions, WsCloseOptions, WsAccepted, WsMessage, WsStatus,
+  Socks5Command, Socks5Reply, Socks5ConnectOptions, Socks5AcceptOptions, Socks5Request } from './idiomatic';
