@@ -33,8 +33,8 @@ beforeAll(() => {
     '#include "assert.h"\n#include "libdill.h"\nint main(void) { assert(now() < 0); return 0; }\n');
   fs.writeFileSync(path.join(t, 'uses-future-function.c'),
     '#include "../libdill.h"\nint main(void) { return tls_done(0, -1); }\n');
-  fs.writeFileSync(path.join(t, 'uses-future-constant.c'),
-    '#include <libdill.h>\nint main(void) { return WS_TEXT == 1 ? 0 : 1; }\n');
+  fs.writeFileSync(path.join(t, 'uses-future-type.c'),
+    '#include <libdill.h>\nint main(void) { struct dtls_storage s; (void)s; return 0; }\n');
   fs.writeFileSync(path.join(t, 'real-compile-error.c'),
     '#include "libdill.h"\nint main(void) { return not_a_dill_name(); }\n');
   fs.writeFileSync(path.join(t, 'hangs.c'),
@@ -55,7 +55,7 @@ const byName = (n: string) => json.results.find((r: any) => r.test === n);
 test('JSON output has one entry per .c file and the totals', () => {
   expect(json.results.map((r: any) => r.test).sort()).toEqual([
     'angle-include', 'hangs', 'own-assert-fails', 'real-compile-error',
-    'upstream-style', 'uses-future-constant', 'uses-future-function']);
+    'upstream-style', 'uses-future-function', 'uses-future-type']);
   expect([json.passed, json.failed, json.skipped]).toEqual([2, 3, 2]);
   for (const r of json.results) {
     expect(Object.keys(r).sort()).toEqual(['exitCode', 'ms', 'reason', 'status', 'test']);
@@ -68,10 +68,11 @@ test('"../libdill.h" and the test\'s own assert.h beside it are used', () => {
   expect(byName('own-assert-fails')).toMatchObject({ status: 'failed', exitCode: 99 });
 });
 
-test('a program using a function we lack is skipped, naming it', () => {
+test('a program using a function or type we lack is skipped, naming it', () => {
   expect(byName('uses-future-function')).toMatchObject({ status: 'skipped', exitCode: null });
   expect(byName('uses-future-function').reason).toMatch(/tls_done/);
-  expect(byName('uses-future-constant').reason).toMatch(/WS_TEXT/);
+  expect(byName('uses-future-type')).toMatchObject({ status: 'skipped', exitCode: null });
+  expect(byName('uses-future-type').reason).toMatch(/dtls_storage/);
 });
 
 test('other compile errors fail, and a hanging program is killed at the time limit', () => {
