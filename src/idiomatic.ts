@@ -1476,10 +1476,28 @@ export interface MessageRecvOptions extends CallOptions {
   size?: number;
 }
 
-/** A receive buffer of `size` bytes (not zeroed: only what C wrote is returned). */
-function recvBuffer(size: number): Uint8Array {
-  if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a length in bytes, got ${size}`);
-  return Buffer.allocUnsafe(size);
+/**
+ * Receive buffers of one socket (not zeroed: only what C wrote is
+ * returned). One is kept between calls, so that a socket receiving message
+ * after message does not allocate `size` bytes each time; a call made while
+ * another holds it gets a fresh one.
+ */
+class RecvBuffers {
+  private kept: Uint8Array | null = null;
+
+  take(size: number): Uint8Array {
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`size must be a length in bytes, got ${size}`);
+    const b = this.kept;
+    if (b && b.byteLength === size) {
+      this.kept = null;
+      return b;
+    }
+    return Buffer.allocUnsafe(size);
+  }
+
+  give(b: Uint8Array): void {
+    this.kept = b;
+  }
 }
 
 /**
@@ -1490,6 +1508,7 @@ function recvBuffer(size: number): Uint8Array {
 export abstract class MessageSocket extends Handle implements AsyncIterable<Uint8Array> {
   /** The default largest message {@link MessageSocket.recv} accepts (65536). */
   maxMessageSize = 65536;
+  private readonly rbufs = new RecvBuffers();
 
   /**
    * An object of this socket's class for handle `h`: the socket TERM's
@@ -1515,9 +1534,13 @@ export abstract class MessageSocket extends Handle implements AsyncIterable<Uint
    *   ECONNRESET, ETIMEDOUT, ECANCELED.
    */
   async recv(opts?: MessageRecvOptions): Promise<Uint8Array> {
-    const buf = recvBuffer(opts?.size ?? this.maxMessageSize);
-    const n = await this.dill._call('mrecv', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
-    return new Uint8Array(buf.subarray(0, n));
+    const buf = this.rbufs.take(opts?.size ?? this.maxMessageSize);
+    try {
+      const n = await this.dill._call('mrecv', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+      return new Uint8Array(buf.subarray(0, n));
+    } finally {
+      this.rbufs.give(buf);
+    }
   }
 
   /**
@@ -1878,6 +1901,7 @@ export class WebSocket<L extends ByteStream = ByteStream> extends Handle impleme
   /** The default largest message {@link WebSocket.recv} accepts (65536). */
   maxMessageSize = 65536;
   private readonly lower: (h: number) => L;
+  private readonly rbufs = new RecvBuffers();
 
   /** @internal */
   constructor(dill: Dill, handle: number, text: boolean, lower: (h: number) => L) {
@@ -1906,10 +1930,14 @@ export class WebSocket<L extends ByteStream = ByteStream> extends Handle impleme
    *   protocol violation), ECONNRESET, ETIMEDOUT, ECANCELED.
    */
   async recv(opts?: MessageRecvOptions): Promise<WsMessage> {
-    const buf = recvBuffer(opts?.size ?? this.maxMessageSize);
+    const buf = this.rbufs.take(opts?.size ?? this.maxMessageSize);
     const flags = new Int32Array(1);
-    const n = await this.dill._call('ws_recv', [this.handle, flags, buf, buf.byteLength, deadlineOf(opts)], opts, this);
-    return { data: new Uint8Array(buf.subarray(0, n)), text: (flags[0] & this.dill.api.WS_TEXT) !== 0 };
+    try {
+      const n = await this.dill._call('ws_recv', [this.handle, flags, buf, buf.byteLength, deadlineOf(opts)], opts, this);
+      return { data: new Uint8Array(buf.subarray(0, n)), text: (flags[0] & this.dill.api.WS_TEXT) !== 0 };
+    } finally {
+      this.rbufs.give(buf);
+    }
   }
 
   /**
