@@ -497,7 +497,7 @@ DILL_EXPORT int dill_suffix_detach(int s, int64_t deadline);
 /*  HTTP: request and response heads                                         */
 /******************************************************************************/
 
-DILL__STORAGE(http_storage, 4352);
+DILL__STORAGE(http_storage, 8448);
 
 DILL_EXPORT int dill_http_attach(int s);
 DILL_EXPORT int dill_http_attach_mem(int s, struct dill_http_storage *mem);

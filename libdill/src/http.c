@@ -4,11 +4,18 @@
  * WebSocket frames...) is for the caller to handle on the socket http_detach
  * hands back.
  *
- * Lines travel through SUFFIX with "\r\n", in the object's own storage, so
- * nothing past the blank line is ever read: http_detach returns the socket
- * positioned at the first byte after the head.  A line is at most
- * DILL__HTTP_LINE bytes; a longer one is EMSGSIZE, and it leaves the
- * receiving direction unusable (its end was not read).  A malformed line
+ * Lines are received through SUFFIX with "\r\n", in the object's own
+ * storage, so nothing past the blank line is ever read: http_detach returns
+ * the socket positioned at the first byte after the head.  Lines sent are
+ * queued (up to DILL__HTTP_OUT bytes) and the head goes out in one write at
+ * http_done, http_detach or the next http_recv* call: written line by line
+ * over TCP, a head would wait for the peer's delayed acknowledgement
+ * (Nagle) at every exchange, tens of ms.  A write error thus shows at the
+ * call that writes; lines still queued when the socket is closed are lost.
+ *
+ * A line received is at most DILL__HTTP_LINE bytes; a longer one is
+ * EMSGSIZE, and it leaves the receiving direction unusable (its end was not
+ * read).  A malformed line
  * (missing or extra spaces, a bad version or status code, a field without a
  * ':' or with a bad name, control characters) is EPROTO; it has been read
  * whole, so the connection stays usable.  The peer closing the connection
@@ -37,12 +44,15 @@ static const int dill__http_type_placeholder = 0;
 static const void *dill__http_type = &dill__http_type_placeholder;
 
 #define DILL__HTTP_LINE 4096
+#define DILL__HTTP_OUT 4096
 
 struct dill__http {
     struct dill_hvfs hvfs;
-    struct dill_msock_vfs *lines;    /* the SUFFIX socket's interface */
+    struct dill_msock_vfs *lines;    /* the SUFFIX socket's: lines come in there */
+    struct dill_bsock_vfs *raw;      /* the bytestream below: heads go out there */
     int s;                           /* the SUFFIX socket's handle */
     unsigned outdone : 1;            /* the blank line was sent */
+    unsigned outerr : 1;             /* a write failed part-way */
     unsigned indone : 1;             /* the peer's blank line was received */
     unsigned sbusy : 1;
     unsigned rbusy : 1;
@@ -51,6 +61,8 @@ struct dill__http {
     unsigned closed : 1;             /* hclose'd while busy */
     struct dill_suffix_storage sfx;
     char line[DILL__HTTP_LINE + 1];  /* the line received last, NUL-terminated */
+    size_t outlen;
+    char out[DILL__HTTP_OUT];        /* lines queued until the head is complete */
 };
 DILL__STATIC_ASSERT(sizeof(struct dill__http) <= sizeof(struct dill_http_storage),
     "http_storage too small");
@@ -138,33 +150,66 @@ static int dill__http_copy(char *dst, size_t len, const char *p, size_t n) {
 /*  Lines                                                                     */
 /******************************************************************************/
 
-/* Sends the pieces as one line. */
-static int dill__http_sendline(struct dill__http *self,
-      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+/* Writes the queued lines in one call of the bytestream. */
+static int dill__http_flush(struct dill__http *self, int64_t deadline) {
+    if(self->outlen == 0) return 0;
+    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
     if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
+    struct dill_iolist iol = {self->out, self->outlen, NULL, 0};
     self->sbusy = 1;
-    int rc = self->lines->msendl(self->lines, first, last, deadline);
+    int rc = self->raw->bsendl(self->raw, &iol, &iol, deadline);
     self->sbusy = 0;
     if(dill__slow(self->closed)) {
         dill__http_leave(self);
         errno = EBADF;
         return -1;
     }
+    self->outlen = 0;
+    if(dill__slow(rc < 0)) self->outerr = 1;
     return rc;
 }
 
-static int dill__http_sendstr(struct dill__http *self, const char *a,
+/* Queues a, b, c, d and CRLF as a line (what is queued goes first if they
+   do not fit; a line longer than the queue is written at once). */
+static int dill__http_queue(struct dill__http *self, const char *a,
       const char *b, const char *c, const char *d, int64_t deadline) {
-    struct dill_iolist iol[4] = {
+    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
+    if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
+    struct dill_iolist iol[5] = {
         {(void*)a, strlen(a), &iol[1], 0}, {(void*)b, strlen(b), &iol[2], 0},
-        {(void*)c, strlen(c), &iol[3], 0}, {(void*)d, strlen(d), NULL, 0}};
-    return dill__http_sendline(self, &iol[0], &iol[3], deadline);
+        {(void*)c, strlen(c), &iol[3], 0}, {(void*)d, strlen(d), &iol[4], 0},
+        {"\r\n", 2, NULL, 0}};
+    size_t len = 0;
+    for(int i = 0; i < 5; i++) len += iol[i].iol_len;
+    if(self->outlen + len > DILL__HTTP_OUT && dill__http_flush(self, deadline) < 0)
+        return -1;
+    if(dill__slow(len > DILL__HTTP_OUT)) {
+        self->sbusy = 1;
+        int rc = self->raw->bsendl(self->raw, &iol[0], &iol[4], deadline);
+        self->sbusy = 0;
+        if(dill__slow(self->closed)) {
+            dill__http_leave(self);
+            errno = EBADF;
+            return -1;
+        }
+        if(dill__slow(rc < 0)) self->outerr = 1;
+        return rc;
+    }
+    for(int i = 0; i < 5; i++) {
+        memcpy(self->out + self->outlen, iol[i].iol_base, iol[i].iol_len);
+        self->outlen += iol[i].iol_len;
+    }
+    return 0;
 }
 
 /* Receives a line into self->line; its length, or -1 with errno.  The end
    of the stream is ECONNRESET: a head never ends that way. */
 static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
+    /* The peer may be waiting for what we queued (unless another coroutine
+       is writing it right now). */
+    if(self->outlen && !self->sbusy && dill__http_flush(self, deadline) < 0)
+        return -1;
     self->rbusy = 1;
     struct dill_iolist iol = {self->line, DILL__HTTP_LINE, NULL, 0};
     ssize_t n = self->lines->mrecvl(self->lines, &iol, &iol, deadline);
@@ -187,14 +232,17 @@ static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
 /******************************************************************************/
 
 int dill_http_attach_mem(int s, struct dill_http_storage *mem) {
-    if(dill__slow(!dill__proto_lower(s, dill_bsock_type))) return -1;
+    struct dill_bsock_vfs *raw = dill__proto_lower(s, dill_bsock_type);
+    if(dill__slow(!raw)) return -1;
     struct dill__http *self = mem ? (struct dill__http*)mem : malloc(sizeof(*self));
     if(dill__slow(!self)) {errno = ENOMEM; return -1;}
     self->hvfs.query = dill__http_query;
     self->hvfs.close = dill__http_hclose;
-    self->outdone = self->indone = self->sbusy = self->rbusy = 0;
+    self->outdone = self->outerr = self->indone = self->sbusy = self->rbusy = 0;
     self->detaching = self->closed = 0;
+    self->outlen = 0;
     self->mem = !!mem;
+    self->raw = raw;
     /* Our number first: SUFFIX takes s over only if that worked, and if it
        fails, s is untouched. */
     int h = dill__hmake(&self->hvfs);
@@ -227,7 +275,7 @@ int dill_http_sendrequest(int s, const char *command, const char *resource,
         errno = EINVAL;
         return -1;
     }
-    int rc = dill__http_sendstr(self, command, " ", resource, " HTTP/1.1", deadline);
+    int rc = dill__http_queue(self, command, " ", resource, " HTTP/1.1", deadline);
     if(rc == 0) self->outdone = 0;
     return rc;
 }
@@ -243,7 +291,7 @@ int dill_http_sendstatus(int s, int status, const char *reason,
     }
     char code[6] = {' ', '0' + status / 100, '0' + status / 10 % 10,
         '0' + status % 10, ' ', 0};
-    int rc = dill__http_sendstr(self, "HTTP/1.1", code, reason, "", deadline);
+    int rc = dill__http_queue(self, "HTTP/1.1", code, reason, "", deadline);
     if(rc == 0) self->outdone = 0;
     return rc;
 }
@@ -258,17 +306,16 @@ int dill_http_sendfield(int s, const char *name, const char *value,
         return -1;
     }
     if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
-    return dill__http_sendstr(self, name, ": ", value, "", deadline);
+    return dill__http_queue(self, name, ": ", value, "", deadline);
 }
 
 int dill_http_done(int s, int64_t deadline) {
     struct dill__http *self = dill__http_get(s);
     if(dill__slow(!self)) return -1;
     if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
-    struct dill_iolist iol = {NULL, 0, NULL, 0};
-    int rc = dill__http_sendline(self, &iol, &iol, deadline);
-    if(rc == 0) self->outdone = 1;
-    return rc;
+    if(dill__slow(dill__http_queue(self, "", "", "", "", deadline) < 0)) return -1;
+    self->outdone = 1;
+    return dill__http_flush(self, deadline);
 }
 
 int dill_http_recvrequest(int s, char *command, size_t commandlen,
@@ -354,10 +401,10 @@ static int dill__http_handshake(struct dill__http *self, int64_t deadline) {
     if(dill__slow(self->sbusy || self->rbusy)) {errno = EBUSY; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     if(!self->outdone) {
-        struct dill_iolist iol = {NULL, 0, NULL, 0};
-        if(dill__http_sendline(self, &iol, &iol, deadline) < 0) return -1;
+        if(dill__http_queue(self, "", "", "", "", deadline) < 0) return -1;
         self->outdone = 1;
     }
+    if(dill__http_flush(self, deadline) < 0) return -1;
     while(!self->indone) {
         ssize_t n = dill__http_recvline(self, deadline);
         if(n < 0) return -1;

@@ -4,9 +4,10 @@
    body after http_detach intact; then client and server both HTTP; and
    every errno of the http_* functions that can be provoked here. */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "libdill.h"
+#include "libdillimpl.h"
 
 static void expect_raw(int s, const char *bytes) {
     char b[512];
@@ -18,6 +19,34 @@ static void expect_raw(int s, const char *bytes) {
 
 static void send_raw(int s, const char *bytes) {
     assert(bsend(s, bytes, strlen(bytes), -1) == 0);
+}
+
+/* A pass-through bytestream that counts writes. */
+struct counting {
+    struct hvfs hvfs;
+    struct bsock_vfs bvfs;
+    int u;
+    int sends;
+};
+static void *counting_query(struct hvfs *vfs, const void *type) {
+    struct counting *self = (struct counting*)vfs;
+    if(type == bsock_type) return &self->bvfs;
+    errno = ENOTSUP;
+    return NULL;
+}
+static void counting_close(struct hvfs *vfs) {
+    hclose(((struct counting*)vfs)->u);
+}
+static int counting_bsendl(struct bsock_vfs *vfs, struct iolist *first,
+      struct iolist *last, int64_t deadline) {
+    struct counting *self = (struct counting*)((char*)vfs - offsetof(struct counting, bvfs));
+    self->sends++;
+    return bsendl(self->u, first, last, deadline);
+}
+static int counting_brecvl(struct bsock_vfs *vfs, struct iolist *first,
+      struct iolist *last, int64_t deadline) {
+    struct counting *self = (struct counting*)((char*)vfs - offsetof(struct counting, bvfs));
+    return brecvl(self->u, first, last, deadline);
 }
 
 static int rc1, err1;
@@ -103,12 +132,14 @@ int main(void) {
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
     assert(http_sendstatus(s, 100, "Continue", -1) == 0);
     assert(http_done(s, -1) == 0);
+    expect_raw(p[1], "HTTP/1.1 100 Continue\r\n\r\n");
     assert(http_sendstatus(s, 599, "", -1) == 0);
     assert(http_sendfield(s, "Server", "libdill-wasm", -1) == 0);
-    expect_raw(p[1], "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 599 \r\nServer: libdill-wasm\r\n");
+    /* Queued: the lines go out before the next receive. */
     send_raw(p[1], "HTTP/1.1 204\r\n\r\n");
     assert(http_recvstatus(s, reason, sizeof(reason), -1) == 204);
     assert(strcmp(reason, "") == 0);
+    expect_raw(p[1], "HTTP/1.1 599 \r\nServer: libdill-wasm\r\n");
     /* http_detach ends our head (the blank line) and, the peer's being
        complete, returns at once. */
     u = http_detach(s, -1);
@@ -251,6 +282,19 @@ int main(void) {
     assert(brecv(p[1], b, 1, now() + 1000) == -1 && errno == EPIPE);   /* closed */
     assert(hclose(p[1]) == 0);
 
+    /* A failed write (the peer is gone) shows at the call that writes the
+       queued head; sending is then ECONNRESET. */
+    assert(ipc_pair(p) == 0);
+    s = http_attach(p[0]);
+    assert(s >= 0);
+    assert(hclose(p[1]) == 0);
+    assert(http_sendrequest(s, "GET", "/", -1) == 0);
+    assert(http_sendfield(s, "A", "b", -1) == 0);
+    assert(http_done(s, -1) == -1 && errno == ECONNRESET);
+    assert(http_sendrequest(s, "GET", "/", -1) == -1 && errno == ECONNRESET);
+    assert(http_sendstatus(s, 200, "OK", -1) == -1 && errno == ECONNRESET);
+    assert(http_detach(s, -1) == -1 && errno == ECONNRESET);
+
     /* Errors of http_attach leave the socket with the caller. */
     assert(http_attach(-1) == -1 && errno == EBADF);
     int ch[2];
@@ -288,6 +332,42 @@ int main(void) {
     assert(brecv(u, b, 1, -1) == -1 && errno == EPIPE);
     assert(bundle_wait(h, -1) == 0 && hclose(h) == 0);
     assert(hclose(u) == 0);
+
+    /* A head is one write of the socket below (over TCP, a write per line
+       would wait for the peer's delayed acknowledgements); a line longer
+       than the queue (4096 bytes) is written at once. */
+    assert(ipc_pair(p) == 0);
+    static struct counting cnt;
+    cnt.hvfs.query = counting_query;
+    cnt.hvfs.close = counting_close;
+    cnt.bvfs.bsendl = counting_bsendl;
+    cnt.bvfs.brecvl = counting_brecvl;
+    cnt.u = p[0];
+    s = http_attach(hmake(&cnt.hvfs));
+    assert(s >= 0);
+    assert(http_sendrequest(s, "GET", "/", -1) == 0);
+    for(int i = 0; i < 20; i++) assert(http_sendfield(s, "Field", "value", -1) == 0);
+    assert(cnt.sends == 0);
+    assert(http_done(s, -1) == 0);
+    assert(cnt.sends == 1);
+    static char big[5000], expect[5100];
+    memset(big, 'v', 4999);
+    assert(http_sendrequest(s, "GET", "/", -1) == 0);
+    assert(http_sendfield(s, "Big", big, -1) == 0);   /* the queue, then the line */
+    assert(cnt.sends == 3);
+    assert(http_sendfield(s, "Small", "x", -1) == 0);
+    assert(cnt.sends == 3);
+    send_raw(p[1], "\r\n");   /* the peer's (empty) head */
+    u = http_detach(s, -1);   /* queued line and blank line in one write */
+    assert(cnt.sends == 4);
+    static char wire[10000];
+    assert(brecv(p[1], wire, 16, -1) == 0 && memcmp(wire, "GET / HTTP/1.1\r\n", 16) == 0);
+    for(int i = 0; i < 20; i++)
+        assert(brecv(p[1], wire, 14, -1) == 0 && memcmp(wire, "Field: value\r\n", 14) == 0);
+    snprintf(expect, sizeof(expect), "\r\nGET / HTTP/1.1\r\nBig: %s\r\nSmall: x\r\n\r\n", big);
+    assert(brecv(p[1], wire, strlen(expect), -1) == 0 && memcmp(wire, expect, strlen(expect)) == 0);
+    assert(u >= 0);
+    assert(hclose(u) == 0 && hclose(p[1]) == 0);
 
     /* ENOMEM from http_attach; the socket is still the caller's. */
     assert(ipc_pair(p) == 0);
