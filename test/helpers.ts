@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync, ChildProcess } from 'child_process';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const DILLCC = path.join(ROOT, 'bin', 'dillcc.js');
@@ -29,4 +29,52 @@ export function compile(dir: string, name: string, source: string, extra: string
   const r = node([DILLCC, c, '-o', js, ...extra]);
   if (r.status !== 0) throw new Error(`dillcc failed (${r.status}):\n${r.stderr.slice(-3000)}`);
   return js;
+}
+
+/** How a process started by `start` ended: exit code (null if killed) and all it wrote. */
+export interface Result { code: number | null; out: string; err: string }
+
+/** A process started by `start`. */
+export interface Started {
+  child: ChildProcess;
+  /** Resolves at the child's 'close' with its exit code and everything it wrote. */
+  done: Promise<Result>;
+  /**
+   * Resolves with the match once stdout so far matches `re` (polled every
+   * 10 ms); rejects, showing the output, if the process ends first.
+   */
+  line(re: RegExp): Promise<RegExpMatchArray>;
+}
+
+/**
+ * Spawns `cmd args` (e.g. process.execPath and a program compiled by
+ * `compile`, or curl), collecting its stdout and stderr as text, and adds it
+ * to `children` so that an afterEach can `killAll(children)`.
+ */
+export function start(children: ChildProcess[], cmd: string, args: string[]): Started {
+  const child = spawn(cmd, args);
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const done = new Promise<Result>((resolve) => {
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+  const line = async (re: RegExp): Promise<RegExpMatchArray> => {
+    let ended = false;
+    done.then(() => { ended = true; });
+    for (;;) {
+      const m = out.match(re);
+      if (m) return m;
+      if (ended) throw new Error(`${cmd} ended without ${re}: ${out}${err}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { child, done, line };
+}
+
+/** Kills those of `children` still running (SIGTERM) and empties the list: for afterEach. */
+export function killAll(children: ChildProcess[]): void {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
 }

@@ -15,8 +15,8 @@ import * as dns from 'dns';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as dgram from 'dgram';
-import { spawn, ChildProcess } from 'child_process';
-import { compile, tmpdir } from './helpers';
+import { ChildProcess } from 'child_process';
+import { compile, killAll, start, tmpdir } from './helpers';
 
 const PROGRAM = String.raw`
 #include <stdio.h>
@@ -214,35 +214,9 @@ beforeAll(() => {
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
-});
+afterEach(() => killAll(children));
 
-interface Result { code: number | null; out: string; err: string }
-
-function runProgram(args: string[]) {
-  const child = spawn(process.execPath, [prog, ...args]);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
-  const done = new Promise<Result>((resolve) => {
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-  /** Resolves with the match once the output has a line matching re (rejects if the program ends first). */
-  const line = async (re: RegExp): Promise<RegExpMatchArray> => {
-    let ended = false;
-    done.then(() => { ended = true; });
-    for (;;) {
-      const m = out.match(re);
-      if (m) return m;
-      if (ended) throw new Error(`program ended without ${re}: ${out}${err}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  return { child, done, line };
-}
+const runProgram = (args: string[]) => start(children, process.execPath, [prog, ...args]);
 
 const pat = (i: number) => (i * 7 + Math.floor(i / 8192)) & 0xff;
 const MiB = 1 << 20;
@@ -368,15 +342,10 @@ describe.each(families)('curl over %s (%s)', (_family, host) => {
     const p = runProgram(['http', host]);
     const port = +(await p.line(/listening (\d+)\n/))[1];
     const url = host.includes(':') ? `http://[${host}]:${port}/` : `http://${host}:${port}/`;
-    const c = spawn(curl, ['--http1.0', '-sS', '--fail', '-g', '--max-time', '10', '-o', '-', '-w', '\n%{http_code} %{local_port}', url]);
-    children.push(c);
-    let body = '';
-    let cerr = '';
-    c.stdout.on('data', (d) => { body += d; });
-    c.stderr.on('data', (d) => { cerr += d; });
-    const code = await new Promise((r) => c.on('close', r));
-    expect(cerr).toBe('');
-    expect(code).toBe(0);
+    const c = await start(children, curl, ['--http1.0', '-sS', '--fail', '-g', '--max-time', '10', '-o', '-', '-w', '\n%{http_code} %{local_port}', url]).done;
+    const body = c.out;
+    expect(c.err).toBe('');
+    expect(c.code).toBe(0);
     const expected = Array.from({ length: 100000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
     const tail = body.slice(expected.length);
     expect(body.slice(0, expected.length)).toBe(expected);

@@ -16,10 +16,10 @@
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
-import { spawn, ChildProcess } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { createServer as createSocks5Server } from '@pondwader/socks5-server';
 import { SocksClient } from 'socks';
-import { compile, tmpdir } from './helpers';
+import { compile, killAll, start, tmpdir } from './helpers';
 
 const PROGRAM = String.raw`
 #include <stdio.h>
@@ -227,35 +227,11 @@ afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 const children: ChildProcess[] = [];
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
+  killAll(children);
   for (const close of closers.splice(0)) await close();
 });
 
-interface Result { code: number | null; out: string; err: string }
-
-function run(cmd: string, args: string[]) {
-  const child = spawn(cmd, args);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
-  const done = new Promise<Result>((resolve) => {
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-  /** Resolves with the match once the output has a line matching re. */
-  const line = async (re: RegExp): Promise<RegExpMatchArray> => {
-    let ended = false;
-    done.then(() => { ended = true; });
-    for (;;) {
-      const m = out.match(re);
-      if (m) return m;
-      if (ended) throw new Error(`ended without ${re}: ${out}${err}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  return { child, done, line };
-}
+const run = (cmd: string, args: string[]) => start(children, cmd, args);
 
 const runProgram = (args: string[]) => run(process.execPath, [prog, ...args]);
 

@@ -14,9 +14,9 @@
  * TCP socket.
  */
 import * as fs from 'fs';
-import { spawn, ChildProcess } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { WebSocket, WebSocketServer, RawData } from 'ws';
-import { compile, tmpdir } from './helpers';
+import { compile, killAll, start, tmpdir } from './helpers';
 
 const PROGRAM = String.raw`
 #include <errno.h>
@@ -147,33 +147,9 @@ beforeAll(() => {
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
-});
+afterEach(() => killAll(children));
 
-interface Result { code: number | null; out: string; err: string }
-function runProgram(args: string[]) {
-  const child = spawn(process.execPath, [prog, ...args]);
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
-  const done = new Promise<Result>((resolve) => {
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-  const line = async (re: RegExp): Promise<RegExpMatchArray> => {
-    let ended = false;
-    done.then(() => { ended = true; });
-    for (;;) {
-      const m = out.match(re);
-      if (m) return m;
-      if (ended) throw new Error(`program ended without ${re}: ${out}${err}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  return { child, done, line };
-}
+const runProgram = (args: string[]) => start(children, process.execPath, [prog, ...args]);
 
 const BIG = (1 << 20) + 3;
 const pattern = (n: number) => {
