@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "libdillimpl.h"
+#include "oom-helpers.h"
 
 /* A pass-through bytestream that counts calls. */
 struct counting {
@@ -179,20 +180,9 @@ int main(void) {
 
     /* ENOMEM. */
     assert(ipc_pair(p) == 0);
-    struct chunk { struct chunk *next; } *chunks = NULL;
-    size_t size = (size_t)64 << 20;
-    while(size >= sizeof(struct chunk)) {
-        struct chunk *q = malloc(size);
-        if(!q) { size /= 2; continue; }
-        q->next = chunks;
-        chunks = q;
-    }
+    struct chunk *chunks = exhaust_memory();
     assert(prefix_attach(p[0], 4, 0) == -1 && errno == ENOMEM);
-    while(chunks) {
-        struct chunk *next = chunks->next;
-        free(chunks);
-        chunks = next;
-    }
+    release_memory(chunks);
     assert(bsend(p[0], "intact", 6, -1) == 0);
     assert(brecv(p[1], buf, 6, -1) == 0 && memcmp(buf, "intact", 6) == 0);
     assert(hclose(p[0]) == 0 && hclose(p[1]) == 0);

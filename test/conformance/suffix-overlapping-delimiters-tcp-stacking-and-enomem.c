@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdill.h"
+#include "oom-helpers.h"
 
 #define N 300
 
@@ -81,8 +82,6 @@ static void random_messages(const char *d) {
     assert(hclose(s1) == 0);
 }
 
-struct chunk { struct chunk *next; };
-
 int main(void) {
     random_messages("aab");
     random_messages("abab");
@@ -125,22 +124,11 @@ int main(void) {
     /* ENOMEM: suffix_attach fails and the socket is untouched. */
     int p[2];
     assert(ipc_pair(p) == 0);
-    struct chunk *chunks = NULL;
-    size_t size = (size_t)64 << 20;
-    while(size >= sizeof(struct chunk)) {
-        struct chunk *q = malloc(size);
-        if(!q) { size /= 2; continue; }
-        q->next = chunks;
-        chunks = q;
-    }
+    struct chunk *chunks = exhaust_memory();
     assert(suffix_attach(p[0], "\n", 1) == -1 && errno == ENOMEM);
     assert(bsend(p[0], "intact", 6, -1) == 0);
     assert(brecv(p[1], b, 6, -1) == 0 && memcmp(b, "intact", 6) == 0);
-    while(chunks) {
-        struct chunk *next = chunks->next;
-        free(chunks);
-        chunks = next;
-    }
+    release_memory(chunks);
     int s = suffix_attach(p[0], "\n", 1);
     assert(s >= 0);
     assert(msend(s, "fine", 4, -1) == 0);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdill.h"
+#include "oom-helpers.h"
 
 static int detached;
 coroutine static void detacher(int s, int prefix) {
@@ -139,22 +140,11 @@ int main(void) {
     assert(ipc_pair(p) == 0);
     int m = prefix_attach(p[0], 1, 0);
     assert(m >= 0);
-    struct chunk { struct chunk *next; } *chunks = NULL;
-    size_t size = (size_t)64 << 20;
-    while(size >= sizeof(struct chunk)) {
-        struct chunk *q = malloc(size);
-        if(!q) { size /= 2; continue; }
-        q->next = chunks;
-        chunks = q;
-    }
+    struct chunk *chunks = exhaust_memory();
     assert(term_attach(m, "STOP", 4) == -1 && errno == ENOMEM);
     static char longmsg[1000];
     assert(term_attach_mem(m, longmsg, sizeof(longmsg), &tmem) == -1 && errno == ENOMEM);
-    while(chunks) {
-        struct chunk *next = chunks->next;
-        free(chunks);
-        chunks = next;
-    }
+    release_memory(chunks);
     assert(msend(m, "intact", 6, -1) == 0);
     assert(brecv(p[1], buf, 7, -1) == 0 && memcmp(buf, "\x06intact", 7) == 0);
     int t = term_attach_mem(m, longmsg, sizeof(longmsg), &tmem);

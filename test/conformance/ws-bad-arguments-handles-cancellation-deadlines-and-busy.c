@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ws-helpers.h"
+#include "oom-helpers.h"
 
 static void usable(int a, int b) {
     char x[2];
@@ -218,18 +219,10 @@ static void busy_and_deadlines(void) {
 }
 
 /* ENOMEM: attaching fails and leaves the socket alone. */
-struct chunk { struct chunk *next; };
 static void out_of_memory(void) {
     int p[2];
     assert(ipc_pair(p) == 0);
-    struct chunk *chunks = NULL;
-    size_t size = (size_t)64 << 20;
-    while(size >= sizeof(struct chunk)) {
-        struct chunk *q = malloc(size);
-        if(!q) { size /= 2; continue; }
-        q->next = chunks;
-        chunks = q;
-    }
+    struct chunk *chunks = exhaust_memory();
     assert(ws_attach_client(p[0], WS_NOHTTP, NULL, NULL, -1) == -1 && errno == ENOMEM);
     assert(ws_attach_server(p[0], WS_NOHTTP, NULL, 0, NULL, 0, -1) == -1 && errno == ENOMEM);
     char buf[16], host[16];
@@ -239,11 +232,7 @@ static void out_of_memory(void) {
     struct ws_storage mem;
     int c = ws_attach_client_mem(p[0], WS_NOHTTP, NULL, NULL, &mem, -1);
     assert(c >= 0);
-    while(chunks) {
-        struct chunk *next = chunks->next;
-        free(chunks);
-        chunks = next;
-    }
+    release_memory(chunks);
     int s = ws_attach_server(p[1], WS_NOHTTP, NULL, 0, NULL, 0, -1);
     assert(s >= 0);
     assert(ws_send(c, WS_TEXT, "fine", 4, -1) == 0);
