@@ -715,17 +715,8 @@ export class Channel extends Handle implements AsyncIterable<Uint8Array> {
    * messageSize), until the peer's done() (EPIPE ends the iteration); other
    * errors are thrown. The deadline applies to the whole iteration.
    */
-  async *messages(opts?: ChannelRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
-    for (;;) {
-      let msg: Uint8Array;
-      try {
-        msg = await this.recv(opts);
-      } catch (e) {
-        if (e instanceof DillError && e.code === 'EPIPE') return;
-        throw e;
-      }
-      yield msg;
-    }
+  messages(opts?: ChannelRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    return receiveUntil(() => this.recv(opts), isEpipe);
   }
 
   /** `for await (const msg of ch)`: {@link Channel.messages} with no options. */
@@ -1315,17 +1306,8 @@ export class TcpListener extends Handle implements AsyncIterable<TcpSocket> {
    * (which ends the iteration); other errors are thrown. The deadline
    * applies to the whole iteration.
    */
-  async *connections(opts?: CallOptions): AsyncGenerator<TcpSocket, void, undefined> {
-    for (;;) {
-      let s: TcpSocket;
-      try {
-        s = await this.accept(opts);
-      } catch (e) {
-        if (this.closed) return;
-        throw e;
-      }
-      yield s;
-    }
+  connections(opts?: CallOptions): AsyncGenerator<TcpSocket, void, undefined> {
+    return receiveUntil(() => this.accept(opts), () => this.closed);
   }
 
   /** `for await (const conn of listener)`: {@link TcpListener.connections} with no options. */
@@ -1425,17 +1407,8 @@ export class UdpSocket extends Handle implements AsyncIterable<Datagram> {
    * iteration); other errors (EMSGSIZE...) are thrown. The deadline applies
    * to the whole iteration.
    */
-  async *datagrams(opts?: DatagramRecvOptions): AsyncGenerator<Datagram, void, undefined> {
-    for (;;) {
-      let d: Datagram;
-      try {
-        d = await this.recv(opts);
-      } catch (e) {
-        if (this.closed) return;
-        throw e;
-      }
-      yield d;
-    }
+  datagrams(opts?: DatagramRecvOptions): AsyncGenerator<Datagram, void, undefined> {
+    return receiveUntil(() => this.recv(opts), () => this.closed);
   }
 
   /** `for await (const { data, from } of sock)`: {@link UdpSocket.datagrams} with no options. */
@@ -1464,6 +1437,25 @@ function bytesOf(data: Uint8Array | string): Uint8Array {
 
 function isEpipe(e: unknown): boolean {
   return e instanceof DillError && e.code === 'EPIPE';
+}
+
+/**
+ * The values of `next()`, call after call, for the iterators of the
+ * sockets and channels: `next` is first called when the first value is
+ * asked for; an error for which `ends(e)` is true (EPIPE, or the object
+ * having been closed) ends the iteration, other errors are thrown.
+ */
+async function* receiveUntil<T>(next: () => Promise<T>, ends: (e: unknown) => boolean): AsyncGenerator<T, void, undefined> {
+  for (;;) {
+    let value: T;
+    try {
+      value = await next();
+    } catch (e) {
+      if (ends(e)) return;
+      throw e;
+    }
+    yield value;
+  }
 }
 
 /** Options of a message receive. */
@@ -1548,17 +1540,8 @@ export abstract class MessageSocket extends Handle implements AsyncIterable<Uint
    * iteration); other errors are thrown. The deadline applies to the whole
    * iteration.
    */
-  async *messages(opts?: MessageRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
-    for (;;) {
-      let msg: Uint8Array;
-      try {
-        msg = await this.recv(opts);
-      } catch (e) {
-        if (isEpipe(e)) return;
-        throw e;
-      }
-      yield msg;
-    }
+  messages(opts?: MessageRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
+    return receiveUntil(() => this.recv(opts), isEpipe);
   }
 
   /** `for await (const msg of sock)`: {@link MessageSocket.messages} with no options. */
@@ -1945,17 +1928,8 @@ export class WebSocket<L extends ByteStream = ByteStream> extends Handle impleme
    * iteration); other errors are thrown. The deadline applies to the whole
    * iteration.
    */
-  async *messages(opts?: MessageRecvOptions): AsyncGenerator<WsMessage, void, undefined> {
-    for (;;) {
-      let msg: WsMessage;
-      try {
-        msg = await this.recv(opts);
-      } catch (e) {
-        if (isEpipe(e)) return;
-        throw e;
-      }
-      yield msg;
-    }
+  messages(opts?: MessageRecvOptions): AsyncGenerator<WsMessage, void, undefined> {
+    return receiveUntil(() => this.recv(opts), isEpipe);
   }
 
   /** `for await (const { data, text } of ws)`: {@link WebSocket.messages} with no options. */
