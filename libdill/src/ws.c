@@ -602,6 +602,21 @@ static int dill__ws_hastoken(const char *v, const char *token) {
 #define DILL__WS_NAMEMAX 256
 #define DILL__WS_VALUEMAX 4096
 
+/* The HTTP handshake begins: HTTP attached to socket u and, in *scratch,
+   room for one header field.  The HTTP handle, or -1 with u still the
+   caller's, untouched, and nothing allocated. */
+static int dill__ws_http_begin(int u, char **scratch) {
+    *scratch = malloc(DILL__WS_NAMEMAX + DILL__WS_VALUEMAX);
+    int h = *scratch ? dill_http_attach(u) : -1;
+    if(dill__slow(h < 0)) {
+        int err = *scratch ? errno : ENOMEM;
+        free(*scratch);
+        errno = err;
+        return -1;
+    }
+    return h;
+}
+
 /* The HTTP handshake ends: gives back the socket under the HTTP handle h
    on success (rc 0), closes everything on failure.  The socket, or -1. */
 static int dill__ws_http_end(int h, int rc, char *scratch, int64_t deadline) {
@@ -619,15 +634,9 @@ static int dill__ws_http_end(int h, int rc, char *scratch, int64_t deadline) {
 static int dill__ws_client_handshake(int u, const char *resource,
       const char *host, int64_t deadline) {
     char key[DILL_WS_KEY_SIZE], accept[DILL_WS_KEY_SIZE];
-    char *scratch = malloc(DILL__WS_NAMEMAX + DILL__WS_VALUEMAX);
-    int h = scratch ? dill_http_attach(u) : -1;
-    if(dill__slow(h < 0)) {
-        /* u is still the caller's, untouched. */
-        int err = scratch ? errno : ENOMEM;
-        free(scratch);
-        errno = err;
-        return -1;
-    }
+    char *scratch;
+    int h = dill__ws_http_begin(u, &scratch);
+    if(dill__slow(h < 0)) return -1;
     int rc = -1;
     if(dill_ws_request_key(key) < 0 || dill_ws_response_key(key, accept) < 0 ||
           dill_http_sendrequest(h, "GET", resource, deadline) < 0 ||
@@ -669,15 +678,9 @@ static int dill__ws_client_handshake(int u, const char *resource,
    13). */
 static int dill__ws_server_handshake(int u, char *resource,
       size_t resourcelen, char *host, size_t hostlen, int64_t deadline) {
-    char *scratch = malloc(DILL__WS_NAMEMAX + DILL__WS_VALUEMAX);
-    int h = scratch ? dill_http_attach(u) : -1;
-    if(dill__slow(h < 0)) {
-        /* u is still the caller's, untouched. */
-        int err = scratch ? errno : ENOMEM;
-        free(scratch);
-        errno = err;
-        return -1;
-    }
+    char *scratch;
+    int h = dill__ws_http_begin(u, &scratch);
+    if(dill__slow(h < 0)) return -1;
     char *name = scratch, *value = scratch + DILL__WS_NAMEMAX;
     char command[32];
     int rc = -1, bad = 0;
