@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "libdillimpl.h"
+#include "oom-helpers.h"
 
 static void expect_raw(int s, const char *bytes) {
     char b[512];
@@ -371,20 +372,9 @@ int main(void) {
 
     /* ENOMEM from http_attach; the socket is still the caller's. */
     assert(ipc_pair(p) == 0);
-    struct chunk { struct chunk *next; } *chunks = NULL;
-    size_t size = (size_t)64 << 20;
-    while(size >= sizeof(struct chunk)) {
-        struct chunk *q = malloc(size);
-        if(!q) { size /= 2; continue; }
-        q->next = chunks;
-        chunks = q;
-    }
+    struct chunk *chunks = exhaust_memory();
     assert(http_attach(p[0]) == -1 && errno == ENOMEM);
-    while(chunks) {
-        struct chunk *next = chunks->next;
-        free(chunks);
-        chunks = next;
-    }
+    release_memory(chunks);
     assert(bsend(p[0], "intact", 6, -1) == 0);
     expect_raw(p[1], "intact");
     assert(hclose(p[0]) == 0 && hclose(p[1]) == 0);
