@@ -10,6 +10,8 @@
 
 static const int dill__bsock_type_placeholder = 0;
 const void *dill_bsock_type = &dill__bsock_type_placeholder;
+static const int dill__bsock_peek_type_placeholder = 0;
+const void *dill__bsock_peek_type = &dill__bsock_peek_type_placeholder;
 
 int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
       size_t *total) {

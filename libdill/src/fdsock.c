@@ -23,6 +23,7 @@
 static void *dill__fdsock_query(struct dill_hvfs *hvfs, const void *type) {
     struct dill__fdsock *self = dill__cont(hvfs, struct dill__fdsock, hvfs);
     if(type == dill_bsock_type) return &self->bvfs;
+    if(type == dill__bsock_peek_type) return &self->pvfs;
     if(type == self->type) return self;
     errno = ENOTSUP;
     return NULL;
@@ -167,6 +168,24 @@ static int dill__fdsock_brecvl(struct dill_bsock_vfs *bvfs,
     return rc;
 }
 
+static ssize_t dill__fdsock_peek(struct dill__bsock_peek *pvfs, void *buf,
+      size_t len, int64_t deadline) {
+    struct dill__fdsock *self = dill__cont(pvfs, struct dill__fdsock, pvfs);
+    if(dill__slow(dill__fdsock_in_ready(self) < 0)) return -1;
+    self->rbusy = 1;
+    ssize_t n;
+    for(;;) {
+        n = recv(self->fd, buf, len, MSG_PEEK);
+        if(n > 0) break;
+        if(dill__fdsock_rxwait(self, n, deadline)) continue;
+        n = -1;
+        break;
+    }
+    self->rbusy = 0;
+    dill__fdsock_leave(self);
+    return n;
+}
+
 int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
     struct dill__fdsock *self = mem ? mem : malloc(sizeof(struct dill__fdsock));
     if(dill__slow(!self)) {errno = ENOMEM; return -1;}
@@ -175,6 +194,7 @@ int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
     self->hvfs.close = dill__fdsock_hclose;
     self->bvfs.bsendl = dill__fdsock_bsendl;
     self->bvfs.brecvl = dill__fdsock_brecvl;
+    self->pvfs.peek = dill__fdsock_peek;
     self->type = type;
     self->fd = fd;
     self->mem = !!mem;

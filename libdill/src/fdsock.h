@@ -10,11 +10,13 @@
 #include <sys/socket.h>
 
 #include "../include/libdillimpl.h"
+#include "bsock.h"
 
 /* A connected stream socket. */
 struct dill__fdsock {
     struct dill_hvfs hvfs;
     struct dill_bsock_vfs bvfs;
+    struct dill__bsock_peek pvfs;
     const void *type;      /* what hquery answers with this object */
     int fd;
     unsigned sbusy : 1;    /* a coroutine is sending */

@@ -6,11 +6,14 @@
  * bytestream interface only has all-or-nothing reads, so a read of more bytes
  * than the message has left would block for bytes the peer may never send
  * (and would take the next message's, or a following protocol's, bytes).
- * Each read asks for exactly the bytes that could still complete the
- * delimiter: with k of its n bytes matched so far that is n - k (two bytes a
- * read for "\r\n"), never more than what is left of the message.  Hence
- * suffix_detach hands back the socket positioned right after the last
- * delimiter received, with no bytes read ahead.
+ * A socket that can look ahead (dill__bsock_peek_type: IPC and TCP) is
+ * looked at up to DILL__SUFFIX_PEEK bytes at a time, and exactly the bytes
+ * up to the end of the delimiter are taken.  On any other, each read asks
+ * for exactly the bytes that could still complete the delimiter: with k of
+ * its n bytes matched so far that is n - k (two bytes a read for "\r\n"),
+ * never more than what is left of the message.  Either way suffix_detach
+ * hands back the socket positioned right after the last delimiter
+ * received, with no bytes read ahead.
  *
  * A message must not contain the delimiter (nor, for a delimiter that
  * overlaps itself such as "aa", end in a way that would make the delimiter
@@ -26,6 +29,7 @@
 #include <string.h>
 
 #include "../include/libdillimpl.h"
+#include "bsock.h"
 #include "cr.h"
 #include "handle.h"
 #include "proto.h"
@@ -35,11 +39,14 @@ static const int dill__suffix_type_placeholder = 0;
 static const void *dill__suffix_type = &dill__suffix_type_placeholder;
 
 #define DILL__SUFFIX_MAX 32
+/* Bytes looked at per look-ahead. */
+#define DILL__SUFFIX_PEEK 1024
 
 struct dill__suffix {
     struct dill_hvfs hvfs;
     struct dill_msock_vfs mvfs;
     struct dill_bsock_vfs *lower;   /* the underlying socket's interface */
+    struct dill__bsock_peek *peek;  /* and its look-ahead, if it has one */
     int u;                          /* the underlying socket's handle */
     unsigned sbusy : 1;             /* a coroutine is sending */
     unsigned rbusy : 1;             /* a coroutine is receiving */
@@ -174,6 +181,39 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
     self->rbusy = 1;
     ssize_t rc = -1;
     unsigned k = 0;
+    if(self->peek) {
+        /* Look at what has arrived, then take exactly the bytes up to the
+           end of the delimiter (or all of them, and look again). */
+        for(;;) {
+            uint8_t ahead[DILL__SUFFIX_PEEK];
+            ssize_t n = self->peek->peek(self->peek, ahead, sizeof(ahead), deadline);
+            if(dill__slow(n < 0)) {
+                if(errno == EPIPE) self->ineof = 1;
+                else self->inerr = 1;
+                break;
+            }
+            size_t i = 0;
+            int done = 0;
+            while(i < (size_t)n && !done)
+                done = dill__suffix_step(self, &k, ahead[i++], dill__suffix_emit, &o);
+            if(dill__slow(done < 0)) {
+                self->inerr = 1;
+                break;
+            }
+            struct dill_iolist take = {NULL, i, NULL, 0};
+            if(dill__slow(self->lower->brecvl(self->lower, &take, &take, deadline) < 0)) {
+                self->inerr = 1;
+                break;
+            }
+            if(done) {
+                rc = o.size;
+                break;
+            }
+        }
+        self->rbusy = 0;
+        dill__suffix_leave(self);
+        return rc;
+    }
     uint8_t chunk[DILL__SUFFIX_MAX];
     for(;;) {
         size_t want = self->len - k;
@@ -220,6 +260,7 @@ int dill_suffix_attach_mem(int s, const void *suffix, size_t suffixlen,
     self->mvfs.msendl = dill__suffix_msendl;
     self->mvfs.mrecvl = dill__suffix_mrecvl;
     self->lower = lower;
+    self->peek = dill__hquery(s, dill__bsock_peek_type);
     self->mem = !!mem;
     self->len = (uint8_t)suffixlen;
     memcpy(self->sfx, suffix, suffixlen);

@@ -1161,6 +1161,9 @@ mergeInto(LibraryManager.library, {
           DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
           return 0;
         }
+        // Nothing queued: the end of the stream (0), or its reset, which a
+        // peek reports (and clears) as a read does.
+        if (ep.rxlen === 0) return ep.read(HEAPU8, buf, 0);
         return ep.peek(HEAPU8, buf, len);
       }
       var rc = dillRw(ep, iov, 1, iov + 8, isWrite, nonblock);
