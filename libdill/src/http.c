@@ -429,13 +429,7 @@ int dill_http_detach(int s, int64_t deadline) {
         u = dill_suffix_detach(self->s, deadline);
         self->s = -1;
     }
-    /* As documented: the socket is closed even in the case of error. */
-    int err = errno;
-    if(u < 0) dill_hclose(s);
-    else {
-        dill__hdrop(s);
-        dill__http_free(self);
-    }
-    errno = err;
+    u = dill__proto_detached(s, u, u);
+    if(u >= 0) dill__http_free(self);
     return u;
 }

@@ -255,15 +255,7 @@ int dill_prefix_detach(int s) {
         errno = EBADF;
         return -1;
     }
-    if(dill__slow(rc < 0)) {
-        /* As documented: the socket is closed even in the case of error. */
-        int err = errno;
-        dill_hclose(s);
-        errno = err;
-        return -1;
-    }
-    int u = self->u;
-    dill__hdrop(s);
-    dill__prefix_free(self);
+    int u = dill__proto_detached(s, rc, self->u);
+    if(u >= 0) dill__prefix_free(self);
     return u;
 }

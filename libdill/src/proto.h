@@ -45,6 +45,24 @@ static inline int dill__proto_own(int s, struct dill_hvfs *vfs, int *u) {
     return h;
 }
 
+/*
+ * The end of a *_detach of protocol handle s over socket u, after the
+ * terminal handshake gave rc: on failure s is closed with everything under
+ * it (the manual: "the socket is closed even in the case of error"), errno
+ * kept, and -1 returned; on success s's number is dropped and u returned
+ * (the caller then frees the protocol object).
+ */
+static inline int dill__proto_detached(int s, int rc, int u) {
+    if(dill__slow(rc < 0)) {
+        int err = errno;
+        dill_hclose(s);
+        errno = err;
+        return -1;
+    }
+    dill__hdrop(s);
+    return u;
+}
+
 /* Total length of a send list; -1 with EINVAL if an item has a NULL base
    but a length (only receive lists may skip bytes). */
 static inline int dill__proto_sendlen(struct dill_iolist *first, size_t *total) {

@@ -283,16 +283,7 @@ int dill_term_detach(int s, int64_t deadline) {
         errno = EBADF;
         return -1;
     }
-    if(dill__slow(rc < 0)) {
-        /* The stream's position is unknown: the socket is closed, as the
-           other protocols' detach functions do. */
-        int err = errno;
-        dill_hclose(s);
-        errno = err;
-        return -1;
-    }
-    int u = self->u;
-    dill__hdrop(s);
-    dill__term_free(self);
+    int u = dill__proto_detached(s, rc, self->u);
+    if(u >= 0) dill__term_free(self);
     return u;
 }

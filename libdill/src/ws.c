@@ -878,15 +878,8 @@ int dill_ws_detach(int s, int status, const void *buf, size_t len,
               errno != EMSGSIZE)
             rc = -1;
     }
-    if(dill__slow(rc < 0)) {
-        int err = errno;
-        dill_hclose(s);
-        errno = err;
-        return -1;
-    }
-    int u = self->u;
-    dill__hdrop(s);
-    dill__ws_release(self);
+    int u = dill__proto_detached(s, rc, self->u);
+    if(u >= 0) dill__ws_release(self);
     return u;
 }
 

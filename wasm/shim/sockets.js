@@ -90,7 +90,8 @@ mergeInto(LibraryManager.library, {
     },
 
     /**
-     * fs.readSync/writeSync on a socket's descriptor.  EAGAIN is a common
+     * fs.readSync/writeSync (or writevSync: fd, buffers) on a socket's
+     * descriptor.  EAGAIN is a common
      * answer there and Node throws it: without a stack trace, that is cheap.
      */
     kernelIo: function(op, fd, buf, off, len) {
@@ -691,16 +692,12 @@ mergeInto(LibraryManager.library, {
               bufs.push(HEAPU8.subarray(ptr, ptr + len));
             }
           }
-          var limit = Error.stackTraceLimit;
-          Error.stackTraceLimit = 0;
           try {
-            return DillNet.fs.writevSync(fd, bufs, null);
+            return DillNet.kernelIo(DillNet.fs.writevSync, fd, bufs);
           } catch (e) {
             // EAGAIN: nothing taken.  Other errors: the item-by-item writes
             // meet them again and report them.
             return 0;
-          } finally {
-            Error.stackTraceLimit = limit;
           }
         }
         read(buffer, offset, length) {
