@@ -54,7 +54,7 @@ dist/.stamp: $(TS_SRCS) $(GEN_STAMP) tsconfig.json node_modules/.package-lock.js
 
 # ---- the library module the TypeScript bindings load --------------------------
 HOST_OUT := dist/wasm/libdill.js
-$(HOST_OUT): $(BUILD)/libdill.a $(GEN_STAMP) libdill/host/host.c wasm/host-pre.js $(wildcard wasm/shim/*.js) dist/.stamp
+$(HOST_OUT): $(BUILD)/libdill.a $(GEN_STAMP) $(wildcard libdill/host/*.c) wasm/host-pre.js $(wildcard wasm/shim/*.js) dist/.stamp
 	node scripts/build-host.js
 
 # ---- the ES module entry point (package.json "exports": import) --------------

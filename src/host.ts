@@ -12,12 +12,19 @@
 import * as path from 'path';
 import { AsyncLocalStorage } from 'async_hooks';
 import { CALLS, CONSTANTS, CallDesc, GeneratedApi, GeneratedConstants, IPADDR_SIZE, STORAGE_SIZES } from './gen/api';
-import type { ChClause, IoList, IoVec, IpAddr, Socks5AuthFn, Storage } from './types';
+import type { BsockVfs, ChClause, HVfs, ImplIoVec, IoList, IoVec, IpAddr, MsockVfs, Socks5AuthFn, Storage } from './types';
 
 /** What wasm/host-pre.js hands over. */
 interface Internals {
   fiber: { wake(): void; running: boolean };
-  host: { onDone: ((a: number) => void) | null; onAuth: ((a: number, user: number, pass: number) => number) | null };
+  host: {
+    onDone: ((a: number) => void) | null;
+    onAuth: ((a: number, user: number, pass: number) => number) | null;
+    onJshQuery: ((id: number, which: number) => number) | null;
+    onJshClose: ((id: number) => void) | null;
+    onJshStart: ((id: number, kind: number, op: number, first: number, last: number, deadline: number) => number) | null;
+    onJshAbandon: ((op: number) => void) | null;
+  };
   errnoCodes: { [name: string]: number };
   exports: { [name: string]: any };
   memory: { buffer: ArrayBuffer };
@@ -27,8 +34,47 @@ interface Internals {
 export interface Ctx {
   errno: number;
   /** Its task in the library (libdill/host/host.c), 0 for none. */
+  readonly task: number;
+  /**
+   * Set once the operation of a TypeScript-made handle this context runs
+   * was abandoned (its caller timed out or was canceled): its later calls
+   * fail with ECANCELED.
+   */
+  aborted?: boolean;
+}
+
+/** A coroutine's context whose task is set and cleared. */
+interface TaskCtx extends Ctx {
   task: number;
 }
+
+/** A handle made by hmake from TypeScript (libdill/host/jshandle.c). */
+interface JsHandle {
+  vfs: HVfs;
+  /** The interfaces C was last given by query (C keeps calling them). */
+  bsock: BsockVfs | null;
+  msock: MsockVfs | null;
+}
+
+/** An operation of a TypeScript-made handle that C waits for. */
+interface JshOp {
+  ctx: Ctx;
+  ctrl: AbortController;
+  /** The TS call whose coroutine runs it (where exceptions go), if any. */
+  caller: Pending | undefined;
+  kind: number;
+  /** For receives: [C address, buffer] of each non-skipped iolist element. */
+  dest: [number, Uint8Array][];
+  /** The iolist's length in bytes. */
+  total: number;
+}
+
+/** The operations of jshandle.c. */
+const JSH_BSENDL = 0;
+const JSH_BRECVL = 1;
+const JSH_MSENDL = 2;
+const JSH_MRECVL = 3;
+const JSH_NAMES = ['bsendl', 'brecvl', 'msendl', 'mrecvl'] as const;
 
 interface Marshalled {
   block: number;
@@ -67,8 +113,38 @@ export type CoroutineFn = () => unknown;
 
 /** The C-faithful API of one loaded library instance. */
 export interface CApi extends GeneratedApi, GeneratedConstants {
-  /** errno of the calling coroutine after its last call. */
-  readonly errno: number;
+  /**
+   * errno of the calling coroutine after its last call.  Settable, as in C:
+   * the functions of a TypeScript-made handle (hmake) fail by setting it
+   * and returning -1.
+   */
+  errno: number;
+  /**
+   * Makes a handle for an object written in TypeScript (C's hmake, from
+   * libdillimpl.h): `vfs.query(type)` answers hquery, and returns a
+   * {@link BsockVfs} for `bsock_type` or a {@link MsockVfs} for
+   * `msock_type`, which makes bsend/brecv... or msend/mrecv... (from
+   * TypeScript and from C, e.g. prefix_attach) call it; `vfs.close()` runs
+   * at hclose.  -1 with errno EINVAL (null, or no query or close),
+   * ECANCELED, ENOMEM.
+   */
+  hmake(vfs: HVfs | null): number;
+  dill_hmake(vfs: HVfs | null): number;
+  /**
+   * C's hquery: for a handle made by hmake, what its `query` returns for
+   * `type` (any value: a symbol of your own, bsock_type...); for a handle
+   * made in C, the address of its interface `type` (bsock_type,
+   * msock_type) as a number.  null with errno EBADF or ENOTSUP (or what
+   * `query` set).
+   */
+  hquery(h: number, type: unknown): unknown;
+  dill_hquery(h: number, type: unknown): unknown;
+  /** C's dill_bsock_type: the type of the bytestream interface. */
+  readonly bsock_type: number;
+  readonly dill_bsock_type: number;
+  /** C's dill_msock_type: the type of the message interface. */
+  readonly msock_type: number;
+  readonly dill_msock_type: number;
   /** C's strerror(). */
   strerror(errnum: number): string;
   /** The errno constants of this build (EPIPE, ECANCELED...). */
@@ -119,16 +195,26 @@ export class Host {
   private f64: Float64Array;
   private i32: Int32Array;
   private readonly als = new AsyncLocalStorage<Ctx>();
-  private readonly root: Ctx = { errno: 0, task: 0 };
+  private readonly root: TaskCtx = { errno: 0, task: 0 };
   private readonly pending = new Map<number, Pending>();
   /** Storage objects made by this instance's storage(): the only ones whose ptr may reach C. */
   private readonly storages = new WeakSet<object>();
   // Keeps Node alive while calls are pending (ref'd only then).
   private readonly alive: ReturnType<typeof setInterval> = setInterval(() => {}, 1 << 30);
-  private readonly scratch: number;
+  /** Argument blocks of calls that cannot block, one per nesting level. */
+  private readonly scratch: number[] = [];
+  private depth = 0;
+  /** Handles made by hmake from TypeScript, by id; and the next id. */
+  private readonly jsh = new Map<number, JsHandle>();
+  private jshNext = 1;
+  /** Their operations C waits for, by the C address of the operation. */
+  private readonly jshOps = new Map<number, JshOp>();
+  /** The interface types (C's dill_bsock_type, dill_msock_type). */
+  readonly bsockType: number;
+  readonly msockType: number;
   private readonly errnoLoc: number;
-  /** Set while C runs a TS callback (socks5_proxy_auth's auth_fn). */
-  private inCallback = false;
+  /** Set while C runs a TS callback that must not call the library (auth_fn, a vfs's query). */
+  private inCallback: string | null = null;
   private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
 
   constructor(internals: Internals) {
@@ -139,10 +225,16 @@ export class Host {
     this.u8 = new Uint8Array(this.memory.buffer);
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);
-    this.scratch = this.X.malloc(8 * 16);
     this.errnoLoc = this.X.__errno_location();
+    this.bsockType = this.X.dill__host_type(1);
+    this.msockType = this.X.dill__host_type(2);
     internals.host.onDone = (a: number) => this.done(a);
     internals.host.onAuth = (a: number, user: number, pass: number) => this.auth(a, user, pass);
+    internals.host.onJshQuery = (id: number, which: number) => this.jshQuery(id, which);
+    internals.host.onJshClose = (id: number) => this.jshClose(id);
+    internals.host.onJshStart = (id: number, kind: number, op: number, first: number, last: number, deadline: number) =>
+      this.jshStart(id, kind, op, first, last, deadline);
+    internals.host.onJshAbandon = (op: number) => this.jshAbandon(op);
     this.alive.unref();
   }
 
@@ -546,7 +638,7 @@ export class Host {
    * function is working on, or switch coroutines under it.
    */
   private reentered(name: string): void {
-    if (this.inCallback) throw new Error(`${name}: a callback called from the library (socks5_proxy_auth's auth_fn) must not call into the library`);
+    if (this.inCallback) throw new Error(`${name}: a callback called from the library (${this.inCallback}) must not call into the library`);
   }
 
   /** C calls socks5_proxy_auth's auth_fn (host.c's trampoline): its result. */
@@ -568,7 +660,7 @@ export class Host {
     // Not UTF-8: refused without asking (decoding with replacement
     // characters could make two different names look equal).
     if (username === null || password === null) return 0;
-    this.inCallback = true;
+    this.inCallback = "socks5_proxy_auth's auth_fn";
     try {
       const r = p.callback(username, password);
       if (typeof r === 'boolean') return r ? 1 : 0;
@@ -578,20 +670,32 @@ export class Host {
       p.error = { thrown: e };
       return 0;
     } finally {
-      this.inCallback = false;
+      this.inCallback = null;
     }
   }
 
   private runSync(desc: CallDesc, args: unknown[], convert: ((p: number) => unknown) | null): unknown {
     this.reentered(desc.name);
     const ctx = this.ctx();
-    const block = this.scratch;
+    // A call can nest in another (the close of a TypeScript-made handle
+    // closing the handles it holds): each level has its own block.
+    if (this.depth === this.scratch.length) {
+      const b = this.X.malloc(8 * 16);
+      if (!b) { ctx.errno = this.errnoCodes.ENOMEM; return -1; }
+      this.scratch.push(b);
+    }
+    const block = this.scratch[this.depth];
     const m = this.marshal(desc, args, block);
     if (!m) { ctx.errno = this.errnoCodes.ENOMEM; return -1; }
     const a = block >> 3;
     this.f64[a] = desc.index;
     this.f64[a + 1] = ctx.errno;
-    this.X.dill__host_sync(block);
+    this.depth++;
+    try {
+      this.X.dill__host_sync(block);
+    } finally {
+      this.depth--;
+    }
     this.views();
     const rc = this.f64[a + 2];
     ctx.errno = this.f64[a + 1];
@@ -610,6 +714,7 @@ export class Host {
   callAsync(desc: CallDesc, args: unknown[], onStart?: (cancel: () => void) => void,
       ctx: Ctx = this.ctx()): Promise<number> {
     this.reentered(desc.name);
+    if (ctx.aborted) { ctx.errno = this.errnoCodes.ECANCELED; return Promise.resolve(-1); }
     const size = 8 * (3 + desc.params.length + 1);
     const block = this.malloc(size);
     if (!block) { ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
@@ -659,6 +764,246 @@ export class Host {
     else p.resolve(rc);
   }
 
+  // ---- handles made in TypeScript (hmake) ----------------------------------------
+
+  /** hmake: a handle for `vfs`; -1 with errno EINVAL (no query or close), ECANCELED, ENOMEM. */
+  hmake(vfs: HVfs | null): number {
+    this.reentered('hmake');
+    const ctx = this.ctx();
+    if (vfs === null) { ctx.errno = this.errnoCodes.EINVAL; return -1; }
+    if (typeof vfs !== 'object') throw bad('hmake', 'vfs', 'must be an object { query, close } or null');
+    // C's NULL query or close.
+    if (typeof vfs.query !== 'function' || typeof vfs.close !== 'function') { ctx.errno = this.errnoCodes.EINVAL; return -1; }
+    if (this.canceled(ctx)) { ctx.errno = this.errnoCodes.ECANCELED; return -1; }
+    const id = this.jshNext++;
+    this.jsh.set(id, { vfs, bsock: null, msock: null });
+    const h = this.X.dill__host_hmake(id);
+    if (h < 0) {
+      this.jsh.delete(id);
+      this.views();
+      ctx.errno = this.i32[this.errnoLoc >> 2];
+      return -1;
+    }
+    return h;
+  }
+
+  /**
+   * hquery: for a handle made by hmake from TypeScript, what its query
+   * returns for `type`; for a handle made in C, the address of its
+   * interface `type` (a C type: bsockType, msockType). null with errno
+   * EBADF or ENOTSUP (or the errno query set).
+   */
+  hquery(h: number, type: unknown): unknown {
+    this.reentered('hquery');
+    if (typeof h !== 'number' || !Number.isInteger(h) || h < INT_MIN || h > INT_MAX) {
+      throw bad('hquery', 'h', `must be an integer in the range of a C int, got ${String(h)}`);
+    }
+    const ctx = this.ctx();
+    const id = this.X.dill__host_jsh_id(h);
+    if (id === -1) { ctx.errno = this.errnoCodes.EBADF; return null; }
+    if (id >= 0) {
+      const q = this.query(this.jsh.get(id)!, type, undefined);
+      if (q.value === null) { ctx.errno = q.errno; return null; }
+      return q.value;
+    }
+    // A C handle answers C types only.
+    if (typeof type !== 'number' || !Number.isInteger(type)) { ctx.errno = this.errnoCodes.ENOTSUP; return null; }
+    const saved = this.i32[this.errnoLoc >> 2];
+    const p = this.X.dill_hquery(h, type >>> 0);
+    this.views();
+    if (!p) { ctx.errno = this.i32[this.errnoLoc >> 2]; return null; }
+    this.i32[this.errnoLoc >> 2] = saved;
+    return p;
+  }
+
+  /** Calls the query of `e` (no library calls allowed inside): its answer, or null and the errno. */
+  private query(e: JsHandle, type: unknown, caller: Pending | undefined): { value: unknown; errno: number } {
+    const qctx: Ctx = { errno: 0, task: 0 };
+    this.inCallback = "a TypeScript handle's query";
+    try {
+      const value = this.als.run(qctx, () => e.vfs.query(type));
+      if (value === null || value === undefined) return { value: null, errno: qctx.errno || this.errnoCodes.ENOTSUP };
+      return { value, errno: 0 };
+    } catch (err) {
+      this.report(err, caller);
+      return { value: null, errno: this.errnoCodes.ENOTSUP };
+    } finally {
+      this.inCallback = null;
+    }
+  }
+
+  /** An exception of a TypeScript handle's function: the TS call it runs for rejects with it, else it is uncaught. */
+  private report(err: unknown, caller: Pending | undefined): void {
+    if (caller && this.pending.get(caller.block) === caller) {
+      if (!caller.error) caller.error = { thrown: err };
+      return;
+    }
+    queueMicrotask(() => { throw err; });
+  }
+
+  /** The pending TS call whose coroutine is running (undefined for a coroutine C started). */
+  private caller(): Pending | undefined {
+    const block = this.X.dill__host_current();
+    return block ? this.pending.get(block) : undefined;
+  }
+
+  /** jshandle.c: does object `id` offer interface `which` (1 bytestream, 2 message)?  0 or the errno. */
+  private jshQuery(id: number, which: number): number {
+    const e = this.jsh.get(id);
+    if (!e) return this.errnoCodes.ENOTSUP;
+    const caller = this.caller();
+    const q = this.query(e, which === 1 ? this.bsockType : this.msockType, caller);
+    if (q.value === null) return q.errno;
+    const v = q.value as { [k: string]: unknown };
+    const names = which === 1 ? ['bsendl', 'brecvl'] : ['msendl', 'mrecvl'];
+    if (typeof v !== 'object' || names.some((n) => typeof v[n] !== 'function')) {
+      this.report(new TypeError(`hquery: a TypeScript handle's query must return an object with ${names.join(' and ')} for ${which === 1 ? 'bsock_type' : 'msock_type'}`), caller);
+      return this.errnoCodes.ENOTSUP;
+    }
+    if (which === 1) e.bsock = v as unknown as BsockVfs;
+    else e.msock = v as unknown as MsockVfs;
+    return 0;
+  }
+
+  /** jshandle.c: the handle of object `id` is closed. */
+  private jshClose(id: number): void {
+    const e = this.jsh.get(id);
+    if (!e) return;
+    this.jsh.delete(id);
+    const caller = this.caller();
+    try {
+      this.als.run({ errno: 0, task: 0 }, () => e.vfs.close());
+    } catch (err) {
+      this.report(err, caller);
+    }
+  }
+
+  /**
+   * jshandle.c: starts operation `kind` of object `id` on the iolist
+   * first..last.  0 if it finished at once (its result written to `op`),
+   * 1 if it goes on (jshFinish wakes C).
+   */
+  private jshStart(id: number, kind: number, op: number, first: number, last: number, deadline: number): number {
+    const e = this.jsh.get(id);
+    const iface = kind < JSH_MSENDL ? e?.bsock : e?.msock;
+    if (!e || !iface) { this.jshResult(op, -1, this.errnoCodes.ENOTSUP); return 0; }
+    const recv = kind === JSH_BRECVL || kind === JSH_MRECVL;
+    const iol: ImplIoVec[] = [];
+    const dest: [number, Uint8Array][] = [];
+    let total = 0;
+    this.views();
+    for (let n = first; n;) {
+      const base = this.i32[n >> 2] >>> 0;
+      const len = this.i32[(n >> 2) + 1] >>> 0;
+      total += len;
+      if (!base) iol.push({ base: null, len });
+      else if (!recv) iol.push(this.u8.slice(base, base + len));
+      else {
+        const b = new Uint8Array(len);
+        iol.push(b);
+        dest.push([base, b]);
+      }
+      if (n === last) break;
+      n = this.i32[(n >> 2) + 2] >>> 0;
+    }
+    const caller = this.caller();
+    // Its library calls run in the caller's coroutine (task) and errno of its own.
+    const parent = caller ? caller.ctx : this.root;
+    const ctx: Ctx = { errno: 0, get task() { return parent.task; } };
+    const o: JshOp = { ctx, ctrl: new AbortController(), caller, kind, dest, total };
+    let r: unknown;
+    try {
+      const fn = (iface as unknown as { [k: string]: (...a: unknown[]) => unknown })[JSH_NAMES[kind]];
+      r = this.als.run(ctx, () => fn.call(iface, iol, deadline, o.ctrl.signal));
+    } catch (err) {
+      this.jshFinish(op, o, undefined, err, false);
+      return 0;
+    }
+    if (r && typeof (r as PromiseLike<unknown>).then === 'function') {
+      this.jshOps.set(op, o);
+      (r as PromiseLike<unknown>).then(
+        (v) => { if (this.jshOps.get(op) === o) { this.jshOps.delete(op); this.jshFinish(op, o, v, undefined, true); } },
+        (err) => { if (this.jshOps.get(op) === o) { this.jshOps.delete(op); this.jshFinish(op, o, undefined, err, true); } });
+      return 1;
+    }
+    this.jshFinish(op, o, r, undefined, false);
+    return 0;
+  }
+
+  /** The operation's outcome to C (and, if C waits, wakes it). */
+  private jshFinish(op: number, o: JshOp, value: unknown, err: unknown, wake: boolean): void {
+    const name = JSH_NAMES[o.kind];
+    let rc = -1;
+    let errno = this.errnoCodes.EIO;
+    if (err === undefined) {
+      const ok = o.kind === JSH_MRECVL
+        ? typeof value === 'number' && Number.isInteger(value) && value >= -1 && value <= INT_MAX
+        : value === 0 || value === -1;
+      if (!ok) {
+        err = new TypeError(`${name} of a TypeScript handle must return ${o.kind === JSH_MRECVL ? 'the message size or -1' : '0 or -1'} (or a Promise of it), got ${String(value)}`);
+      } else if ((value as number) > o.total) {
+        // More than the caller's buffers hold: it would read past them.
+        errno = this.errnoCodes.EMSGSIZE;
+      } else {
+        rc = value as number;
+        if (rc < 0) errno = o.ctx.errno || this.errnoCodes.EIO;
+      }
+    }
+    if (err !== undefined) {
+      // A DillError (the idiomatic layer's) carries the errno to give.
+      const d = err as { name?: unknown; errno?: unknown };
+      if (d && typeof d === 'object' && d.name === 'DillError' && typeof d.errno === 'number' && Number.isInteger(d.errno) && d.errno > 0) {
+        errno = d.errno;
+      } else {
+        this.report(err, o.caller);
+      }
+    }
+    if (rc >= 0 && o.dest.length) {
+      this.views();
+      // A message receive fills rc bytes, in list order; a bytestream one all.
+      let left = o.kind === JSH_MRECVL ? rc : Infinity;
+      for (const [addr, b] of o.dest) {
+        const k = Math.min(b.byteLength, left);
+        if (k > 0) this.u8.set(k === b.byteLength ? b : b.subarray(0, k), addr);
+        left -= b.byteLength;
+        if (left <= 0) break;
+      }
+    }
+    this.jshResult(op, rc, errno);
+    if (wake) {
+      this.X.dill__host_jsh_done(op);
+      this.kick();
+    }
+  }
+
+  /** Writes an operation's result where jshandle.c reads it (rc at +8, err at +16). */
+  private jshResult(op: number, rc: number, errno: number): void {
+    this.views();
+    this.f64[(op + 8) >> 3] = rc;
+    this.i32[(op + 16) >> 2] = errno;
+  }
+
+  /** jshandle.c: C gave up waiting for `op`: abort it and cancel its library calls. */
+  private jshAbandon(op: number): void {
+    const o = this.jshOps.get(op);
+    if (!o) return;
+    this.jshOps.delete(op);
+    o.ctx.aborted = true;
+    for (const p of this.pending.values()) {
+      if (p.ctx === o.ctx) this.X.dill__host_cancel(p.cr);
+    }
+    try {
+      o.ctrl.abort();
+    } catch (err) {
+      this.report(err, o.caller);
+    }
+  }
+
+  /** A context whose calls are to fail with ECANCELED. */
+  private canceled(ctx: Ctx): boolean {
+    return !!ctx.aborted || (ctx.task !== 0 && this.X.dill__host_task_canceled(ctx.task) !== 0);
+  }
+
   // ---- coroutines ----------------------------------------------------------------
 
   /** bundle_go: runs fn as a coroutine in bundle `bndl`. */
@@ -669,7 +1014,7 @@ export class Host {
     if (typeof bndl !== 'number' || !Number.isInteger(bndl) || bndl < INT_MIN || bndl > INT_MAX) {
       throw bad(name, 'bndl', 'must be an integer in the range of a C int');
     }
-    if (ctx.task && this.X.dill__host_task_canceled(ctx.task)) {
+    if (this.canceled(ctx)) {
       ctx.errno = this.errnoCodes.ECANCELED;
       return -1;
     }
@@ -679,7 +1024,7 @@ export class Host {
       ctx.errno = this.i32[this.errnoLoc >> 2];
       return -1;
     }
-    const child: Ctx = { errno: 0, task };
+    const child: TaskCtx = { errno: 0, task };
     this.als.run(child, () => {
       Promise.resolve().then(fn).finally(() => {
         child.task = 0;
@@ -801,6 +1146,10 @@ export function makeApi(host: Host): CApi {
     api[`dill_${k}`] = v;
   }
   api.strerror = (e: number) => host.strerror(e);
+  api.hmake = api.dill_hmake = (vfs: HVfs | null) => host.hmake(vfs);
+  api.hquery = api.dill_hquery = (h: number, type: unknown) => host.hquery(h, type);
+  api.bsock_type = api.dill_bsock_type = host.bsockType;
+  api.msock_type = api.dill_msock_type = host.msockType;
   api.storage = <K extends string>(kind: K) => host.storage(kind);
   api.ipaddr = () => host.ipaddr();
   api.errnos = Object.freeze({ ...host.errnoCodes });
@@ -809,7 +1158,14 @@ export function makeApi(host: Host): CApi {
   api.IPADDR_SIZE = IPADDR_SIZE;
   api.AF_INET = AF_INET;
   api.AF_INET6 = AF_INET6;
-  Object.defineProperty(api, 'errno', { get: () => host.errno, enumerable: true });
+  Object.defineProperty(api, 'errno', {
+    get: () => host.errno,
+    set: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > INT_MAX) throw bad('errno', 'value', `must be an errno (a non-negative integer), got ${String(v)}`);
+      host.ctx().errno = v;
+    },
+    enumerable: true,
+  });
   return api as unknown as CApi;
 }
 

@@ -13,7 +13,7 @@
 import { Host, makeApi, CApi, MODULE_JS } from './host';
 
 export type { CApi, CoroutineFn } from './host';
-export type { IoVec, IoList, ChClause, Storage, IpAddr, IntOut, Socks5AuthFn } from './types';
+export type { IoVec, IoList, ChClause, Storage, IpAddr, IntOut, Socks5AuthFn, ImplIoVec, HVfs, BsockVfs, MsockVfs } from './types';
 
 /** Loads a new instance of the library. */
 export async function load(): Promise<CApi> {

@@ -39,13 +39,15 @@ export const HOST_EXPORTS = [
   '_malloc', '_free', '___errno_location', '_strerror', '_dill__cr_entry', '_dill__poll', '_dill__reap',
   '_dill__next_deadline', '_dill__host_sync', '_dill__host_spawn', '_dill__host_cancel',
   '_dill__host_task_start', '_dill__host_task_end', '_dill__host_task_canceled', '_dill__host_ready',
+  '_dill__host_current', '_dill_hquery', '_dill__host_hmake', '_dill__host_jsh_id', '_dill__host_jsh_done',
+  '_dill__host_type',
 ];
 
 /** emcc arguments that build the library module into `outJs` (and .wasm beside it). */
 export function hostArgs(outJs: string): string[] {
   const args = [
     '-O2', '-I', INCLUDE_DIR,
-    path.join(HOST_DIR, 'host.c'), HOST_CALLS_C, LIBDILL_A,
+    ...hostSources(), HOST_CALLS_C, LIBDILL_A,
     '-o', outJs,
     '-sASYNCIFY=1',
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
@@ -63,6 +65,14 @@ export function hostArgs(outJs: string): string[] {
   ];
   for (const lib of shimLibraries()) args.push('--js-library', lib);
   return args;
+}
+
+/** The C files of the host side (libdill/host/*.c). */
+export function hostSources(): string[] {
+  return fs.readdirSync(HOST_DIR)
+    .filter((f) => f.endsWith('.c'))
+    .sort()
+    .map((f) => path.join(HOST_DIR, f));
 }
 
 /** Environment for emcc: Debian's emcc finds acorn only through NODE_PATH. */

@@ -68,3 +68,51 @@ export type IntOut = Int32Array | number[];
  * refused and the call's Promise rejects with that exception.
  */
 export type Socks5AuthFn = (username: string, password: string) => boolean | number;
+
+/**
+ * An iolist element as the functions of a TypeScript-made handle get it:
+ * a `Uint8Array` (a copy of the bytes to send, or a zeroed buffer to fill
+ * when receiving) or `{ base: null, len }` (C's NULL base: bytes to skip).
+ */
+export type ImplIoVec = Uint8Array | { base: null; len: number };
+
+/**
+ * What `hmake` makes a handle of (C's `struct hvfs`). `query(type)`
+ * answers `hquery` and the library's own lookups: return a {@link BsockVfs}
+ * for `bsock_type`, a {@link MsockVfs} for `msock_type`, anything for a
+ * type of your own, and `null` for the rest (ENOTSUP, or set `errno`
+ * first). It must not call the library. `close()` runs once, at `hclose`
+ * (it may close the handles the object holds).
+ */
+export interface HVfs {
+  query(type: unknown): unknown;
+  close(): void;
+}
+
+/**
+ * The bytestream interface of a TypeScript-made handle (C's
+ * `struct bsock_vfs`): `bsend`, `bsendl`, `brecv`, `brecvl` on the handle,
+ * from TypeScript or C, call these. Each returns 0 or -1 (with `errno` set,
+ * or left as the failed library call set it), or a Promise of it;
+ * throwing a `DillError` fails with its errno. `brecvl` fills every
+ * buffer of `iol` and skips the `{ base: null }` elements. `deadline` is
+ * C's (ms, -1 none); the caller gives up at it anyway, and then, or when
+ * the caller is canceled, `signal` aborts and the library calls this
+ * function started fail with ECANCELED.
+ */
+export interface BsockVfs {
+  bsendl(iol: ImplIoVec[], deadline: number, signal: AbortSignal): number | Promise<number>;
+  brecvl(iol: ImplIoVec[], deadline: number, signal: AbortSignal): number | Promise<number>;
+}
+
+/**
+ * The message interface of a TypeScript-made handle (C's
+ * `struct msock_vfs`), as {@link BsockVfs} for `msend`, `msendl`, `mrecv`,
+ * `mrecvl`: `msendl` returns 0 or -1; `mrecvl` returns the size of the
+ * message received (its bytes written into `iol` in order, as many as fit)
+ * or -1 (e.g. EMSGSIZE if it does not fit).
+ */
+export interface MsockVfs {
+  msendl(iol: ImplIoVec[], deadline: number, signal: AbortSignal): number | Promise<number>;
+  mrecvl(iol: ImplIoVec[], deadline: number, signal: AbortSignal): number | Promise<number>;
+}

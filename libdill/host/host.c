@@ -117,6 +117,14 @@ static void dill__call_entry(struct dill__cr *cr) {
     dill__go_exit();
 }
 
+/* The argument block of the call from TypeScript whose coroutine is running,
+   or NULL (a coroutine C started). */
+EMSCRIPTEN_KEEPALIVE double *dill__host_current(void) {
+    if(dill__running && dill__running->entry == dill__call_entry)
+        return dill__running->arg;
+    return NULL;
+}
+
 /* Makes the call a runnable coroutine (in the task's bundle); returns it, or
    NULL with errno (ECANCELED if the task was canceled, ENOMEM). */
 EMSCRIPTEN_KEEPALIVE struct dill__cr *dill__host_spawn(double *a,
