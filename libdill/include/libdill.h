@@ -633,6 +633,58 @@ DILL_EXPORT int dill_ws_response_key(const char *request_key,
 #define ws_response_key dill_ws_response_key
 #endif
 
+/******************************************************************************/
+/*  TLS over a bytestream socket (Node's tls module)                          */
+/******************************************************************************/
+
+DILL__STORAGE(tls_storage, 72);
+
+DILL_EXPORT int dill_tls_attach_server(int s, const char *cert,
+    const char *pkey, int64_t deadline);
+DILL_EXPORT int dill_tls_attach_server_mem(int s, const char *cert,
+    const char *pkey, struct dill_tls_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_tls_attach_client(int s, int64_t deadline);
+DILL_EXPORT int dill_tls_attach_client_mem(int s, struct dill_tls_storage *mem,
+    int64_t deadline);
+DILL_EXPORT int dill_tls_done(int s, int64_t deadline);
+DILL_EXPORT int dill_tls_detach(int s, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define tls_storage dill_tls_storage
+#define tls_attach_server dill_tls_attach_server
+#define tls_attach_server_mem dill_tls_attach_server_mem
+#define tls_attach_client dill_tls_attach_client
+#define tls_attach_client_mem dill_tls_attach_client_mem
+#define tls_done dill_tls_done
+#define tls_detach dill_tls_detach
+#endif
+
+/******************************************************************************/
+/*  DTLS over a message socket (not available: every call fails, ENOTSUP)     */
+/******************************************************************************/
+
+DILL__STORAGE(dtls_storage, 88);
+
+DILL_EXPORT int dill_dtls_attach_server(int s, const char *cert,
+    const char *pkey, int64_t deadline);
+DILL_EXPORT int dill_dtls_attach_server_mem(int s, const char *cert,
+    const char *pkey, struct dill_dtls_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_dtls_attach_client(int s, int64_t deadline);
+DILL_EXPORT int dill_dtls_attach_client_mem(int s,
+    struct dill_dtls_storage *mem, int64_t deadline);
+DILL_EXPORT int dill_dtls_done(int s, int64_t deadline);
+DILL_EXPORT int dill_dtls_detach(int s, int64_t deadline);
+
+#if !defined DILL_DISABLE_RAW_NAMES
+#define dtls_storage dill_dtls_storage
+#define dtls_attach_server dill_dtls_attach_server
+#define dtls_attach_server_mem dill_dtls_attach_server_mem
+#define dtls_attach_client dill_dtls_attach_client
+#define dtls_attach_client_mem dill_dtls_attach_client_mem
+#define dtls_done dill_dtls_done
+#define dtls_detach dill_dtls_detach
+#endif
+
 #ifdef __cplusplus
 }
 #endif
