@@ -24,7 +24,8 @@ export async function load(): Promise<CApi> {
 }
 
 export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket,
-  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket } from './idiomatic';
+  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket, CustomByteStream, CustomMessageSocket } from './idiomatic';
 export type { CallOptions, ChunkOptions, ChannelRecvOptions, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram,
   MessageRecvOptions, HttpRequest, HttpStatus, HttpField, WsClientOptions, WsServerOptions, WsCloseOptions, WsAccepted, WsMessage, WsStatus,
-  Socks5Command, Socks5Reply, Socks5ConnectOptions, Socks5AcceptOptions, Socks5Request } from './idiomatic';
+  Socks5Command, Socks5Reply, Socks5ConnectOptions, Socks5AcceptOptions, Socks5Request,
+  LayerCallOptions, ByteStreamImpl, MessageSocketImpl } from './idiomatic';
