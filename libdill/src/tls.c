@@ -311,7 +311,12 @@ static int dill__tls_recv(struct dill__tls *self, struct dill_iolist *first,
         }
         if(dill__slow(dill__tls_pump(self,
               DILL__TLS_PLAIN | DILL__TLS_ENDED | DILL__TLS_ERROR, deadline) < 0)) {
-            if(errno == EPROTO) errno = ECONNRESET;
+            /* Garbage where a record should be is fatal to the connection,
+               as a record the engine refuses is (RFC 8446 5: alerts). */
+            if(errno == EPROTO) {
+                self->outerr = 1;
+                errno = ECONNRESET;
+            }
             return -1;
         }
     }

@@ -123,6 +123,7 @@ mergeInto(LibraryManager.library, {
           });
           t.on('end', function() { ep.ended = true; ep.event(IN); });
           t.on('error', function(e) { ep.fail(DillTls.errnoOf(e)); });
+          t.on('_tlsError', function(e) { ep.fail(DillTls.errnoOf(e)); });
           t.on('close', function() { if (!ep.ended) ep.fail({{{ cDefine('ECONNRESET') }}}); });
           t.on(server ? 'secure' : 'secureConnect',
             function() { ep.secure = true; ep.event(IN | OUT); });
@@ -223,6 +224,10 @@ mergeInto(LibraryManager.library, {
     if (server) {
       t = new tls.TLSSocket(ep.duplex, { isServer: true, secureContext: ctx,
         requestCert: false, rejectUnauthorized: false });
+      // A TLSSocket made by hand keeps its TLS errors to itself (only the
+      // internal '_tlsError' event) until control is released, as
+      // tls.Server does for its connections.
+      if (typeof t._releaseControl === 'function') t._releaseControl();
     } else {
       clientOpts.socket = ep.duplex;
       clientOpts.secureContext = ctx;
