@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <emscripten.h>
-#include <libdill.h>
+#include <libdillimpl.h>
 
 /* Runs openssl with the arguments in `args` (a JSON array) in `dir`;
    0, or -1 if it failed. */
@@ -39,13 +39,19 @@ static inline const char *tls_dir(void) {
     return tls__dir;
 }
 
-/* "<dir>/<name>" in one of 8 rotating buffers. */
+/* "<dir>/<name>": the same pointer for the same name, for the whole
+   program (at most 32 names). */
 static inline const char *tls_path(const char *name) {
-    static char bufs[8][600];
-    static int next;
-    char *b = bufs[next++ & 7];
-    snprintf(b, 600, "%s/%s", tls_dir(), name);
-    return b;
+    static char names[32][64];
+    static char paths[32][600];
+    const char *key = name[0] ? name : "/";
+    int i;
+    for(i = 0; i < 32 && names[i][0]; i++)
+        if(strcmp(names[i], key) == 0) return paths[i];
+    assert(i < 32 && strlen(key) < 63);
+    strcpy(names[i], key);
+    snprintf(paths[i], 600, "%s/%s", tls_dir(), name);
+    return paths[i];
 }
 
 /* A self-signed certificate <name>.pem (for CN `cn`, with subjectAltName
@@ -127,6 +133,82 @@ static coroutine void tls_echo_server(int s, struct tls_echo *e) {
     }
     e->rc = tls_detach(t, now() + 5000);
     if(e->rc < 0) e->err = errno;
+}
+
+/* A bytestream layer written with libdillimpl.h over socket u: passes
+   bytes through, counting them; while `gate` is set its sends block until
+   their deadline (ETIMEDOUT) or cancellation (ECANCELED), as if the peer
+   had stopped reading.  Closing it closes u and counts in *closed. */
+struct tls_layer {
+    struct hvfs hvfs;
+    struct bsock_vfs bvfs;
+    int u;
+    struct bsock_vfs *lower;
+    size_t sent, received;
+    int gate;
+    int *closed;
+};
+
+static const int tls__layer_type_placeholder = 0;
+static const void *tls_layer_type = &tls__layer_type_placeholder;
+
+static inline void *tls__layer_query(struct hvfs *hvfs, const void *type) {
+    struct tls_layer *self = (struct tls_layer*)((char*)hvfs - offsetof(struct tls_layer, hvfs));
+    if(type == bsock_type) return &self->bvfs;
+    if(type == tls_layer_type) return self;
+    errno = ENOTSUP;
+    return NULL;
+}
+
+static inline void tls__layer_close(struct hvfs *hvfs) {
+    struct tls_layer *self = (struct tls_layer*)((char*)hvfs - offsetof(struct tls_layer, hvfs));
+    hclose(self->u);
+    if(self->closed) (*self->closed)++;
+    free(self);
+}
+
+static inline size_t tls__total(struct iolist *first) {
+    size_t n = 0;
+    for(struct iolist *it = first; it; it = it->iol_next) n += it->iol_len;
+    return n;
+}
+
+static inline int tls__layer_bsendl(struct bsock_vfs *bvfs, struct iolist *first,
+      struct iolist *last, int64_t deadline) {
+    struct tls_layer *self = (struct tls_layer*)((char*)bvfs - offsetof(struct tls_layer, bvfs));
+    if(self->gate) {
+        if(msleep(deadline) == 0) errno = ETIMEDOUT;
+        return -1;
+    }
+    int rc = self->lower->bsendl(self->lower, first, last, deadline);
+    if(rc == 0) self->sent += tls__total(first);
+    return rc;
+}
+
+static inline int tls__layer_brecvl(struct bsock_vfs *bvfs, struct iolist *first,
+      struct iolist *last, int64_t deadline) {
+    struct tls_layer *self = (struct tls_layer*)((char*)bvfs - offsetof(struct tls_layer, bvfs));
+    int rc = self->lower->brecvl(self->lower, first, last, deadline);
+    if(rc == 0) self->received += tls__total(first);
+    return rc;
+}
+
+/* A layer over u (which it owns from now on); *out gets the object. */
+static inline int tls_layer(int u, int *closed, struct tls_layer **out) {
+    struct tls_layer *self = calloc(1, sizeof(*self));
+    assert(self);
+    self->hvfs.query = tls__layer_query;
+    self->hvfs.close = tls__layer_close;
+    self->bvfs.bsendl = tls__layer_bsendl;
+    self->bvfs.brecvl = tls__layer_brecvl;
+    self->u = u;
+    self->lower = hquery(u, bsock_type);
+    assert(self->lower);
+    self->closed = closed;
+    int h = hmake(&self->hvfs);
+    assert(h >= 0);
+    if(out) *out = self;
+    return h;
 }
 
 #endif

@@ -167,6 +167,18 @@ mergeInto(LibraryManager.library, {
       return s.length ? s : undefined;
     },
 
+    /**
+     * The certificates of a PEM bundle; throws if there is none or one
+     * does not parse (Node would take such a bundle and trust nothing).
+     */
+    bundle: function(text) {
+      var blocks = text.match(/-----BEGIN CERTIFICATE-----[^]*?-----END CERTIFICATE-----/g);
+      if (!blocks) throw new Error('no certificate');
+      var X509 = require('crypto').X509Certificate;
+      for (var i = 0; i < blocks.length; i++) new X509(blocks[i]);
+      return blocks;
+    },
+
     /** The engine behind fd, or null. */
     get: function(fd) {
       var ep = DillNet.ep(fd);
@@ -199,7 +211,7 @@ mergeInto(LibraryManager.library, {
         var host = DillTls.str(hostPtr);
         if (host === undefined) host = process.env.DILL_TLS_HOST || undefined;
         clientOpts.rejectUnauthorized = ca !== undefined;
-        if (ca !== undefined && ca !== 'system') ctxOpts.ca = fs.readFileSync(ca);
+        if (ca !== undefined && ca !== 'system') ctxOpts.ca = DillTls.bundle(fs.readFileSync(ca, 'latin1'));
         if (host !== undefined) {
           // SNI takes names, not addresses.
           if (!require('net').isIP(host)) clientOpts.servername = host;
