@@ -957,6 +957,38 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   }
 
   /**
+   * Attaches the client side of TLS (C's tls_attach_client): the handshake,
+   * with Node's tls module as the engine. The server's certificate is
+   * checked only if the environment says against what (DILL_TLS_CA, a PEM
+   * bundle or "system"; DILL_TLS_HOST, the name it must be for, also sent
+   * as SNI). This object is closed once the handshake starts; if it fails,
+   * so is the socket (except for EINVAL: nothing sent, this object stays
+   * open). {@link TlsSocket.detach} gives the socket back.
+   * @throws DillError EPROTO (the peer does not speak TLS, or its
+   *   certificate failed the checks), ECONNRESET (the peer gave up: an
+   *   alert, or the connection ended), EINVAL (DILL_TLS_CA unreadable),
+   *   ETIMEDOUT, ECANCELED.
+   */
+  async attachTlsClient(opts?: CallOptions): Promise<TlsSocket<this>> {
+    this.idle('tls_attach_client', opts);
+    const h = await this.attachAsync('tls_attach_client', [deadlineOf(opts)], opts);
+    return new TlsSocket(this.dill, h, (u) => this._rewrap(u) as this);
+  }
+
+  /**
+   * Attaches the server side of TLS (C's tls_attach_server) with the PEM
+   * certificate chain and private key in files `cert` and `key`; runs the
+   * handshake. Ownership as {@link ByteStream.attachTlsClient}.
+   * @throws DillError EINVAL (a file missing or not holding what it
+   *   should, nothing sent), EPROTO, ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async attachTlsServer(files: { cert: string; key: string }, opts?: CallOptions): Promise<TlsSocket<this>> {
+    this.idle('tls_attach_server', opts);
+    const h = await this.attachAsync('tls_attach_server', [files.cert, files.key, deadlineOf(opts)], opts);
+    return new TlsSocket(this.dill, h, (u) => this._rewrap(u) as this);
+  }
+
+  /**
    * Asks the SOCKS5 proxy at the other end of this socket to connect to
    * `host` (a name the proxy resolves) or `addr`, on `port` (C's
    * socks5_client_connectbyname / socks5_client_connect), authenticating
@@ -1871,6 +1903,46 @@ export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
    */
   async detach(opts?: CallOptions): Promise<L> {
     return this.lower(await this.terminate('http_detach', [deadlineOf(opts)], opts));
+  }
+}
+
+/**
+ * TLS (C's tls_*) over a bytestream: a {@link ByteStream} itself. Made by
+ * {@link ByteStream.attachTlsClient} and {@link ByteStream.attachTlsServer}.
+ * done() sends close_notify (the peer's receives end after the data);
+ * closeGracefully() is detach() then the socket's own orderly close.
+ */
+export class TlsSocket<L extends ByteStream = ByteStream> extends ByteStream {
+  private readonly lower: (h: number) => L;
+
+  /** @internal */
+  constructor(dill: Dill, handle: number, lower: (h: number) => L) {
+    super(dill, handle);
+    this.lower = lower;
+  }
+
+  /** @internal */
+  protected get doneCall(): string { return 'tls_done'; }
+  /** @internal */
+  protected get closeCall(): string { return 'tls_detach'; }
+  /** @internal */
+  _rewrap(h: number): TlsSocket<L> { return new TlsSocket(this.dill, h, this.lower); }
+
+  /**
+   * Ends TLS (C's tls_detach): sends close_notify if done() did not, drops
+   * what the peer still sends until its close_notify, and gives the socket
+   * below back, positioned right after it. This object is closed even if
+   * it fails (and so, as in C, is the socket).
+   * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.
+   */
+  async detach(opts?: CallOptions): Promise<L> {
+    return this.lower(await this.terminate('tls_detach', [deadlineOf(opts)], opts));
+  }
+
+  /** detach(), then the socket's own closeGracefully(), within the same deadline. */
+  override async closeGracefully(opts?: CallOptions): Promise<void> {
+    const lower = await this.detach(opts);
+    await lower.closeGracefully(opts);
   }
 }
 
