@@ -10,11 +10,12 @@
  * (bench/udp.c), raw Node dgram (bench/udp-node.js); for WebSocket
  * (bench/ws.c), the npm ws package (bench/ws-node.js); for PREFIX
  * (bench/prefix.c), raw Node net doing the same framing
- * (bench/prefix-node.js); for the TypeScript
+ * (bench/prefix-node.js); for TLS (bench/tls.c), Node's tls over net
+ * (bench/tls-node.js); for the TypeScript
  * bindings (bench/ts.js), raw Node net, a promise-based JS channel and
  * Date.now()/performance.now(), measured in the same process.
  *
- * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,ts (any of them) runs only those sections;
+ * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts (any of them) runs only those sections;
  * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
  */
 'use strict';
@@ -91,7 +92,7 @@ function median(runs) {
 }
 
 const n = process.env.BENCH_N || '200000';
-// BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,ts runs only those sections.
+// BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts runs only those sections.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const want = (s) => !only || only.includes(s);
 const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
@@ -112,6 +113,9 @@ const nodeWs = path.join(__dirname, 'ws-node.js');
 const prefixBench = want('prefix') && build('prefix', [path.join(__dirname, 'prefix.c')],
   [path.join(__dirname, 'prefix.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodePrefix = path.join(__dirname, 'prefix-node.js');
+const tlsBench = want('tls') && build('tls', [path.join(__dirname, 'tls.c')],
+  [path.join(__dirname, 'tls.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+const nodeTls = path.join(__dirname, 'tls-node.js');
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
 if (want('core')) {
@@ -259,6 +263,35 @@ async function prefixMessages(dir) {
   }
 }
 
+/**
+ * TLS over TCP 127.0.0.1 (bench/tls.c: tls_attach_* on TCP sockets),
+ * beside Node's tls over net doing the same exchange (bench/tls-node.js):
+ * 64 KiB writes one way, 16-byte echo round trips, connect + handshake.
+ * The certificate (EC P-256, self-signed) is made here with openssl.
+ */
+async function tlsStreams(dir) {
+  const cert = path.join(dir, 'tls.pem'), key = path.join(dir, 'tls.key');
+  spawnSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+    '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const oursTwo = [], theirsTwo = [];
+  for (let i = 0; i < REPS; i++) {
+    oursTwo.push(await twoProcesses([tlsBench, 'serve', cert, key], (port) => [tlsBench, 'client', port, 'two processes']));
+    theirsTwo.push(await twoProcesses([nodeTls, 'serve', cert, key], (port) => [nodeTls, 'client', port, 'two processes']));
+  }
+  const ours = [...run(tlsBench, ['inproc', cert, key]), ...median(oursTwo)];
+  const theirs = [...run(nodeTls, ['inproc', cert, key]), ...median(theirsTwo)];
+  console.log('');
+  console.log(`${'TLS over TCP 127.0.0.1 (C client <-> C server)'.padEnd(60)} ${'ours'.padStart(12)} ${"Node's tls".padStart(14)}   ${'ratio'.padStart(6)}`);
+  for (const r of ours) {
+    const unit = r.mbps !== undefined ? 'mbps' : r.us !== undefined ? 'us' : 'ms';
+    const b = theirs.find((t) => t[unit] !== undefined && /one process/.test(t.name) === /one program/.test(r.name));
+    const label = unit === 'mbps' ? 'MB/s' : unit;
+    const hint = unit === 'mbps' ? '(higher is better)' : '(lower is better)';
+    const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
+    console.log(`${name.padEnd(60)} ${(r[unit].toFixed(1) + ' ' + label).padStart(12)} ${(b[unit].toFixed(1) + ' ' + label).padStart(14)}   ${((r[unit] / b[unit]).toFixed(2) + 'x').padStart(6)}  ${hint}`);
+  }
+}
+
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-bench-'));
   try {
@@ -267,6 +300,7 @@ async function prefixMessages(dir) {
     if (want('udp')) await datagrams();
     if (want('ws')) await websockets();
     if (want('prefix')) await prefixMessages(dir);
+    if (want('tls')) await tlsStreams(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
