@@ -179,6 +179,24 @@ mergeInto(LibraryManager.library, {
       return blocks;
     },
 
+    // Secure contexts by what they were made of: making one (parsing the
+    // PEM, loading the key) costs about as much as a handshake, and a
+    // server attaches with the same files again and again.  The files are
+    // read every time, so a changed file gives a new context.
+    contexts: null,
+    context: function(opts) {
+      if (!DillTls.contexts) DillTls.contexts = new Map();
+      var id = [opts.cert, opts.key, opts.ca && opts.ca.join('\n')].map(function(x) {
+        return x === undefined ? '' : x.toString('latin1');
+      }).join('\0');
+      var ctx = DillTls.contexts.get(id);
+      if (ctx) return ctx;
+      ctx = require('tls').createSecureContext(opts);
+      if (DillTls.contexts.size >= 32) DillTls.contexts.delete(DillTls.contexts.keys().next().value);
+      DillTls.contexts.set(id, ctx);
+      return ctx;
+    },
+
     /** The engine behind fd, or null. */
     get: function(fd) {
       var ep = DillNet.ep(fd);
@@ -224,7 +242,7 @@ mergeInto(LibraryManager.library, {
       }
       // createSecureContext parses the PEM (and checks the key fits the
       // certificate) now: garbage is EINVAL here, not a failed handshake.
-      var ctx = tls.createSecureContext(ctxOpts);
+      var ctx = DillTls.context(ctxOpts);
     } catch (e) {
       return -{{{ cDefine('EINVAL') }}};
     }
