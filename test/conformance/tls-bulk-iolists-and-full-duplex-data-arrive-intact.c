@@ -10,29 +10,23 @@ static unsigned char pattern(size_t i) {
     return (unsigned char)(i * 7 + (i >> 8) * 13 + (i >> 16));
 }
 
-struct job { int s; size_t total; size_t chunk; int rc; };
+/* Sends (send) or receives and checks `total` bytes of the pattern in
+   pieces of `chunk`. */
+struct job { int s; size_t total; size_t chunk; int send; int rc; };
 
-static coroutine void sender(struct job *j) {
+static coroutine void transfer(struct job *j) {
     unsigned char *b = malloc(j->chunk);
     assert(b);
     j->rc = 0;
-    for(size_t off = 0; off < j->total; off += j->chunk) {
+    for(size_t off = 0; off < j->total && j->rc == 0; off += j->chunk) {
         size_t n = j->total - off < j->chunk ? j->total - off : j->chunk;
-        for(size_t i = 0; i < n; i++) b[i] = pattern(off + i);
-        if(bsend(j->s, b, n, now() + 10000) < 0) {j->rc = -1; break;}
-    }
-    free(b);
-}
-
-static coroutine void receiver(struct job *j) {
-    unsigned char *b = malloc(j->chunk);
-    assert(b);
-    j->rc = 0;
-    for(size_t off = 0; off < j->total; off += j->chunk) {
-        size_t n = j->total - off < j->chunk ? j->total - off : j->chunk;
-        if(brecv(j->s, b, n, now() + 10000) < 0) {j->rc = -1; break;}
-        for(size_t i = 0; i < n; i++) if(b[i] != pattern(off + i)) {j->rc = -2; break;}
-        if(j->rc) break;
+        if(j->send) {
+            for(size_t i = 0; i < n; i++) b[i] = pattern(off + i);
+            if(bsend(j->s, b, n, now() + 10000) < 0) j->rc = -1;
+        } else {
+            if(brecv(j->s, b, n, now() + 10000) < 0) j->rc = -1;
+            for(size_t i = 0; i < n && j->rc == 0; i++) if(b[i] != pattern(off + i)) j->rc = -2;
+        }
     }
     free(b);
 }
@@ -64,14 +58,11 @@ int main(void) {
     /* Full duplex, different chunk sizes on each end. */
     size_t total = 4 << 20;
     struct job j[4] = {
-        {tc, total, 65536, 0}, {ts, total, 10000, 0},
-        {ts, total, 1 << 20, 0}, {tc, total, 4093, 0},
+        {tc, total, 65536, 1, 0}, {ts, total, 10000, 0, 0},
+        {ts, total, 1 << 20, 1, 0}, {tc, total, 4093, 0, 0},
     };
     int b = bundle();
-    assert(bundle_go(b, sender(&j[0])) == 0);
-    assert(bundle_go(b, receiver(&j[1])) == 0);
-    assert(bundle_go(b, sender(&j[2])) == 0);
-    assert(bundle_go(b, receiver(&j[3])) == 0);
+    for(int i = 0; i < 4; i++) assert(bundle_go(b, transfer(&j[i])) == 0);
     assert(bundle_wait(b, now() + 20000) == 0);
     hclose(b);
     for(int i = 0; i < 4; i++) assert(j[i].rc == 0);
@@ -81,8 +72,8 @@ int main(void) {
     for(size_t i = 0; i < sizeof(big); i++) big[i] = pattern(i);
     size_t sizes[] = {1, 2, 5, 16383, 16384, 16385, 65535, 65536, 65537, 200000, 1 << 20};
     for(size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-        struct job snd = {tc, sizes[k], sizes[k], 0};
-        int hs = go(sender(&snd));
+        struct job snd = {tc, sizes[k], sizes[k], 1, 0};
+        int hs = go(transfer(&snd));
         memset(got, 0, sizes[k]);
         assert(brecv(ts, got, sizes[k], now() + 10000) == 0);
         for(size_t i = 0; i < sizes[k]; i++) assert(got[i] == pattern(i));

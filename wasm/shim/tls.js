@@ -64,10 +64,8 @@ mergeInto(LibraryManager.library, {
           super();
           this.t = null;          // the tls.TLSSocket
           this.duplex = null;     // its transport, pumped by C
-          this.out = [];          // ciphertext to send (Buffers)
-          this.outOff = 0;        // bytes of out[0] already taken
-          this.plain = [];        // plaintext received (Buffers)
-          this.plainOff = 0;
+          this.out = DillTls.queue();     // ciphertext to send
+          this.plain = DillTls.queue();   // plaintext received
           this.parts = [];        // pieces of a gathered write (bsendl lists)
           this.writes = 0;        // plaintext writes not yet acknowledged
           this.secure = false;
@@ -84,8 +82,8 @@ mergeInto(LibraryManager.library, {
         close() {
           if (this.closed) return;
           this.closed = true;
-          this.out = [];
-          this.plain = [];
+          this.out.bufs = [];
+          this.plain.bufs = [];
           if (this.t) this.t.destroy();
           if (this.duplex) this.duplex.destroy();
         }
@@ -108,7 +106,7 @@ mergeInto(LibraryManager.library, {
             if (this.t.errored) this.err = DillTls.errnoOf(this.t.errored);
             else if (!this.ended) this.err = {{{ cDefine('ECONNRESET') }}};
           }
-          return (this.plain.length ? DillTls.PLAIN : 0) | (this.out.length ? DillTls.OUT : 0) |
+          return (this.plain.bufs.length ? DillTls.PLAIN : 0) | (this.out.bufs.length ? DillTls.OUT : 0) |
             (this.secure ? DillTls.SECURE : 0) | (this.ended ? DillTls.ENDED : 0) |
             (this.err ? DillTls.ERROR : 0) | (this.writes ? DillTls.WRITING : 0) |
             (this.final ? DillTls.FINAL : 0);
@@ -118,7 +116,7 @@ mergeInto(LibraryManager.library, {
           var ep = this;
           this.t = t;
           t.on('data', function(b) {
-            ep.plain.push(b);
+            ep.plain.bufs.push(b);
             ep.event(IN);
           });
           t.on('end', function() { ep.ended = true; ep.event(IN); });
@@ -141,12 +139,12 @@ mergeInto(LibraryManager.library, {
         // The readable side gets what C feeds; nothing to do on demand.
         read: function() {},
         write: function(chunk, enc, cb) {
-          ep.out.push(chunk);
+          ep.out.bufs.push(chunk);
           ep.event(OUT);
           cb();
         },
         writev: function(chunks, cb) {
-          for (var i = 0; i < chunks.length; i++) ep.out.push(chunks[i].chunk);
+          for (var i = 0; i < chunks.length; i++) ep.out.bufs.push(chunks[i].chunk);
           ep.event(OUT);
           cb();
         },
@@ -158,6 +156,29 @@ mergeInto(LibraryManager.library, {
           cb();
         },
       });
+    },
+
+    /** A queue of Buffers, `off` bytes of the first one taken already. */
+    queue: function() {
+      return { bufs: [], off: 0 };
+    },
+
+    /** Moves up to `len` bytes from queue q to `ptr` (dropped if 0); returns how many. */
+    move: function(q, ptr, len) {
+      len = len >>> 0;
+      var n = 0;
+      while (n < len && q.bufs.length) {
+        var b = q.bufs[0];
+        var k = Math.min(b.length - q.off, len - n);
+        if (ptr) HEAPU8.set(b.subarray(q.off, q.off + k), ptr + n);
+        n += k;
+        q.off += k;
+        if (q.off === b.length) {
+          q.bufs.shift();
+          q.off = 0;
+        }
+      }
+      return n;
     },
 
     /** A NUL-terminated string argument, or undefined for NULL/empty. */
@@ -304,20 +325,7 @@ mergeInto(LibraryManager.library, {
   dill__js_tls_read: function(fd, ptr, len) {
     var ep = DillTls.get(fd);
     if (!ep) return -{{{ cDefine('EBADF') }}};
-    len = len >>> 0;
-    var n = 0;
-    while (n < len && ep.plain.length) {
-      var b = ep.plain[0];
-      var k = Math.min(b.length - ep.plainOff, len - n);
-      if (ptr) HEAPU8.set(b.subarray(ep.plainOff, ep.plainOff + k), ptr + n);
-      n += k;
-      ep.plainOff += k;
-      if (ep.plainOff === b.length) {
-        ep.plain.shift();
-        ep.plainOff = 0;
-      }
-    }
-    return n;
+    return DillTls.move(ep.plain, ptr, len);
   },
 
   /** Moves up to `max` bytes of ciphertext to send to `ptr`; returns how many. */
@@ -325,20 +333,7 @@ mergeInto(LibraryManager.library, {
   dill__js_tls_take: function(fd, ptr, max) {
     var ep = DillTls.get(fd);
     if (!ep) return -{{{ cDefine('EBADF') }}};
-    max = max >>> 0;
-    var n = 0;
-    while (n < max && ep.out.length) {
-      var b = ep.out[0];
-      var k = Math.min(b.length - ep.outOff, max - n);
-      HEAPU8.set(b.subarray(ep.outOff, ep.outOff + k), ptr + n);
-      n += k;
-      ep.outOff += k;
-      if (ep.outOff === b.length) {
-        ep.out.shift();
-        ep.outOff = 0;
-      }
-    }
-    return n;
+    return DillTls.move(ep.out, ptr, max);
   },
 
   /**
