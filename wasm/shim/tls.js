@@ -28,7 +28,7 @@
  * on the peer while the engine still has something to say.
  */
 mergeInto(LibraryManager.library, {
-  $DillTls__deps: ['$DillNet', '$DILL_C'],
+  $DillTls__deps: ['$DillNet', '$DILL_C', '$FS'],
   $DillTls: {
     Engine: null,
     // Bits of dill__js_tls_state (mirrored in libdill/src/tls.c).
@@ -84,8 +84,15 @@ mergeInto(LibraryManager.library, {
           this.closed = true;
           this.out.bufs = [];
           this.plain.bufs = [];
+          this.parts = [];
           if (this.t) this.t.destroy();
           if (this.duplex) this.duplex.destroy();
+          // Let the TLS socket and its buffers go, and the descriptor's FS
+          // node (FS keeps every node in its name table until destroyed).
+          this.t = null;
+          this.duplex = null;
+          if (this.node) FS.destroyNode(this.node);
+          this.node = null;
         }
         /** Something a waiter in direction(s) `mask` may care about. */
         event(mask) {
@@ -271,6 +278,7 @@ mergeInto(LibraryManager.library, {
     var ep = new Engine();
     ep.duplex = DillTls.transport(ep);
     var fd = DillNet.open(ep, DILL_C.S_IFIFO | 384);
+    ep.node = FS.getStream(fd).node;
     var t;
     if (server) {
       t = new tls.TLSSocket(ep.duplex, { isServer: true, secureContext: ctx,
