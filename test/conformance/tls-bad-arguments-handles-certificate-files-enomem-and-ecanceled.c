@@ -6,7 +6,10 @@
    certificate or key path, a missing file, a file that is not PEM, a key
    that does not belong to the certificate, a NULL mem; ENOMEM when memory
    runs out; ECANCELED in a canceled coroutine.  (EMFILE and ENFILE cannot
-   be provoked: handles and descriptors here are limited by memory only.) */
+   be provoked: handles and descriptors here are limited by memory only.
+   The attaches never give the manual's ENOTSUP: a handle of the wrong
+   kind is EPROTO, "not a bytestream socket", as for every protocol of
+   this library.) */
 #include "tls-helpers.h"
 #include "oom-helpers.h"
 

@@ -4,6 +4,8 @@
      (the peer never sends close_notify; the handle is closed then, as
      the manual says) and the attaches (a silent peer); a failed brecv or
      bsend leaves that direction broken (ECONNRESET afterwards);
+   - ECONNRESET from tls_detach when the peer leaves without close_notify
+     or after a failed receive;
    - ECANCELED for a coroutine canceled in any of them;
    - EBUSY for a second receiver or sender, tls_done during a bsend, and
      tls_detach while another coroutine receives (which closes the socket:
@@ -117,6 +119,24 @@ static void timeouts(void) {
     assert(hclose(c) == -1 && errno == EBADF);
     /* The server got our close_notify, then the end of the socket. */
     assert(brecv(s, buf, 1, now() + 5000) == -1 && errno == EPIPE);
+    hclose(s);
+}
+
+/* tls_detach fails with ECONNRESET when the peer goes away without its
+   close_notify, or after a receive failed; the stack is closed. */
+static void detach_errors(void) {
+    int c, s;
+    char buf[4];
+    connect_pair(&c, &s, NULL, NULL, NULL);
+    hclose(s);
+    assert(tls_detach(c, now() + 5000) == -1 && errno == ECONNRESET);
+    assert(hclose(c) == -1 && errno == EBADF);
+    connect_pair(&c, &s, NULL, NULL, NULL);
+    assert(brecv(c, buf, 1, now() + 20) == -1 && errno == ETIMEDOUT);
+    assert(tls_detach(c, now() + 5000) == -1 && errno == ECONNRESET);
+    assert(hclose(c) == -1 && errno == EBADF);
+    /* The server saw the connection end. */
+    assert(brecv(s, buf, 1, now() + 5000) == -1 && errno == ECONNRESET);
     hclose(s);
 }
 
@@ -239,6 +259,7 @@ static int free_fd(void) {
 int main(void) {
     tls_default_cert();
     timeouts();
+    detach_errors();
     cancellation();
     busy_and_hclose();
     for(int i = 0; i < 40; i++) cycle(i);
