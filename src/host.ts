@@ -69,6 +69,20 @@ interface JshOp {
   total: number;
 }
 
+/**
+ * A call's argument block (see libdill/host/host.c): the doubles of the
+ * arguments, then room for small buffers, strings and iolists, which so
+ * need no malloc of their own.
+ */
+const BLOCK_SIZE = 512;
+const BLOCK_ARGS = 8 * 24;
+for (const c of CALLS) {
+  if (8 * (3 + c.params.length + 1) > BLOCK_ARGS) throw new Error(`${c.name}: too many parameters for an argument block`);
+}
+
+/** Calls that may run at once when they cannot block (see nowait): their direction. */
+const NOWAIT_DIR: { [name: string]: number } = { bsend: 0, bsendl: 0, brecv: 1, brecvl: 1 };
+
 /** The operations of jshandle.c. */
 const JSH_BSENDL = 0;
 const JSH_BRECVL = 1;
@@ -78,6 +92,9 @@ const JSH_NAMES = ['bsendl', 'brecvl', 'msendl', 'mrecvl'] as const;
 
 interface Marshalled {
   block: number;
+  /** Room for small buffers inside the block: the next free byte and the end. */
+  bump: number;
+  end: number;
   /** Run after the call with its result (copy-outs). */
   after: ((result: number) => void)[];
   /** Heap blocks to free after the call. */
@@ -201,6 +218,8 @@ export class Host {
   private readonly storages = new WeakSet<object>();
   // Keeps Node alive while calls are pending (ref'd only then).
   private readonly alive: ReturnType<typeof setInterval> = setInterval(() => {}, 1 << 30);
+  /** Free argument blocks of calls that can block. */
+  private readonly blocks: number[] = [];
   /** Argument blocks of calls that cannot block, one per nesting level. */
   private readonly scratch: number[] = [];
   private depth = 0;
@@ -243,7 +262,9 @@ export class Host {
    * after everything that may grow it: malloc() and every call into C.
    */
   private views(): void {
-    if (this.u8.buffer !== this.memory.buffer) {
+    // Growth detaches the old buffer, which empties the views (cheaper to
+    // test than comparing with memory.buffer, a getter).
+    if (this.u8.byteLength === 0) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.f64 = new Float64Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
@@ -273,7 +294,7 @@ export class Host {
   // ---- marshalling -------------------------------------------------------------
 
   private marshal(desc: CallDesc, args: unknown[], block: number): Marshalled | null {
-    const m: Marshalled = { block, after: [], frees: [] };
+    const m: Marshalled = { block, bump: block + BLOCK_ARGS, end: block + BLOCK_SIZE, after: [], frees: [] };
     const params = desc.params;
     if (args.length !== params.length) {
       throw new TypeError(`${desc.name}: expects ${params.length} argument(s), got ${args.length}`);
@@ -317,9 +338,8 @@ export class Host {
               throw bad(desc.name, p.name, `has ${v.byteLength} bytes (detached?) but ${params[i + 1].name} is ${len}`);
             }
             const n = typeof len === 'number' && len >= 0 ? len : 0;
-            const ptr = this.malloc(Math.max(n, 1));
+            const ptr = this.alloc(m, Math.max(n, 1));
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             // n > 0: a detached buffer (length 0) must not be touched at all:
             // even subarray(0, 0) or set() of nothing throws on one.
             if (p.kind === 'inbuf') { if (n > 0) this.u8.set(v.subarray(0, n), ptr); }
@@ -338,9 +358,8 @@ export class Host {
             if (v === null) { this.f64[slot++] = 0; break; }
             if (typeof v !== 'string') throw bad(desc.name, p.name, 'must be a string or null');
             const bytes = Buffer.from(v + '\0', 'utf8');
-            const ptr = this.malloc(bytes.length);
+            const ptr = this.alloc(m, bytes.length);
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             this.u8.set(bytes, ptr);
             this.f64[slot++] = ptr;
             break;
@@ -348,9 +367,8 @@ export class Host {
           case 'out2': {
             if (v === null) { this.f64[slot++] = 0; break; }
             if (!Array.isArray(v)) throw bad(desc.name, p.name, 'must be an array (it receives two handles) or null');
-            const ptr = this.malloc(8);
+            const ptr = this.alloc(m, 8);
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             m.after.push((rc) => {
               if (rc !== 0) return;
               v[0] = this.i32[ptr >> 2];
@@ -377,9 +395,8 @@ export class Host {
           case 'ipaddr_out': {
             if (v === null) { this.f64[slot++] = 0; break; }
             this.checkAddr(desc.name, p.name, v);
-            const ptr = this.malloc(IPADDR_SIZE);
+            const ptr = this.alloc(m, IPADDR_SIZE);
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             this.u8.set(v, ptr);
             // C may write a non-const address (ipaddr_local, the port chosen
             // by tcp_listen, the sender of udp_recv...): copied back unless
@@ -401,9 +418,8 @@ export class Host {
             }
             const k = typeof count === 'number' && count > 0 ? count : 0;
             for (let j = 0; j < k; j++) this.checkAddr(desc.name, `${p.name}[${j}]`, v[j]);
-            const ptr = this.malloc(Math.max(k * IPADDR_SIZE, 1));
+            const ptr = this.alloc(m, Math.max(k * IPADDR_SIZE, 1));
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             for (let j = 0; j < k; j++) this.u8.set(v[j], ptr + j * IPADDR_SIZE);
             const addrs = v as IpAddr[];
             m.after.push((rc) => {
@@ -435,9 +451,8 @@ export class Host {
               }
               room = typeof len === 'number' && len >= 0 ? len : 0;
             }
-            const ptr = this.malloc(Math.max(room, 1));
+            const ptr = this.alloc(m, Math.max(room, 1));
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             if (room > 0) this.u8.set(v.subarray(0, room), ptr);
             m.after.push(() => { if (room > 0 && v.byteLength >= room) v.set(this.u8.subarray(ptr, ptr + room)); });
             this.f64[slot++] = ptr;
@@ -453,9 +468,8 @@ export class Host {
             if (isArr && init !== undefined && (typeof init !== 'number' || !Number.isInteger(init) || init < INT_MIN || init > INT_MAX)) {
               throw bad(desc.name, `${p.name}[0]`, `must be an integer in the range of a C int, got ${String(init)}`);
             }
-            const ptr = this.malloc(4);
+            const ptr = this.alloc(m, 4);
             if (!ptr) return this.nomem(m);
-            m.frees.push(ptr);
             this.i32[ptr >> 2] = (init as number | undefined) ?? 0;
             const out = v as Int32Array | number[];
             m.after.push(() => { out[0] = this.i32[ptr >> 2]; });
@@ -501,6 +515,19 @@ export class Host {
     if (v.byteLength !== IPADDR_SIZE) throw bad(fn, param, `must be an IpAddr of ${IPADDR_SIZE} bytes, has ${v.byteLength}`);
   }
 
+  /** `n` bytes of heap for a call's argument: inside its block if they fit, else malloc'd (freed after the call); 0 if out of memory. */
+  private alloc(m: Marshalled, n: number): number {
+    const k = (n + 7) & ~7;
+    if (m.bump + k <= m.end) {
+      const p = m.bump;
+      m.bump += k;
+      return p;
+    }
+    const p = this.malloc(n);
+    if (p) m.frees.push(p);
+    return p;
+  }
+
   private nomem(m: Marshalled): null {
     this.release(m);
     return null;
@@ -524,17 +551,15 @@ export class Host {
       }
       throw bad(fn, `iol[${i}]`, 'must be a Uint8Array or { base: Uint8Array | null, len }');
     });
-    const nodes = this.malloc(16 * vecs.length);
+    const nodes = this.alloc(m, 16 * vecs.length);
     if (!nodes) return [-1, -1];
-    m.frees.push(nodes);
     let offset = 0;
     for (let i = 0; i < vecs.length; i++) {
       const { base, len } = vecs[i];
       let ptr = 0;
       if (base) {
-        ptr = this.malloc(Math.max(len, 1));
+        ptr = this.alloc(m, Math.max(len, 1));
         if (!ptr) return [-1, -1];
-        m.frees.push(ptr);
         if (!recv) { if (len > 0) this.u8.set(base.subarray(0, len), ptr); }  // len > 0: see 'inbuf'
         else if (partial) {
           // A message receive (mrecvl, udp_recvl): rc bytes, in list order.
@@ -564,9 +589,8 @@ export class Host {
     if (typeof nclauses === 'number' && nclauses > cls.length) {
       throw bad(fn, 'clauses', `has ${cls.length} clause(s) but nclauses is ${nclauses}`);
     }
-    const arr = this.malloc(Math.max(16 * cls.length, 16));
+    const arr = this.alloc(m, Math.max(16 * cls.length, 16));
     if (!arr) return -1;
-    m.frees.push(arr);
     for (let i = 0; i < cls.length; i++) {
       const c = cls[i];
       if (!c || typeof c !== 'object') throw bad(fn, `clauses[${i}]`, 'must be { op, ch, val, len }');
@@ -582,9 +606,8 @@ export class Host {
       if (c.val && c.len > c.val.byteLength) throw bad(fn, `clauses[${i}].val`, `has ${c.val.byteLength} bytes but len is ${c.len}`);
       let ptr = 0;
       if (c.val) {
-        ptr = this.malloc(Math.max(c.len, 1));
+        ptr = this.alloc(m, Math.max(c.len, 1));
         if (!ptr) return -1;
-        m.frees.push(ptr);
         if (c.len > 0) this.u8.set(c.val.subarray(0, c.len), ptr);  // c.len > 0: see 'inbuf'
         const val = c.val, len = c.len, index = i;
         m.after.push((rc) => {
@@ -674,13 +697,12 @@ export class Host {
     }
   }
 
-  private runSync(desc: CallDesc, args: unknown[], convert: ((p: number) => unknown) | null): unknown {
+  private runSync(desc: CallDesc, args: unknown[], convert: ((p: number) => unknown) | null, ctx: Ctx = this.ctx()): unknown {
     this.reentered(desc.name);
-    const ctx = this.ctx();
     // A call can nest in another (the close of a TypeScript-made handle
     // closing the handles it holds): each level has its own block.
     if (this.depth === this.scratch.length) {
-      const b = this.X.malloc(8 * 16);
+      const b = this.X.malloc(BLOCK_SIZE);
       if (!b) { ctx.errno = this.errnoCodes.ENOMEM; return -1; }
       this.scratch.push(b);
     }
@@ -715,17 +737,24 @@ export class Host {
       ctx: Ctx = this.ctx()): Promise<number> {
     this.reentered(desc.name);
     if (ctx.aborted) { ctx.errno = this.errnoCodes.ECANCELED; return Promise.resolve(-1); }
-    const size = 8 * (3 + desc.params.length + 1);
-    const block = this.malloc(size);
+    const dir = NOWAIT_DIR[desc.name];
+    if (dir !== undefined && this.nowait(args, dir, ctx)) {
+      // It cannot block: no coroutine needed (as in C, where a call that
+      // need not wait returns without switching).
+      const rc = this.runSync(desc, args, null, ctx) as number;
+      if (onStart) onStart(() => {});
+      return Promise.resolve(rc);
+    }
+    const block = this.blocks.pop() ?? this.malloc(BLOCK_SIZE);
     if (!block) { ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
     let m: Marshalled | null;
     try {
       m = this.marshal(desc, args, block);
     } catch (e) {
-      this.X.free(block);
+      this.freeBlock(block);
       throw e;
     }
-    if (!m) { this.X.free(block); ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
+    if (!m) { this.freeBlock(block); ctx.errno = this.errnoCodes.ENOMEM; return Promise.resolve(-1); }
     const a = block >> 3;
     this.f64[a] = desc.index;
     this.f64[a + 1] = ctx.errno;
@@ -734,17 +763,45 @@ export class Host {
       this.views();
       ctx.errno = this.i32[this.errnoLoc >> 2];
       this.release(m);
-      this.X.free(block);
+      this.freeBlock(block);
       return Promise.resolve(-1);
     }
     return new Promise<number>((resolve, reject) => {
       // A literal: spreading `m` here cost microseconds per call on Node 20.
-      const p: Pending = { block: m!.block, after: m!.after, frees: m!.frees, callback: m!.callback, resolve, reject, ctx, cr, desc };
+      const p: Pending = { block: m!.block, bump: 0, end: 0, after: m!.after, frees: m!.frees, callback: m!.callback, resolve, reject, ctx, cr, desc };
       this.pending.set(block, p);
       if (this.pending.size === 1) this.alive.ref();
       if (onStart) onStart(() => { if (this.pending.get(block) === p) { this.X.dill__host_cancel(cr); this.kick(); } });
       if (!this.fiber.running) this.fiber.wake();
     });
+  }
+
+  /** Would bsend/brecv-like `args` (dir 0 send, 1 receive) complete at once on their socket? */
+  private nowait(args: unknown[], dir: number, ctx: Ctx): boolean {
+    const h = args[0];
+    if (typeof h !== 'number' || (h | 0) !== h || h < 0) return false;
+    let len: number;
+    if (args.length === 4) {
+      len = args[2] as number;
+      if (typeof len !== 'number' || !(len >= 0)) return false;
+    } else {
+      const iol = args[1];
+      if (!Array.isArray(iol)) return false;
+      len = 0;
+      for (const v of iol) {
+        if (v instanceof Uint8Array) len += v.byteLength;
+        else if (v && typeof v === 'object' && typeof v.len === 'number' && v.len >= 0) len += v.len;
+        else return false;
+      }
+    }
+    if (this.canceled(ctx)) return false;
+    return this.X.dill__host_nowait(h, dir, len) !== 0;
+  }
+
+  /** A call's argument block back to the pool. */
+  private freeBlock(block: number): void {
+    if (this.blocks.length < 64) this.blocks.push(block);
+    else this.X.free(block);
   }
 
   /** A call's coroutine finished (dill__js_host_done). */
@@ -759,7 +816,7 @@ export class Host {
     p.ctx.errno = this.f64[a + 1];
     for (const f of p.after) f(rc);
     this.release(p);
-    this.X.free(block);
+    this.freeBlock(block);
     if (p.error) p.reject(p.error.thrown);
     else p.resolve(rc);
   }

@@ -40,7 +40,7 @@ export const HOST_EXPORTS = [
   '_dill__next_deadline', '_dill__host_sync', '_dill__host_spawn', '_dill__host_cancel',
   '_dill__host_task_start', '_dill__host_task_end', '_dill__host_task_canceled', '_dill__host_ready',
   '_dill__host_current', '_dill_hquery', '_dill__host_hmake', '_dill__host_jsh_id', '_dill__host_jsh_done',
-  '_dill__host_type',
+  '_dill__host_type', '_dill__host_nowait',
 ];
 
 /** emcc arguments that build the library module into `outJs` (and .wasm beside it). */

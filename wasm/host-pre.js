@@ -7,6 +7,7 @@ Module['instantiateWasm'] = function(imports, receiveInstance) {
     require('path').join(__dirname, 'libdill.wasm'));
   var instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
   DillFiber.setExports(instance.exports);
+  DillFiber.ownStacks = true;
   receiveInstance(instance);
   return instance.exports;
 };

@@ -24,6 +24,7 @@
 #include <emscripten.h>
 
 #include "../src/cr.h"
+#include "../src/fdsock.h"
 #include "../src/handle.h"
 #include "../src/utils.h"
 
@@ -136,6 +137,20 @@ EMSCRIPTEN_KEEPALIVE struct dill__cr *dill__host_spawn(double *a,
     }
     return dill__cr_spawn(b, dill__call_entry, a, DILL__CALL_STACK + DILL__CALL_AREA,
         DILL__CALL_AREA);
+}
+
+/* From wasm/shim/sockets.js: would a send (dir 0) or receive (dir 1) of
+   len bytes on descriptor fd complete without waiting? */
+extern int dill__js_fd_nowait(int fd, int dir, double len);
+
+/* 1 if bsend/bsendl (dir 0) or brecv/brecvl (dir 1) of len bytes on handle
+   h would complete without waiting: JS then runs it as a call that cannot
+   block (on its own stack, dill__host_sync), which spares the coroutine
+   and the trip through the scheduler.  Only for IPC and TCP sockets, whose
+   readiness the socket layer knows exactly. */
+EMSCRIPTEN_KEEPALIVE int dill__host_nowait(int h, int dir, double len) {
+    int fd = dill__fdsock_fd(h);
+    return fd >= 0 && dill__js_fd_nowait(fd, dir, len);
 }
 
 /* Cancels a pending call (AbortSignal): it fails with ECANCELED. */

@@ -133,6 +133,9 @@ void dill__cr_cancel(struct dill__cr *cr) {
 
 int dill__wait(int64_t deadline) {
     struct dill__cr *self = dill__running;
+    /* Outside any coroutine (a call from TypeScript run on its own stack
+       because it could not block, see host.c): a bug, not a crash. */
+    if(dill__slow(!self)) {errno = EDEADLK; return -1;}
     if(deadline > 0) dill__timer_add(&self->timer, deadline);
     self->blocked = 1;
     dill__suspend();

@@ -186,6 +186,12 @@ static ssize_t dill__fdsock_peek(struct dill__bsock_peek *pvfs, void *buf,
     return n;
 }
 
+int dill__fdsock_fd(int h) {
+    struct dill_hvfs *vfs = dill__hvfs(h);
+    if(!vfs || vfs->query != dill__fdsock_query) return -1;
+    return dill__cont(vfs, struct dill__fdsock, hvfs)->fd;
+}
+
 int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
     struct dill__fdsock *self = mem ? mem : malloc(sizeof(struct dill__fdsock));
     if(dill__slow(!self)) {errno = ENOMEM; return -1;}

@@ -43,6 +43,8 @@ int dill__fd_nonblock(int fd);
 /* Wraps a connected non-blocking descriptor as a handle of `type` (in `mem`
    if not NULL); -1 with errno on failure (the descriptor stays open). */
 int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type);
+/* The descriptor of handle h if it is one of these sockets, else -1. */
+int dill__fdsock_fd(int h);
 
 /* Connects a new non-blocking socket of `family` to `addr` and wraps it;
    -1 with errno (ECONNREFUSED, ETIMEDOUT, ECANCELED...). */

@@ -43,6 +43,9 @@ mergeInto(LibraryManager.library, {
     flush: null,
     // The program has exited: no coroutine runs any more.
     exited: false,
+    // No coroutine runs on the main stack (the library module: set by
+    // wasm/host-pre.js).
+    ownStacks: false,
 
     setExports: function(exports) {
       DillFiber.X = exports;
@@ -52,6 +55,13 @@ mergeInto(LibraryManager.library, {
     run: function(ctx) {
       if (DillFiber.exited) return;
       var X = DillFiber.X;
+      // In the library module every coroutine has a stack of its own (heap
+      // memory): the caller's stack pointer comes back at the end, or the
+      // next call into the library from JS (a call that cannot block, from
+      // TypeScript) would run on the last coroutine's stack, perhaps freed
+      // and reused by then.  (A C program's main runs on the main stack:
+      // there the pointer stays inside the last coroutine's stack.)
+      var sp = DillFiber.ownStacks ? X.stackSave() : 0;
       DillFiber.running = true;
       try {
         while (ctx) {
@@ -84,6 +94,7 @@ mergeInto(LibraryManager.library, {
         // for).
         if (!DillFiber.exited) throw e;
       } finally {
+        if (sp) X.stackRestore(sp);
         DillFiber.running = false;
         DillFiber.cur = 0;
       }
@@ -213,8 +224,10 @@ mergeInto(LibraryManager.library, {
       DillFiber.flush(leave);
     },
 
+    // performance.timeOrigin is a getter: read once.
+    origin: performance.timeOrigin,
     now: function() {
-      return Math.floor(performance.timeOrigin + performance.now());
+      return Math.floor(DillFiber.origin + performance.now());
     },
   },
 

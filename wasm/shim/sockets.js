@@ -360,6 +360,14 @@ mergeInto(LibraryManager.library, {
         readReady() {
           return this.rxlen > 0 || this.eof || this.reset !== 0 || this.shutRd;
         }
+        /** Would a receive of `len` bytes be served without waiting? */
+        recvNow(len) {
+          return !this.canRead || this.rxlen >= len || this.eof || this.reset !== 0 || this.shutRd;
+        }
+        /** Would a send of `len` bytes be taken whole without waiting? */
+        sendNow(len) {
+          return !this.canWrite || this.shutWr || this.broken !== 0 || this.reset !== 0 || this.room(len);
+        }
         pollMask() {
           var m = 0;
           if (this.canRead && this.readReady()) m |= DILL_C.POLLIN;
@@ -447,6 +455,7 @@ mergeInto(LibraryManager.library, {
           return this.shutWr || this.broken !== 0 || this.reset !== 0 ||
             this.peer.rxlen < DillNet.HIGH;
         }
+        room(len) { return this.peer.rxlen + len <= DillNet.HIGH; }
         send(bytes) {
           var peer = this.peer;
           var room = DillNet.HIGH - peer.rxlen;
@@ -637,6 +646,14 @@ mergeInto(LibraryManager.library, {
         readReady() {
           return !this.connecting && (this.failed || super.readReady());
         }
+        recvNow(len) {
+          return !this.connecting && (this.failed || super.recvNow(len));
+        }
+        sendNow(len) {
+          return !this.connecting && (this.failed || super.sendNow(len));
+        }
+        // Each send takes what it can and queues the rest below HIGH.
+        room(len) { return this.sock.writableLength + len <= DillNet.HIGH; }
         send(bytes) {
           if (this.connecting) return -EAGAIN;
           if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
@@ -1866,6 +1883,15 @@ mergeInto(LibraryManager.library, {
     var bad = DILL_C.POLLERR | DILL_C.POLLHUP;
     if (dir === DillNet.IN) return m & (DILL_C.POLLIN | bad) ? 1 : 0;
     return m & (DILL_C.POLLOUT | bad) ? 1 : 0;
+  },
+
+  // For src/host.ts (libdill/host/host.c): would a send (dir 0) or receive
+  // (dir 1) of `len` bytes on fd complete without waiting?
+  dill__js_fd_nowait__deps: ['$DillNet'],
+  dill__js_fd_nowait: function(fd, dir, len) {
+    var ep = DillNet.ep(fd);
+    if (!ep || !ep.recvNow) return 0;
+    return (dir ? ep.recvNow(len) : ep.sendNow(len)) ? 1 : 0;
   },
 
   dill__js_fd_watch__deps: ['$DillNet'],
