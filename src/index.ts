@@ -24,7 +24,7 @@ export async function load(): Promise<CApi> {
 }
 
 export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket,
-  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket, CustomByteStream, CustomMessageSocket } from './idiomatic';
+  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket, TlsSocket, CustomByteStream, CustomMessageSocket } from './idiomatic';
 export type { CallOptions, ChunkOptions, ChannelRecvOptions, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram,
   MessageRecvOptions, HttpRequest, HttpStatus, HttpField, WsClientOptions, WsServerOptions, WsCloseOptions, WsAccepted, WsMessage, WsStatus,
   Socks5Command, Socks5Reply, Socks5ConnectOptions, Socks5AcceptOptions, Socks5Request,

@@ -12,8 +12,7 @@ import * as net from 'net';
 import * as path from 'path';
 import * as tls from 'tls';
 import { execFileSync } from 'child_process';
-import { load, Dill, DillError, IpcSocket, TcpSocket } from '../dist/index';
-import { TlsSocket } from '../dist/idiomatic';
+import { load, Dill, DillError, IpcSocket, TcpSocket, TlsSocket } from '../dist/index';
 import { tmpdir } from './helpers';
 
 let dir: string;
