@@ -27,7 +27,8 @@ Module['onRuntimeInitialized'] = function() {
   // main() keeps Node alive until it returns (or exit()), as natively.
   DillFiber.keepAlive = true;
   DillFiber.keepAliveTimer = setInterval(function() {}, 1 << 30);
-  DillFiber.run(X.dill__main_start(args.length, argv));
+  DillFiber.rootCtx = X.dill__main_start(args.length, argv);
+  DillFiber.run(DillFiber.rootCtx);
 };
 Module['quit'] = function(status, toThrow) {
   if (!(toThrow instanceof ExitStatus)) {

@@ -46,6 +46,9 @@ mergeInto(LibraryManager.library, {
     // No coroutine runs on the main stack (the library module: set by
     // wasm/host-pre.js).
     ownStacks: false,
+    // Else the coroutine that does: a C program's main (its struct
+    // dill__ctx, set by wasm/program-pre.js).
+    rootCtx: 0,
 
     setExports: function(exports) {
       DillFiber.X = exports;
@@ -55,12 +58,12 @@ mergeInto(LibraryManager.library, {
     run: function(ctx) {
       if (DillFiber.exited) return;
       var X = DillFiber.X;
-      // In the library module every coroutine has a stack of its own (heap
-      // memory): the caller's stack pointer comes back at the end, or the
-      // next call into the library from JS (a call that cannot block, from
-      // TypeScript) would run on the last coroutine's stack, perhaps freed
-      // and reused by then.  (A C program's main runs on the main stack:
-      // there the pointer stays inside the last coroutine's stack.)
+      // Calls into wasm from JS between runs (dill__poll, a call that
+      // cannot block from TypeScript...) must not run on the last
+      // coroutine's stack: it may be freed and reused by then.  In the
+      // library module no coroutine uses the main stack: the caller's stack
+      // pointer comes back.  A C program's main does use it: such calls go
+      // below main's frames (where it last unwound).
       var sp = DillFiber.ownStacks ? X.stackSave() : 0;
       DillFiber.running = true;
       try {
@@ -95,6 +98,7 @@ mergeInto(LibraryManager.library, {
         if (!DillFiber.exited) throw e;
       } finally {
         if (sp) X.stackRestore(sp);
+        else if (DillFiber.rootCtx) X.stackRestore(HEAP32[DillFiber.rootCtx >> 2]);
         DillFiber.running = false;
         DillFiber.cur = 0;
       }
