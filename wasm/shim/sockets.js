@@ -224,8 +224,25 @@ mergeInto(LibraryManager.library, {
       for (var i = 0; i < streams.length; i++) {
         var ep = streams[i].node && streams[i].node.ep;
         if (!ep) FS.close(streams[i]);
-        else if (--ep.refs === 0) ep.close();
+        else if (--ep.refs === 0) DillNet.closeEndpoint(ep, streams[i].node);
       }
+    },
+
+    /**
+     * The last descriptor of an endpoint is gone: close it and forget its
+     * FS node (FS keeps every node in its name table until destroyed: a
+     * program opening connections all day would grow without bound).
+     */
+    closeEndpoint: function(ep, node) {
+      ep.close();
+      ep.fd = -1;
+      DillNet.dropNode(node);
+    },
+    /** Destroys an FS node of ours once (tls.js drops its own early). */
+    dropNode: function(node) {
+      if (!node || node.dropped) return;
+      node.dropped = true;
+      FS.destroyNode(node);
     },
 
     /** A new descriptor for the same socket as `stream` (dup, passed fds). */
@@ -1608,8 +1625,7 @@ mergeInto(LibraryManager.library, {
         if (ep.fd === fd) ep.fd = DillNet.anyFd(ep);
         return 0;
       }
-      ep.close();
-      ep.fd = -1;
+      DillNet.closeEndpoint(ep, stream.node);
       return 0;
     }
     try {

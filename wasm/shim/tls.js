@@ -91,7 +91,7 @@ mergeInto(LibraryManager.library, {
           // node (FS keeps every node in its name table until destroyed).
           this.t = null;
           this.duplex = null;
-          if (this.node) FS.destroyNode(this.node);
+          DillNet.dropNode(this.node);
           this.node = null;
         }
         /** Something a waiter in direction(s) `mask` may care about. */
