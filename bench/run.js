@@ -330,7 +330,10 @@ function tsBindings() {
     ['1-byte ping-pong (round trip), two go() tasks', 'ts ping-pong', 'node ping-pong', 'raw Node net', 'us', false, 1.2],
     [`TCP bulk, 64 KiB bsend -> brecv, ${mib} MiB, 127.0.0.1`, 'tcp ts bulk', 'tcp node bulk', 'raw Node net, TCP', 'MB/s', true, 0.9],
     ['TCP 1-byte ping-pong (round trip), 127.0.0.1', 'tcp ts ping-pong', 'tcp node ping-pong', 'raw Node net, TCP', 'us', false, 1.2],
+    ['TCP 1-byte ping-pong (round trip), 127.0.0.1', 'tcp ts ping-pong', 'tcp node promise ping-pong', 'raw net, a Promise per call', 'us', false, null],
     ['channel ping-pong, per message, two go() tasks', 'ts channel', 'js channel', 'promise-based JS channel', 'ns', false, null],
+    ['one call over ipc_pair that completes at once', 'ts call, completes at once', 'await of a resolved Promise', 'await of a resolved Promise', 'ns', false, null],
+    ['a brecv that waits, + the bsend that wakes it', 'ts brecv that waits, and the bsend that wakes it', 'await of a resolved Promise', 'await of a resolved Promise', 'ns', false, null],
     ['one synchronous call: now()', 'ts now()', 'Date.now()', 'Date.now()', 'ns', false, null],
     ['one synchronous call: now()', 'ts now()', 'performance.now()', 'performance.now()', 'ns', false, null],
   ];

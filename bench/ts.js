@@ -8,13 +8,17 @@
  *   ping-pong    1-byte bsend/brecv round trips      vs raw Node net, unix socket
  *   tcp bulk, tcp ping-pong   the same over tcp_listen/tcp_connect on
  *                127.0.0.1                           vs raw Node net, TCP
+ *                (and vs raw net with one awaited Promise per send and
+ *                receive, the floor of any promise-based API)
  *   channel      chsend -> chrecv ping-pong between two go() tasks
  *                                                    vs a promise-based JS channel
  *   sync call    now()                               vs Date.now(), performance.now()
+ *   calls        a bsend/brecv that completes at once, a brecv that waits
+ *                                                    vs an await of a resolved Promise
  *
  * The Node net baselines do what bench/stream-node.js does (same sizes).
  * Prints one JSON object per figure; bench/run.js prints the table.
- *   node bench/ts.js [--only ipc|tcp|channel|sync]
+ *   node bench/ts.js [--only ipc|tcp|channel|sync|calls]
  *                                        (env: BENCH_TS_MIB, BENCH_TS_PINGS)
  */
 'use strict';
@@ -137,6 +141,41 @@ async function tsChannel(dill) {
   for (const h of [...ab, ...ba]) dill.hclose(h);
 }
 
+/**
+ * What one call from TypeScript costs, over ipc_pair (no kernel): a bsend
+ * and a brecv that both complete at once, and a brecv that must wait,
+ * woken by the bsend that follows it; beside an await of a resolved
+ * Promise (the least any awaited call costs).
+ */
+async function tsCalls(dill) {
+  const p = [0, 0];
+  check('ipc_pair', dill.ipc_pair(p), dill);
+  const b = new Uint8Array(1);
+  const N = CALLS / 10;
+  let t0 = ns();
+  for (let i = 0; i < N; i++) {
+    check('bsend', await dill.bsend(p[0], b, 1, -1), dill);
+    check('brecv', await dill.brecv(p[1], b, 1, -1), dill);
+  }
+  let t1 = ns();
+  out({ name: 'ts call, completes at once', ns: Number(t1 - t0) / (2 * N) });
+  t0 = ns();
+  for (let i = 0; i < N; i++) {
+    const r = dill.brecv(p[1], b, 1, -1);
+    check('bsend', await dill.bsend(p[0], b, 1, -1), dill);
+    check('brecv', await r, dill);
+  }
+  t1 = ns();
+  out({ name: 'ts brecv that waits, and the bsend that wakes it', ns: Number(t1 - t0) / N });
+  const one = Promise.resolve(0);
+  let sink = 0;
+  t0 = ns();
+  for (let i = 0; i < N; i++) sink += await one;
+  t1 = ns();
+  out({ name: 'await of a resolved Promise', ns: Number(t1 - t0) / N, sink: sink === 0 });
+  dill.hclose(p[0]); dill.hclose(p[1]);
+}
+
 function syncCalls(dill) {
   const time = (name, f) => {
     let sink = 0;
@@ -235,6 +274,43 @@ async function nodeNet(dir, prefix) {
   c.destroy(); a.destroy(); server.close();
 }
 
+/**
+ * The TCP ping-pong over raw Node net again, written as an async API would
+ * be used: one awaited Promise per send and per receive (what a call from
+ * TypeScript costs at least, whatever the library does).
+ */
+async function nodeNetPromises() {
+  const server = net.createServer();
+  const gotConn = new Promise((r) => server.once('connection', r));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const c = net.connect({ host: '127.0.0.1', port: server.address().port });
+  await new Promise((r) => c.once('connect', r));
+  const a = await gotConn;
+  // recv(): a Promise of the next byte.
+  const reader = (sock) => {
+    let waiting = null, have = 0;
+    sock.on('data', (d) => {
+      have += d.length;
+      if (waiting) { const w = waiting; waiting = null; have--; w(1); }
+    });
+    return () => {
+      if (have > 0) { have--; return Promise.resolve(1); }
+      return new Promise((r) => { waiting = r; });
+    };
+  };
+  const recvC = reader(c), recvA = reader(a);
+  const x = Buffer.from('x');
+  const send = (sock) => { sock.write(x); return Promise.resolve(1); };
+  const t0 = ns();
+  await Promise.all([
+    (async () => { for (let i = 0; i < PINGS; i++) { await send(c); await recvC(); } })(),
+    (async () => { for (let i = 0; i < PINGS; i++) { await recvA(); await send(a); } })(),
+  ]);
+  const t1 = ns();
+  out({ name: 'tcp node promise ping-pong', us: Number(t1 - t0) / 1e3 / PINGS });
+  c.destroy(); a.destroy(); server.close();
+}
+
 (async () => {
   const only = process.argv[2] === '--only' ? process.argv[3] : null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-bench-ts-'));
@@ -244,9 +320,11 @@ async function nodeNet(dir, prefix) {
     const want = (n) => !only || only === n;
     if (want('ipc')) await nodeNet(dir, '');
     if (want('tcp')) await nodeNet(null, 'tcp ');
+    if (want('tcp')) await nodeNetPromises();
     if (want('channel')) await jsChannel();
     const dill = await load();
     if (want('sync')) syncCalls(dill);
+    if (want('calls')) await tsCalls(dill);
     if (want('ipc')) await tsStream(dill, await connectPair(dill, path.join(dir, 'ts.sock')), '');
     if (want('tcp')) await tsStream(dill, await tcpPair(dill), 'tcp ');
     if (want('channel')) await tsChannel(dill);

@@ -534,8 +534,9 @@ export class Host {
   }
 
   private release(m: Marshalled): void {
+    if (m.frees.length === 0) return;
     for (const p of m.frees) this.X.free(p);
-    m.frees = [];
+    m.frees.length = 0;
   }
 
   /** Builds a C iolist; [first, last] pointers ([0, 0] for an empty one), [-1] if out of memory. */

@@ -76,16 +76,19 @@ mergeInto(LibraryManager.library, {
     // room in the kernel, and callbacks waiting for none to be left.
     pendingWrites: 0,
     flushWaiters: [],
-    // Readiness events for the C poller: fd -> mask, in arrival order.
-    events: null,
+    // Readiness events for the C poller: descriptors in arrival order, and
+    // each one's mask (0: not queued).  Not a Map: iterating one allocates.
+    evFds: null,
+    evMask: null,
 
     init: function() {
       DillNet.fs = require('fs');
-      DillNet.events = new Map();
+      DillNet.evFds = [];
+      DillNet.evMask = [];
       DillNet.listeners = new Map();
       DillNet.root = FS.mount(DillNet.fsType, {}, null);
       DillNet.defineEndpoints();
-      DillFiber.eventsPending = function() { return DillNet.events.size > 0; };
+      DillFiber.eventsPending = function() { return DillNet.evFds.length > 0; };
       DillFiber.flush = DillNet.flush;
     },
 
@@ -288,8 +291,9 @@ mergeInto(LibraryManager.library, {
     /** Tell the C poller that `ep` may have become ready (mask IN|OUT). */
     notify: function(ep, mask) {
       if (ep.fd < 0 || !(ep.watch & mask)) return;
-      var m = DillNet.events.get(ep.fd) || 0;
-      DillNet.events.set(ep.fd, m | (ep.watch & mask));
+      var fd = ep.fd, m = DillNet.evMask[fd] | 0;
+      if (m === 0) DillNet.evFds.push(fd);
+      DillNet.evMask[fd] = m | (ep.watch & mask);
       DillFiber.wake();
     },
 
@@ -419,7 +423,12 @@ mergeInto(LibraryManager.library, {
               c.fds = null;
             }
             var k = Math.min(length - n, c.length - this.rxoff);
-            buffer.set(c.subarray(this.rxoff, this.rxoff + k), offset + n);
+            // A few bytes one by one: a subarray to copy from costs more.
+            if (k <= 16) {
+              for (var j = 0; j < k; j++) buffer[offset + n + j] = c[this.rxoff + j];
+            } else {
+              buffer.set(c.subarray(this.rxoff, this.rxoff + k), offset + n);
+            }
             n += k;
             this.rxoff += k;
             if (this.rxoff === c.length) {
@@ -473,12 +482,22 @@ mergeInto(LibraryManager.library, {
             this.peer.rxlen < DillNet.HIGH;
         }
         room(len) { return this.peer.rxlen + len <= DillNet.HIGH; }
+        release(c) { DillNet.rxRelease(c); }
         send(bytes) {
           var peer = this.peer;
           var room = DillNet.HIGH - peer.rxlen;
           if (room <= 0) return -EAGAIN;
           var n = Math.min(room, bytes.length);
-          var chunk = bytes.slice(0, n);
+          // A copy (the program's memory changes once send returns): large
+          // ones into a pooled buffer, which the reader gives back once it
+          // consumed it (release), instead of a fresh allocation each.
+          var chunk;
+          if (n > DillNet.RX_COPY_MAX && n <= DillNet.RX_SIZE) {
+            chunk = DillNet.rxBuffer().subarray(0, n);
+            chunk.set(bytes.subarray(0, n));
+          } else {
+            chunk = bytes.slice(0, n);
+          }
           if (this.pendingFds) {
             chunk.fds = this.pendingFds;
             this.pendingFds = null;
@@ -1922,16 +1941,17 @@ mergeInto(LibraryManager.library, {
   // Moves up to `max` queued (fd, mask) readiness events into buf.
   dill__js_fd_events__deps: ['$DillNet'],
   dill__js_fd_events: function(buf, max) {
-    var n = 0;
-    var it = DillNet.events.entries();
-    while (n < max) {
-      var e = it.next();
-      if (e.done) break;
-      HEAP32[(buf >> 2) + 2 * n] = e.value[0];
-      HEAP32[(buf >> 2) + 2 * n + 1] = e.value[1];
-      DillNet.events.delete(e.value[0]);
-      n++;
+    var q = DillNet.evFds;
+    if (q.length === 0) return 0;
+    var n = Math.min(q.length, max);
+    for (var i = 0; i < n; i++) {
+      var fd = q[i];
+      HEAP32[(buf >> 2) + 2 * i] = fd;
+      HEAP32[(buf >> 2) + 2 * i + 1] = DillNet.evMask[fd];
+      DillNet.evMask[fd] = 0;
     }
+    if (n === q.length) q.length = 0;
+    else q.splice(0, n);
     return n;
   },
 
