@@ -108,13 +108,13 @@ const udp = want('udp') && build('udp', [path.join(__dirname, 'udp.c')],
   [path.join(__dirname, 'udp.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeUdp = path.join(__dirname, 'udp-node.js');
 const wsBench = want('ws') && build('ws', [path.join(__dirname, 'ws.c')],
-  [path.join(__dirname, 'ws.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'ws.c'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeWs = path.join(__dirname, 'ws-node.js');
 const prefixBench = want('prefix') && build('prefix', [path.join(__dirname, 'prefix.c')],
   [path.join(__dirname, 'prefix.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodePrefix = path.join(__dirname, 'prefix-node.js');
 const tlsBench = want('tls') && build('tls', [path.join(__dirname, 'tls.c')],
-  [path.join(__dirname, 'tls.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'tls.c'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeTls = path.join(__dirname, 'tls-node.js');
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);

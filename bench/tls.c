@@ -17,6 +17,7 @@
 #include <string.h>
 #include <emscripten.h>
 #include "libdill.h"
+#include "bench-tcp.h"
 
 #define CHUNK 65536
 #define BULK 2048            /* 128 MiB */
@@ -25,11 +26,6 @@
 
 static char *buf;
 static const char *cert, *key;
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
 
 /* The server: the exchange on the first connection, then HANDSHAKES more. */
 static void serve(int ls) {
@@ -59,14 +55,6 @@ static void serve(int ls) {
 
 coroutine static void server_cr(int ls) {
     serve(ls);
-}
-
-static int connect_to(int port) {
-    struct ipaddr a;
-    if(ipaddr_remote(&a, "127.0.0.1", port, 0, -1) != 0) die("ipaddr_remote");
-    int t = tcp_connect(&a, -1);
-    if(t < 0) die("tcp_connect");
-    return t;
 }
 
 /* The client; prints the figures with `where` in their names. */
@@ -108,22 +96,13 @@ static void client(int port, const char *where) {
     fflush(stdout);
 }
 
-static int listener(int *port) {
-    struct ipaddr a;
-    if(ipaddr_local(&a, "127.0.0.1", 0, 0) != 0) die("ipaddr_local");
-    int ls = tcp_listen(&a, 64);
-    if(ls < 0) die("tcp_listen");
-    *port = ipaddr_port(&a);
-    return ls;
-}
-
 int main(int argc, char **argv) {
     buf = calloc(1, CHUNK);
     int port;
     if(argc == 4 && strcmp(argv[1], "inproc") == 0) {
         cert = argv[2];
         key = argv[3];
-        int ls = listener(&port);
+        int ls = listener(&port, 64);
         int h = go(server_cr(ls));
         client(port, "one program");
         bundle_wait(h, -1);
@@ -132,7 +111,7 @@ int main(int argc, char **argv) {
     } else if(argc == 4 && strcmp(argv[1], "serve") == 0) {
         cert = argv[2];
         key = argv[3];
-        int ls = listener(&port);
+        int ls = listener(&port, 64);
         printf("ready %d\n", port);
         fflush(stdout);
         serve(ls);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <emscripten.h>
 #include "libdill.h"
+#include "bench-tcp.h"
 
 #define CHUNK 65536
 #define BULK 2048            /* 128 MiB */
@@ -25,11 +26,6 @@
 #endif
 
 static char *buf;
-
-static void die(const char *what) {
-    perror(what);
-    exit(1);
-}
 
 /* The server's side of the exchange on an accepted TCP connection. */
 static void serve_one(int t) {
@@ -84,29 +80,12 @@ static void client(int t, const char *where) {
     hclose(t);
 }
 
-static int listener(int *port) {
-    struct ipaddr a;
-    if(ipaddr_local(&a, "127.0.0.1", 0, 0) != 0) die("ipaddr_local");
-    int ls = tcp_listen(&a, 10);
-    if(ls < 0) die("tcp_listen");
-    *port = ipaddr_port(&a);
-    return ls;
-}
-
-static int connect_to(int port) {
-    struct ipaddr a;
-    if(ipaddr_remote(&a, "127.0.0.1", port, 0, -1) != 0) die("ipaddr_remote");
-    int t = tcp_connect(&a, -1);
-    if(t < 0) die("tcp_connect");
-    return t;
-}
-
 int main(int argc, char **argv) {
     if(argc < 2) {fprintf(stderr, "usage: ws inproc|serve|client PORT\n"); return 2;}
     buf = calloc(1, CHUNK);
     int port;
     if(strcmp(argv[1], "inproc") == 0) {
-        int ls = listener(&port);
+        int ls = listener(&port, 10);
         int c = connect_to(port);
         int t = tcp_accept(ls, NULL, -1);
         if(t < 0) die("tcp_accept");
@@ -116,7 +95,7 @@ int main(int argc, char **argv) {
         hclose(h);
         hclose(ls);
     } else if(strcmp(argv[1], "serve") == 0) {
-        int ls = listener(&port);
+        int ls = listener(&port, 10);
         printf("ready %d\n", port);
         fflush(stdout);
         int t = tcp_accept(ls, NULL, -1);

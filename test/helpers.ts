@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
+import { DillError } from '../dist/index';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const DILLCC = path.join(ROOT, 'bin', 'dillcc.js');
@@ -77,4 +78,15 @@ export function start(children: ChildProcess[], cmd: string, args: string[]): St
 /** Kills those of `children` still running (SIGTERM) and empties the list: for afterEach. */
 export function killAll(children: ChildProcess[]): void {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
+}
+
+/** The DillError `p` rejects with (fails the test if it resolves or throws anything else). */
+export async function failure(p: Promise<unknown>): Promise<DillError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(DillError);
+    return e as DillError;
+  }
+  throw new Error('expected a DillError, the promise resolved');
 }

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { load, Dill, DillError, IpcSocket, IpcListener, Channel, Coroutine, Bundle, Handle } from '../dist/index';
 import type { CApi } from '../dist/index';
+import { failure } from './helpers';
 
 let api: CApi;
 let d: Dill;
@@ -38,16 +39,6 @@ async function stillPending(p: Promise<unknown>, ms = 30): Promise<boolean> {
   return !settled;
 }
 
-/** The DillError `p` rejects with. */
-async function failure(p: Promise<unknown>): Promise<DillError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DillError);
-    return e as DillError;
-  }
-  throw new Error('expected a DillError, the promise resolved');
-}
 
 /** The C-faithful hclose of `h` reports it invalid (-1/EBADF). */
 function expectClosed(h: number): void {

@@ -17,6 +17,7 @@ import { SocksClient } from 'socks';
 import {
   Dill, DillError, IpcSocket, TcpSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket,
 } from '../dist/index';
+import { failure } from './helpers';
 
 let d: Dill;
 
@@ -26,16 +27,6 @@ beforeAll(async () => {
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
-/** The DillError `p` rejects with (fails the test if it resolves). */
-async function failure(p: Promise<unknown>): Promise<DillError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DillError);
-    return e as DillError;
-  }
-  throw new Error('did not fail');
-}
 
 function failureSync(fn: () => unknown): DillError {
   try {

@@ -13,7 +13,7 @@ import * as path from 'path';
 import * as tls from 'tls';
 import { execFileSync } from 'child_process';
 import { load, Dill, DillError, IpcSocket, TcpSocket, TlsSocket } from '../dist/index';
-import { tmpdir } from './helpers';
+import { failure, tmpdir } from './helpers';
 
 let dir: string;
 let cert: string;
@@ -35,15 +35,6 @@ afterEach(() => {
   delete process.env.DILL_TLS_HOST;
 });
 
-async function failure(p: Promise<unknown>): Promise<DillError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DillError);
-    return e as DillError;
-  }
-  throw new Error('did not fail');
-}
 
 describe('C-faithful', () => {
   test('handshake, data, tls_done, EPIPE, tls_detach, plain bytes after; errors', async () => {
