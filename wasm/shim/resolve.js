@@ -13,7 +13,7 @@
  * zero-padded to 16.
  */
 mergeInto(LibraryManager.library, {
-  $DillResolve__deps: ['$DillNet', '$DILL_C'],
+  $DillResolve__deps: ['$DillNet', '$DillInet', '$DILL_C'],
   $DillResolve: {
     Lookup: null,
 
@@ -76,7 +76,7 @@ mergeInto(LibraryManager.library, {
       if (ep.closed) return;
       if (!err && Array.isArray(addrs)) {
         for (var i = 0; i < addrs.length; i++) {
-          var bytes = DillNet.ipBytes(addrs[i].address);
+          var bytes = DillInet.ipBytes(addrs[i].address);
           // dns.lookup gives a literal back whatever family was asked for;
           // getaddrinfo does not.
           if (!bytes || (fam !== 0 && bytes.length !== (fam === 4 ? 4 : 16))) continue;
@@ -135,7 +135,7 @@ mergeInto(LibraryManager.library, {
     for (var i = 0; i < list.length; i++) {
       var f = list[i].family;
       if (f === 'IPv' + fam || f === fam) {
-        var bytes = DillNet.ipBytes(list[i].address);
+        var bytes = DillInet.ipBytes(list[i].address);
         if (!bytes) continue;
         DillResolve.writeEntry(out20, fam === 6, bytes);
         return 1;

@@ -7,10 +7,13 @@
  * close, poll and fcntl reach it through Emscripten's FS) whose node carries
  * an endpoint object:
  *
- *   - in-process endpoints (socketpair, pipe): bytes move between two JS
- *     queues, with the semantics of AF_UNIX stream sockets and pipes;
- *   - Node-backed endpoints (AF_UNIX paths): a net.Socket or net.Server
- *     (wasm/shim/sockets.js, DillNet.Conn / DillNet.Listener).
+ *   - in-process endpoints (socketpair, pipe, a connect to one of the
+ *     program's own unix listeners): bytes move between two JS queues, with
+ *     the semantics of AF_UNIX stream sockets and pipes (DillNet.LocalEnd);
+ *   - Node-backed endpoints: a connection on a net.Socket (DillNet.NetConn,
+ *     AF_UNIX and TCP alike), a unix listener on a net.Server
+ *     (DillNet.Listener); the TCP listener and UDP sockets are in
+ *     wasm/shim/inet.js (DillInet).
  *
  * Blocking calls on blocking descriptors suspend the whole program
  * (DillFiber.blockWorld), as natively; non-blocking ones return EAGAIN or
@@ -861,7 +864,7 @@ mergeInto(LibraryManager.library, {
           this.domain = domain;
           this.type = type;
           this.path = null;        // bound address
-          this.opts = {};          // socket options (DillNet.sockopt)
+          this.opts = {};          // socket options (DillInet.sockopt)
         }
         pollMask() { return DILL_C.POLLOUT | DILL_C.POLLHUP; }
         read() { return -{{{ cDefine('ENOTCONN') }}}; }
@@ -905,167 +908,8 @@ mergeInto(LibraryManager.library, {
         }
       }
 
-      /**
-       * A listening TCP socket: its tcp_wrap handle accepts connections as
-       * the kernel completes them (Node's own net.Server does the same).
-       */
-      class TcpListener extends Fresh {
-        constructor(fresh) {
-          super(fresh.domain, fresh.type);
-          this.fd = fresh.fd;
-          this.nonblock = fresh.nonblock;
-          this.watch = fresh.watch;
-          this.opts = fresh.opts;
-          this.tcp = fresh.tcp;
-          this.queue = [];         // tcp_wrap handles of connections not accepted yet
-          var self = this;
-          this.tcp.onconnection = function(status, handle) {
-            if (status < 0 || !handle) return;
-            // Queued connections do not keep Node alive either.
-            handle.unref();
-            self.queue.push(handle);
-            self.changed(IN);
-          };
-        }
-        pollMask() { return this.queue.length ? DILL_C.POLLIN : 0; }
-        read() { return -{{{ cDefine('EINVAL') }}}; }
-        close() {
-          for (var i = 0; i < this.queue.length; i++) this.queue[i].close();
-          this.queue = [];
-          this.tcp.close();
-        }
-      }
-
-      /**
-       * A UDP socket (AF_INET, AF_INET6) on a udp_wrap handle.  Datagrams
-       * are received as they arrive into a queue bounded like the kernel's
-       * receive buffer (DGRAM_RX bytes; more are dropped, as natively), and
-       * sent at once when the kernel takes them, else queued in Node (at
-       * most HIGH bytes: then sends give EAGAIN or block).
-       */
-      class Datagram extends Waitable {
-        constructor(domain) {
-          super();
-          this.domain = domain;
-          this.type = DILL_C.SOCK_DGRAM;
-          this.opts = {};
-          this.udp = null;         // udp_wrap handle, once bound
-          this.peer = null;        // connect()ed destination (DillNet.inetAddr)
-          this.rx = [];            // {data, address, port, v6}, oldest first
-          this.rxbytes = 0;        // accounted size of rx
-          this.txbytes = 0;        // bytes waiting in Node's send queue
-          this.error = 0;          // asynchronous error (ICMP) for the next call
-          this.closed = false;
-          this.arrived = false;    // datagrams came this turn (see bindTo)
-          var self = this;
-          this.announce = function() {
-            self.arrived = false;
-            if (!self.closed) self.changed(IN);
-          };
-        }
-        pollMask() {
-          var m = 0;
-          if (this.rx.length || this.error) m |= DILL_C.POLLIN;
-          if (this.txbytes < DillNet.HIGH) m |= DILL_C.POLLOUT;
-          if (this.error) m |= DILL_C.POLLERR;
-          return m;
-        }
-        /** bind() to `a` (DillNet.inetAddr); 0 or -errno, from the kernel. */
-        bindTo(a) {
-          if (this.udp) return -{{{ cDefine('EINVAL') }}};
-          var udp = new (DillNet.udpWrap().UDP)();
-          var flags = (this.opts.reuseaddr ? 4 : 0) |          // UV_UDP_REUSEADDR
-                      (a.v6 && this.opts.v6only ? 1 : 0);      // UV_UDP_IPV6ONLY
-          var err = a.v6 ? udp.bind6(a.ip, a.port, flags) : udp.bind(a.ip, a.port, flags);
-          if (err) {
-            udp.close();
-            return -DillNet.uvErr(err);
-          }
-          var self = this;
-          udp.onmessage = function(nread, handle, buf, rinfo) {
-            if (self.closed) return;
-            if (nread < 0) {
-              // An ICMP error (connected socket): reported by the next call.
-              self.error = DillNet.uvErr(nread);
-              self.changed(IN);
-              return;
-            }
-            // Kernel-like accounting: a datagram costs more than its bytes,
-            // so that a flood of empty ones is bounded too.
-            var cost = buf.length + 256;
-            if (self.rxbytes + cost > DillNet.DGRAM_RX) return;
-            self.rx.push({
-              data: buf, address: rinfo.address, port: rinfo.port,
-              v6: rinfo.family === 'IPv6' || rinfo.family === 6, cost: cost,
-            });
-            self.rxbytes += cost;
-            // Tell the program once per turn of the event loop, after Node
-            // has read every datagram waiting (up to 32 a turn): it then
-            // takes them all in one run instead of one wake-up each.
-            if (!self.arrived) {
-              self.arrived = true;
-              setImmediate(self.announce);
-            }
-          };
-          udp.recvStart();
-          udp.unref();
-          this.udp = udp;
-          return 0;
-        }
-        /** Natively, a socket that sends or connects unbound gets an ephemeral port. */
-        ensureBound() {
-          if (this.udp) return 0;
-          var v6 = this.domain === DILL_C.AF_INET6;
-          return this.bindTo({ v6: v6, ip: v6 ? '::' : '0.0.0.0', port: 0 });
-        }
-        /** Send one datagram (a Buffer of our own) to `dest` or the peer. */
-        sendDgram(buf, dest) {
-          if (!dest && !this.peer) return -{{{ cDefine('EDESTADDRREQ') }}};
-          var max = this.domain === DILL_C.AF_INET6 ? 65527 : 65507;
-          if (buf.length > max) return -{{{ cDefine('EMSGSIZE') }}};
-          if (this.txbytes >= DillNet.HIGH) return -EAGAIN;
-          var e = this.ensureBound();
-          if (e) return e;
-          var req = new (DillNet.udpWrap().SendWrap)();
-          req.buf = buf;           // keep it alive while queued
-          var err = !dest ? this.udp.send(req, [buf], 1, true) :
-            dest.v6 ? this.udp.send6(req, [buf], 1, dest.port, dest.ip, true) :
-                      this.udp.send(req, [buf], 1, dest.port, dest.ip, true);
-          if (err < 0) return -DillNet.uvErr(err);
-          // err >= 1: the kernel took it at once (Node returns length + 1).
-          if (err === 0) {
-            // Queued in Node (the kernel's send buffer is full).
-            var self = this, len = buf.length;
-            this.txbytes += len;
-            DillNet.pendingWrites++;
-            req.oncomplete = function() {
-              self.txbytes -= len;
-              if (--DillNet.pendingWrites === 0) DillNet.flushed();
-              if (self.closed) {
-                if (self.txbytes === 0) self.udp.close();
-              } else {
-                self.changed(OUT);
-              }
-            };
-          }
-          return buf.length;
-        }
-        read() { return -EAGAIN; }
-        write() { return -EAGAIN; }
-        close() {
-          if (this.closed) return;
-          this.closed = true;
-          this.rx = [];
-          this.rxbytes = 0;
-          // Datagrams the program was told are sent still go out.
-          if (this.udp && this.txbytes === 0) this.udp.close();
-        }
-      }
-
       DillNet.Waitable = Waitable;
       DillNet.Endpoint = Endpoint;
-      DillNet.TcpListener = TcpListener;
-      DillNet.Datagram = Datagram;
       DillNet.LocalEnd = LocalEnd;
       DillNet.NetConn = NetConn;
       DillNet.Fresh = Fresh;
@@ -1223,310 +1067,6 @@ mergeInto(LibraryManager.library, {
       return HEAP32[(iov + 8) >> 2];
     },
 
-    // ---- AF_INET and AF_INET6 ---------------------------------------------
-    // Bytes of datagrams a UDP socket queues for the program (like the
-    // kernel's receive buffer); more are dropped.
-    DGRAM_RX: 256 * 1024,
-    tcpBinding: null,
-    udpBinding: null,
-
-    /**
-     * Node's internal tcp_wrap binding: unlike the public net API, bind,
-     * listen and connect report their errors synchronously (negative Linux
-     * errno), as the system calls must.
-     */
-    tcpWrap: function() {
-      if (!DillNet.tcpBinding) DillNet.tcpBinding = process.binding('tcp_wrap');
-      return DillNet.tcpBinding;
-    },
-
-    /** The same for UDP (dgram reports bind errors through events). */
-    udpWrap: function() {
-      if (!DillNet.udpBinding) DillNet.udpBinding = process.binding('udp_wrap');
-      return DillNet.udpBinding;
-    },
-
-    /** This build's errno for a libuv status (negative Linux errno). */
-    uvErr: function(status) {
-      return DillNet.err(require('util').getSystemErrorName(status));
-    },
-
-    /** Dotted text of 4 address bytes. */
-    ip4Str: function(b) {
-      return b[0] + '.' + b[1] + '.' + b[2] + '.' + b[3];
-    },
-
-    /** Text of 16 address bytes, as eight groups (inet_pton reads it). */
-    ip6Str: function(b) {
-      var g = [];
-      for (var i = 0; i < 16; i += 2) g.push(((b[i] << 8) | b[i + 1]).toString(16));
-      return g.join(':');
-    },
-
-    /** Bytes (4 or 16, network order) of an address in text, or null. */
-    ipBytes: function(str) {
-      var net = require('net');
-      if (net.isIPv4(str)) return Uint8Array.from(str.split('.').map(Number));
-      if (!net.isIPv6(str)) return null;
-      var s = str.replace(/%.*$/, '');
-      var tail4 = null;
-      var m = s.match(/^(.*:)(\d+\.\d+\.\d+\.\d+)$/);
-      if (m) {
-        s = m[1] + '0:0';
-        tail4 = m[2].split('.').map(Number);
-      }
-      var halves = s.split('::');
-      var head = halves[0] ? halves[0].split(':') : [];
-      var tail = halves.length > 1 && halves[1] ? halves[1].split(':') : [];
-      var zeros = [];
-      for (var z = head.length + tail.length; z < 8; z++) zeros.push('0');
-      var groups = head.concat(zeros, tail);
-      var out = new Uint8Array(16);
-      for (var i = 0; i < 8; i++) {
-        var v = parseInt(groups[i], 16);
-        out[2 * i] = v >> 8;
-        out[2 * i + 1] = v & 255;
-      }
-      if (tail4) out.set(tail4, 12);
-      return out;
-    },
-
-    /**
-     * Reads a struct sockaddr_in (16 bytes: family, port in network order,
-     * 4 address bytes) or sockaddr_in6 (28: family, port, flowinfo, 16
-     * address bytes, scope id) for a socket of `domain`, checked as Linux
-     * does: {v6, ip, port} or -errno.
-     */
-    inetAddr: function(addr, addrlen, domain) {
-      if (!addr) return -{{{ cDefine('EFAULT') }}};
-      var v6 = domain === DILL_C.AF_INET6;
-      if (addrlen < (v6 ? 24 : 16)) return -{{{ cDefine('EINVAL') }}};
-      if (HEAPU16[addr >> 1] !== domain) return -{{{ cDefine('EAFNOSUPPORT') }}};
-      var port = (HEAPU8[addr + 2] << 8) | HEAPU8[addr + 3];
-      var ip = v6 ? DillNet.ip6Str(HEAPU8.subarray(addr + 8, addr + 24)) :
-                    DillNet.ip4Str(HEAPU8.subarray(addr + 4, addr + 8));
-      return { v6: v6, ip: ip, port: port };
-    },
-
-    /**
-     * Writes the struct sockaddr_in/in6 of `a` ({address text, port, v6}),
-     * truncated to the caller's *addrlenPtr, and stores the full length.
-     */
-    writeInetAddr: function(addr, addrlenPtr, a) {
-      if (!addr || !addrlenPtr) return;
-      var full = new Uint8Array(a.v6 ? 28 : 16);
-      var view = new DataView(full.buffer);
-      view.setUint16(0, a.v6 ? DILL_C.AF_INET6 : DILL_C.AF_INET, true);
-      view.setUint16(2, a.port, false);
-      var bytes = DillNet.ipBytes(a.address);
-      if (bytes && bytes.length === 16 && !a.v6) bytes = bytes.subarray(12);
-      if (bytes) full.set(bytes, a.v6 ? 8 : 4);
-      var room = Math.max(0, Math.min(HEAP32[addrlenPtr >> 2], full.length));
-      HEAPU8.set(full.subarray(0, room), addr);
-      HEAP32[addrlenPtr >> 2] = full.length;
-    },
-
-    /** The local address of a tcp_wrap/udp_wrap handle (none: the wildcard). */
-    handleName: function(handle, domain, peer) {
-      var o = {};
-      if (!handle || (peer ? handle.getpeername(o) : handle.getsockname(o)) !== 0 || !o.address) {
-        var v6 = domain === DILL_C.AF_INET6;
-        return { v6: v6, address: v6 ? '::' : '0.0.0.0', port: 0 };
-      }
-      return { v6: o.family === 'IPv6' || o.family === 6, address: o.address, port: o.port };
-    },
-
-    /** An AF_INET or AF_INET6 stream socket (not connected). */
-    isInetFresh: function(ep) {
-      return ep instanceof DillNet.Fresh && ep.domain !== DILL_C.AF_UNIX;
-    },
-
-    /**
-     * Gets (value null) or sets a socket option; returns its value or
-     * -errno, with Linux's errors for options of the wrong protocol.
-     */
-    sockopt: function(ep, level, optname, value) {
-      var opts = ep.opts || (ep.opts = {});
-      var ENOPROTOOPT = {{{ cDefine('ENOPROTOOPT') }}};
-      var inet = ep.domain === DILL_C.AF_INET || ep.domain === DILL_C.AF_INET6;
-      var tcp = inet && !(ep instanceof DillNet.Datagram);
-      if (level === DILL_C.SOL_SOCKET) {
-        if (optname === DILL_C.SO_ERROR && value === null) {
-          var e = ep.soError || ep.error || 0;
-          ep.soError = 0;
-          if (ep instanceof DillNet.Datagram) ep.error = 0;
-          return e;
-        }
-        if (optname === DILL_C.SO_TYPE && value === null)
-          return ep instanceof DillNet.Datagram ? DILL_C.SOCK_DGRAM : DILL_C.SOCK_STREAM;
-        if (optname === DILL_C.SO_REUSEADDR) {
-          if (value !== null) opts.reuseaddr = value;
-          return opts.reuseaddr || 0;
-        }
-        return -ENOPROTOOPT;
-      }
-      if (level === DILL_C.IPPROTO_TCP) {
-        if (!inet) return -{{{ cDefine('EOPNOTSUPP') }}};
-        if (!tcp || optname !== DILL_C.TCP_NODELAY) return -ENOPROTOOPT;
-        if (value !== null) {
-          opts.nodelay = value;
-          if (ep.tcp) ep.tcp.setNoDelay(!!value);
-        }
-        return opts.nodelay || 0;
-      }
-      if (level === DILL_C.IPPROTO_IPV6) {
-        if (ep.domain !== DILL_C.AF_INET6 || optname !== DILL_C.IPV6_V6ONLY) return -ENOPROTOOPT;
-        if (value !== null) {
-          // The kernel takes it only before the socket is bound.
-          if (ep.tcp || ep.udp) return -{{{ cDefine('EINVAL') }}};
-          opts.v6only = value;
-        }
-        return opts.v6only || 0;
-      }
-      return -ENOPROTOOPT;
-    },
-
-    /** A new tcp_wrap handle with the socket's options; never keeps Node alive. */
-    newTcp: function(ep) {
-      var TCPW = DillNet.tcpWrap();
-      var h = new TCPW.TCP(TCPW.constants.SOCKET);
-      if (ep.opts.nodelay) h.setNoDelay(true);
-      h.unref();
-      return h;
-    },
-
-    /** bind() of a TCP socket: 0 or -errno. */
-    tcpBind: function(ep, a) {
-      if (ep.tcp) return -{{{ cDefine('EINVAL') }}};
-      var h = DillNet.newTcp(ep);
-      // libuv sets SO_REUSEADDR on every TCP socket it binds, so binding a
-      // port that a listener already uses succeeds here and the second
-      // listen() fails with EADDRINUSE: what Linux does when the program
-      // set SO_REUSEADDR itself (without it, bind fails natively).
-      var err = a.v6 ? h.bind6(a.ip, a.port, ep.opts.v6only ? 1 : 0) : h.bind(a.ip, a.port);
-      if (err) {
-        h.close();
-        return -DillNet.uvErr(err);
-      }
-      ep.tcp = h;
-      return 0;
-    },
-
-    /**
-     * connect() of a TCP socket: starts the connection from its tcp_wrap
-     * handle (the bound one, so a bound socket connects from its address
-     * and port), replacing the endpoint of `stream` with a connecting
-     * NetConn.  Returns it, or -errno when the kernel refused at once.
-     */
-    tcpConnect: function(ep, stream, a) {
-      var h = ep.tcp || DillNet.newTcp(ep);
-      var req = new (DillNet.tcpWrap().TCPConnectWrap)();
-      var conn = new DillNet.NetConn(true);
-      req.oncomplete = function(status) {
-        if (conn.closed) return;
-        conn.connecting = false;
-        if (status < 0) {
-          conn.failed = true;
-          conn.soError = DillNet.uvErr(status);
-        } else {
-          conn.attach(DillNet.NetConn.socket(conn, h, null));
-        }
-        conn.changed(DillNet.IN | DillNet.OUT);
-      };
-      var err = a.v6 ? h.connect6(req, a.ip, a.port) : h.connect(req, a.ip, a.port);
-      if (err) {
-        if (!ep.tcp) h.close();
-        return -DillNet.uvErr(err);
-      }
-      conn.tcp = h;
-      conn.fd = ep.fd;
-      conn.nonblock = ep.nonblock;
-      conn.watch = ep.watch;
-      conn.domain = ep.domain;
-      conn.opts = ep.opts;
-      stream.node.ep = conn;
-      return conn;
-    },
-
-    /** Wraps an accepted tcp_wrap handle of listener `l` as a NetConn. */
-    tcpAccepted: function(l, handle) {
-      var conn = new DillNet.NetConn(false);
-      conn.attach(DillNet.NetConn.socket(conn, handle, null));
-      conn.tcp = handle;
-      conn.domain = l.domain;
-      // As on Linux, the new socket inherits the listener's options.
-      conn.opts = { reuseaddr: l.opts.reuseaddr, nodelay: l.opts.nodelay };
-      if (conn.opts.nodelay) handle.setNoDelay(true);
-      return conn;
-    },
-
-    /**
-     * Receives one datagram into the iovecs: at most their size is copied
-     * (the rest is discarded), the sender's address goes to `name` (a
-     * sockaddr of *namelenPtr bytes).  Returns {n, full, trunc} ({n} is
-     * the real length with MSG_TRUNC, as on Linux), or -errno.  A blocking
-     * call with nothing queued suspends the program (the import retries).
-     */
-    dgramRecv: function(ep, iov, iovcnt, flags, name, namelenPtr) {
-      DillFiber.rewound();
-      if (!ep.rx.length) {
-        if (ep.error) {
-          var e = ep.error;
-          ep.error = 0;
-          return -e;
-        }
-        if (ep.nonblock || (flags & DILL_C.MSG_DONTWAIT)) return -{{{ cDefine('EAGAIN') }}};
-        DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
-        return 0;
-      }
-      var d = ep.rx[0];
-      if (!(flags & DILL_C.MSG_PEEK)) {
-        ep.rx.shift();
-        ep.rxbytes -= d.cost;
-      }
-      var copied = 0;
-      for (var i = 0; i < iovcnt && copied < d.data.length; i++) {
-        var ptr = HEAP32[(iov + i * 8) >> 2];
-        var len = HEAP32[(iov + i * 8 + 4) >> 2];
-        var k = Math.min(len, d.data.length - copied);
-        HEAPU8.set(d.data.subarray(copied, copied + k), ptr);
-        copied += k;
-      }
-      if (name) DillNet.writeInetAddr(name, namelenPtr, d);
-      var trunc = copied < d.data.length;
-      return { n: (flags & DILL_C.MSG_TRUNC) ? d.data.length : copied, trunc: trunc };
-    },
-
-    /**
-     * Sends the iovecs as one datagram to `dest` (null: the connected
-     * peer).  Returns the length or -errno; a blocking socket whose send
-     * queue is full suspends the program.
-     */
-    dgramSend: function(ep, iov, iovcnt, flags, dest) {
-      DillFiber.rewound();
-      var total = 0;
-      for (var i = 0; i < iovcnt; i++) total += HEAP32[(iov + i * 8 + 4) >> 2];
-      var buf = Buffer.allocUnsafe(total), off = 0;
-      for (var j = 0; j < iovcnt; j++) {
-        var ptr = HEAP32[(iov + j * 8) >> 2];
-        var len = HEAP32[(iov + j * 8 + 4) >> 2];
-        buf.set(HEAPU8.subarray(ptr, ptr + len), off);
-        off += len;
-      }
-      var r = ep.sendDgram(buf, dest);
-      if (r === -{{{ cDefine('EAGAIN') }}} && !ep.nonblock && !(flags & DILL_C.MSG_DONTWAIT)) {
-        DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
-        return 0;
-      }
-      return r;
-    },
-
-    /** Destination of sendto/sendmsg on a datagram socket: null, {..} or -errno. */
-    dgramDest: function(ep, addr, addrlen) {
-      if (!addr || addrlen === 0) return null;
-      return DillNet.inetAddr(addr, addrlen, ep.domain);
-    },
-
     // 12 bytes of wasm memory for one iovec and a count.
     iovPtr: 0,
     scratchIov: function() {
@@ -1592,11 +1132,11 @@ mergeInto(LibraryManager.library, {
     return 0;
   },
 
-  fd_read__deps: ['$DillNet', '$dillRw'],
+  fd_read__deps: ['$DillNet', '$dillRw', '$DillInet'],
   fd_read: function(fd, iov, iovcnt, pnum) {
     var ep = DillNet.ep(fd);
-    if (ep instanceof DillNet.Datagram) {
-      var d = DillNet.dgramRecv(ep, iov, iovcnt, 0, 0, 0);
+    if (ep instanceof DillInet.Datagram) {
+      var d = DillInet.dgramRecv(ep, iov, iovcnt, 0, 0, 0);
       if (typeof d === 'number') return -d;
       HEAP32[pnum >> 2] = d.n;
       return 0;
@@ -1612,11 +1152,11 @@ mergeInto(LibraryManager.library, {
     }
   },
 
-  fd_write__deps: ['$DillNet', '$dillRw', '$DillStdio', '$flush_NO_FILESYSTEM'],
+  fd_write__deps: ['$DillNet', '$dillRw', '$DillStdio', '$flush_NO_FILESYSTEM', '$DillInet'],
   fd_write: function(fd, iov, iovcnt, pnum) {
     var ep = DillNet.ep(fd);
-    if (ep instanceof DillNet.Datagram) {
-      var n = DillNet.dgramSend(ep, iov, iovcnt, 0, null);
+    if (ep instanceof DillInet.Datagram) {
+      var n = DillInet.dgramSend(ep, iov, iovcnt, 0, null);
       if (n < 0) return -n;
       HEAP32[pnum >> 2] = n;
       return 0;
@@ -1660,27 +1200,27 @@ mergeInto(LibraryManager.library, {
 
   // recv/recvfrom and send/sendto on a connected stream socket (the
   // address is ignored there, as natively) or a datagram socket.
-  __syscall_recvfrom__deps: ['$DillNet', '$dillRw'],
+  __syscall_recvfrom__deps: ['$DillNet', '$dillRw', '$DillInet'],
   __syscall_recvfrom: function(fd, buf, len, flags, addr, addrlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) {
+    if (ep instanceof DillInet.Datagram) {
       var iov = DillNet.scratchIov();
       HEAP32[iov >> 2] = buf;
       HEAP32[(iov + 4) >> 2] = len;
-      var d = DillNet.dgramRecv(ep, iov, 1, flags, addr, addrlen);
+      var d = DillInet.dgramRecv(ep, iov, 1, flags, addr, addrlen);
       return typeof d === 'number' ? d : d.n;
     }
     if (!ep.read) return -{{{ cDefine('ENOTCONN') }}};
     return DillNet.msgRw(ep, buf, len, flags, false);
   },
 
-  __syscall_sendto__deps: ['$DillNet', '$dillRw'],
+  __syscall_sendto__deps: ['$DillNet', '$dillRw', '$DillInet'],
   __syscall_sendto: function(fd, buf, len, flags, addr, addrlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) {
-      var dest = DillNet.dgramDest(ep, addr, addrlen);
+    if (ep instanceof DillInet.Datagram) {
+      var dest = DillInet.dgramDest(ep, addr, addrlen);
       if (typeof dest === 'number') {
         DillFiber.rewound();
         return dest;
@@ -1688,7 +1228,7 @@ mergeInto(LibraryManager.library, {
       var iov = DillNet.scratchIov();
       HEAP32[iov >> 2] = buf;
       HEAP32[(iov + 4) >> 2] = len;
-      return DillNet.dgramSend(ep, iov, 1, flags, dest);
+      return DillInet.dgramSend(ep, iov, 1, flags, dest);
     }
     if (!ep.write) return -{{{ cDefine('ENOTCONN') }}};
     return DillNet.msgRw(ep, buf, len, flags, true);
@@ -1721,18 +1261,18 @@ mergeInto(LibraryManager.library, {
    * struct msghdr (wasm32): 0 name, 4 namelen, 8 iov, 12 iovlen, 16 control,
    * 20 controllen, 24 flags.  struct cmsghdr: 0 len, 4 level, 8 type, 12 data.
    */
-  __syscall_sendmsg__deps: ['$DillNet', '$dillRw'],
+  __syscall_sendmsg__deps: ['$DillNet', '$dillRw', '$DillInet'],
   __syscall_sendmsg: function(fd, msg, flags) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) {
+    if (ep instanceof DillInet.Datagram) {
       // One datagram of all the iovecs, to msg_name if given.
-      var dest = DillNet.dgramDest(ep, HEAP32[msg >> 2], HEAP32[(msg + 4) >> 2]);
+      var dest = DillInet.dgramDest(ep, HEAP32[msg >> 2], HEAP32[(msg + 4) >> 2]);
       if (typeof dest === 'number') {
         DillFiber.rewound();
         return dest;
       }
-      return DillNet.dgramSend(ep, HEAP32[(msg + 8) >> 2], HEAP32[(msg + 12) >> 2], flags, dest);
+      return DillInet.dgramSend(ep, HEAP32[(msg + 8) >> 2], HEAP32[(msg + 12) >> 2], flags, dest);
     }
     if (!ep.write || ep instanceof DillNet.Fresh) return -{{{ cDefine('ENOTCONN') }}};
     var iov = HEAP32[(msg + 8) >> 2], iovlen = HEAP32[(msg + 12) >> 2];
@@ -1784,14 +1324,14 @@ mergeInto(LibraryManager.library, {
     return HEAP32[cnt >> 2];
   },
 
-  __syscall_recvmsg__deps: ['$DillNet', '$dillRw'],
+  __syscall_recvmsg__deps: ['$DillNet', '$dillRw', '$DillInet'],
   __syscall_recvmsg: function(fd, msg, flags) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) {
+    if (ep instanceof DillInet.Datagram) {
       // One datagram; MSG_TRUNC in msg_flags if it did not fit.
       var name = HEAP32[msg >> 2];
-      var d = DillNet.dgramRecv(ep, HEAP32[(msg + 8) >> 2], HEAP32[(msg + 12) >> 2], flags,
+      var d = DillInet.dgramRecv(ep, HEAP32[(msg + 8) >> 2], HEAP32[(msg + 12) >> 2], flags,
                                 name, name ? msg + 4 : 0);
       if (typeof d === 'number') return d;
       HEAPU32[(msg + 20) >> 2] = 0;
@@ -1957,7 +1497,7 @@ mergeInto(LibraryManager.library, {
     return n;
   },
 
-  __syscall_socket__deps: ['$DillNet'],
+  __syscall_socket__deps: ['$DillNet', '$DillInet'],
   __syscall_socket: function(domain, type, protocol) {
     var base = type & 0xf;
     var ep;
@@ -1970,7 +1510,7 @@ mergeInto(LibraryManager.library, {
         ep = new DillNet.Fresh(domain, base);
         ep.tcp = null;           // its tcp_wrap handle, from bind() on
       } else if (base === DILL_C.SOCK_DGRAM && (protocol === 0 || protocol === DILL_C.IPPROTO_UDP)) {
-        ep = new DillNet.Datagram(domain);
+        ep = new DillInet.Datagram(domain);
       } else {
         return -{{{ cDefine('EPROTONOSUPPORT') }}};
       }
@@ -1984,7 +1524,7 @@ mergeInto(LibraryManager.library, {
   // Binding a unix socket creates its file: we start listening right away
   // (the program is suspended until Node has bound the path, so errors come
   // from bind() itself); connections are accepted once listen() is called.
-  __syscall_bind__deps: ['$DillNet'],
+  __syscall_bind__deps: ['$DillNet', '$DillInet'],
   __syscall_bind: function(fd, addr, addrlen) {
     var resumed = DillFiber.rewound();
     var ep = DillNet.sock(fd);
@@ -1992,11 +1532,11 @@ mergeInto(LibraryManager.library, {
     var stream = FS.getStream(fd);
     if (resumed) return DillNet.bindResult;
     // AF_INET, AF_INET6: the kernel answers at once (tcp_wrap, udp_wrap).
-    if (ep instanceof DillNet.Datagram || DillNet.isInetFresh(ep)) {
+    if (ep instanceof DillInet.Datagram || DillInet.isInetFresh(ep)) {
       if (ep.udp || ep.tcp) return -{{{ cDefine('EINVAL') }}};
-      var a = DillNet.inetAddr(addr, addrlen, ep.domain);
+      var a = DillInet.inetAddr(addr, addrlen, ep.domain);
       if (typeof a === 'number') return a;
-      return ep instanceof DillNet.Datagram ? ep.bindTo(a) : DillNet.tcpBind(ep, a);
+      return ep instanceof DillInet.Datagram ? ep.bindTo(a) : DillInet.tcpBind(ep, a);
     }
     if (ep.domain !== undefined && ep.domain !== DILL_C.AF_UNIX) return -{{{ cDefine('EINVAL') }}};
     if (!(ep instanceof DillNet.Fresh) || ep.path !== null || ep instanceof DillNet.Listener)
@@ -2027,22 +1567,22 @@ mergeInto(LibraryManager.library, {
     return 0;
   },
 
-  __syscall_listen__deps: ['$DillNet'],
+  __syscall_listen__deps: ['$DillNet', '$DillInet'],
   __syscall_listen: function(fd, backlog) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) return -{{{ cDefine('EOPNOTSUPP') }}};
-    if (ep instanceof DillNet.TcpListener) return 0;
-    if (DillNet.isInetFresh(ep)) {
+    if (ep instanceof DillInet.Datagram) return -{{{ cDefine('EOPNOTSUPP') }}};
+    if (ep instanceof DillInet.TcpListener) return 0;
+    if (DillInet.isInetFresh(ep)) {
       // Unbound: natively listen() binds an ephemeral port on every address.
       if (!ep.tcp) {
         var v6 = ep.domain === DILL_C.AF_INET6;
-        var e = DillNet.tcpBind(ep, { v6: v6, ip: v6 ? '::' : '0.0.0.0', port: 0 });
+        var e = DillInet.tcpBind(ep, { v6: v6, ip: v6 ? '::' : '0.0.0.0', port: 0 });
         if (e) return e;
       }
       var err = ep.tcp.listen(backlog > 0 ? backlog : 1);
-      if (err) return -DillNet.uvErr(err);
-      var l = new DillNet.TcpListener(ep);
+      if (err) return -DillInet.uvErr(err);
+      var l = new DillInet.TcpListener(ep);
       FS.getStream(fd).node.ep = l;
       return 0;
     }
@@ -2052,23 +1592,23 @@ mergeInto(LibraryManager.library, {
     return 0;
   },
 
-  __syscall_accept4__deps: ['$DillNet'],
+  __syscall_accept4__deps: ['$DillNet', '$DillInet'],
   __syscall_accept4: function(fd, addr, addrlen, flags) {
     DillFiber.rewound();
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) return -{{{ cDefine('EOPNOTSUPP') }}};
-    if (ep instanceof DillNet.TcpListener) {
+    if (ep instanceof DillInet.Datagram) return -{{{ cDefine('EOPNOTSUPP') }}};
+    if (ep instanceof DillInet.TcpListener) {
       if (flags & ~(DILL_C.SOCK_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
       if (!ep.queue.length) {
         if (ep.nonblock) return -{{{ cDefine('EAGAIN') }}};
         DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
         return 0;
       }
-      var conn = DillNet.tcpAccepted(ep, ep.queue.shift());
+      var conn = DillInet.tcpAccepted(ep, ep.queue.shift());
       conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
       var nfd = DillNet.open(conn, DILL_C.S_IFSOCK | 384);
-      DillNet.writeInetAddr(addr, addrlen, DillNet.handleName(conn.tcp, ep.domain, true));
+      DillInet.writeInetAddr(addr, addrlen, DillInet.handleName(conn.tcp, ep.domain, true));
       return nfd;
     }
     if (!(ep instanceof DillNet.Listener) || !ep.listening) return -{{{ cDefine('EINVAL') }}};
@@ -2092,7 +1632,7 @@ mergeInto(LibraryManager.library, {
     return nfd;
   },
 
-  __syscall_connect__deps: ['$DillNet'],
+  __syscall_connect__deps: ['$DillNet', '$DillInet'],
   __syscall_connect: function(fd, addr, addrlen) {
     var resumed = DillFiber.rewound();
     var ep = DillNet.sock(fd);
@@ -2103,7 +1643,7 @@ mergeInto(LibraryManager.library, {
       if (resumed) return DillNet.connectResult(ep);
       return ep.failed ? -{{{ cDefine('ECONNREFUSED') }}} : -{{{ cDefine('EISCONN') }}};
     }
-    if (ep instanceof DillNet.Datagram) {
+    if (ep instanceof DillInet.Datagram) {
       // Sets (or, with AF_UNSPEC, clears) the default destination; the
       // kernel then filters datagrams from other sources.
       DillFiber.rewound();
@@ -2112,22 +1652,22 @@ mergeInto(LibraryManager.library, {
         ep.peer = null;
         return 0;
       }
-      var a = DillNet.inetAddr(addr, addrlen, ep.domain);
+      var a = DillInet.inetAddr(addr, addrlen, ep.domain);
       if (typeof a === 'number') return a;
       var e = ep.ensureBound();
       if (e) return e;
       var err = a.v6 ? ep.udp.connect6(a.ip, a.port) : ep.udp.connect(a.ip, a.port);
-      if (err) return -DillNet.uvErr(err);
+      if (err) return -DillInet.uvErr(err);
       ep.peer = a;
       return 0;
     }
-    if (ep instanceof DillNet.Listener || ep instanceof DillNet.TcpListener || !(ep instanceof DillNet.Fresh))
+    if (ep instanceof DillNet.Listener || ep instanceof DillInet.TcpListener || !(ep instanceof DillNet.Fresh))
       return -{{{ cDefine('EISCONN') }}};
-    if (DillNet.isInetFresh(ep)) {
+    if (DillInet.isInetFresh(ep)) {
       // TCP: always through the kernel, even to this program's listeners.
-      var ta = DillNet.inetAddr(addr, addrlen, ep.domain);
+      var ta = DillInet.inetAddr(addr, addrlen, ep.domain);
       if (typeof ta === 'number') return ta;
-      var tconn = DillNet.tcpConnect(ep, stream, ta);
+      var tconn = DillInet.tcpConnect(ep, stream, ta);
       if (typeof tconn === 'number') return tconn;
       if (tconn.nonblock) return -{{{ cDefine('EINPROGRESS') }}};
       return DillNet.connectWait(tconn);
@@ -2158,12 +1698,12 @@ mergeInto(LibraryManager.library, {
     return DillNet.connectWait(conn);
   },
 
-  __syscall_getsockopt__deps: ['$DillNet'],
+  __syscall_getsockopt__deps: ['$DillNet', '$DillInet'],
   __syscall_getsockopt: function(fd, level, optname, optval, optlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
     if (!optval || !optlen || HEAP32[optlen >> 2] < 4) return -{{{ cDefine('EINVAL') }}};
-    var v = DillNet.sockopt(ep, level, optname, null);
+    var v = DillInet.sockopt(ep, level, optname, null);
     if (v < 0) return v;
     HEAP32[optval >> 2] = v;
     HEAP32[optlen >> 2] = 4;
@@ -2176,41 +1716,41 @@ mergeInto(LibraryManager.library, {
    * socket), TCP_NODELAY (TCP), IPV6_V6ONLY (AF_INET6, before bind).
    * Returns 0 or -errno.
    */
-  dill__js_setsockopt__deps: ['$DillNet'],
+  dill__js_setsockopt__deps: ['$DillNet', '$DillInet'],
   dill__js_setsockopt: function(fd, level, optname, optval, optlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
     if (!optval || optlen < 4) return -{{{ cDefine('EINVAL') }}};
-    var r = DillNet.sockopt(ep, level, optname, HEAP32[optval >> 2] ? 1 : 0);
+    var r = DillInet.sockopt(ep, level, optname, HEAP32[optval >> 2] ? 1 : 0);
     return r < 0 ? r : 0;
   },
 
-  __syscall_getsockname__deps: ['$DillNet'],
+  __syscall_getsockname__deps: ['$DillNet', '$DillInet'],
   __syscall_getsockname: function(fd, addr, addrlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
     if (ep.domain === DILL_C.AF_INET || ep.domain === DILL_C.AF_INET6) {
-      DillNet.writeInetAddr(addr, addrlen, DillNet.handleName(ep.tcp || ep.udp, ep.domain, false));
+      DillInet.writeInetAddr(addr, addrlen, DillInet.handleName(ep.tcp || ep.udp, ep.domain, false));
       return 0;
     }
     DillNet.writeUnixAddr(addr, addrlen, ep instanceof DillNet.Fresh ? ep.path : null);
     return 0;
   },
 
-  __syscall_getpeername__deps: ['$DillNet'],
+  __syscall_getpeername__deps: ['$DillNet', '$DillInet'],
   __syscall_getpeername: function(fd, addr, addrlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
-    if (ep instanceof DillNet.Datagram) {
+    if (ep instanceof DillInet.Datagram) {
       if (!ep.peer) return -{{{ cDefine('ENOTCONN') }}};
-      DillNet.writeInetAddr(addr, addrlen, { v6: ep.peer.v6, address: ep.peer.ip, port: ep.peer.port });
+      DillInet.writeInetAddr(addr, addrlen, { v6: ep.peer.v6, address: ep.peer.ip, port: ep.peer.port });
       return 0;
     }
     if (ep instanceof DillNet.NetConn && ep.tcp) {
       if (ep.connecting || ep.failed) return -{{{ cDefine('ENOTCONN') }}};
       var o = {};
       if (ep.tcp.getpeername(o) !== 0) return -{{{ cDefine('ENOTCONN') }}};
-      DillNet.writeInetAddr(addr, addrlen, { v6: o.family === 'IPv6' || o.family === 6, address: o.address, port: o.port });
+      DillInet.writeInetAddr(addr, addrlen, { v6: o.family === 'IPv6' || o.family === 6, address: o.address, port: o.port });
       return 0;
     }
     if (!(ep instanceof DillNet.NetConn) && !(ep instanceof DillNet.LocalEnd))
