@@ -168,6 +168,9 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
         msg.msg_controllen = sizeof(ctl.b);
         ssize_t n = recvmsg(self->fd, &msg, 0);
         if(n == 1) {
+            /* No descriptor number was free for it: it is closed, as the
+               kernel does, and the stream goes on. */
+            if(msg.msg_flags & MSG_CTRUNC) {errno = EMFILE; break;}
             struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
             if(c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
                   c->cmsg_len >= CMSG_LEN(sizeof(int))) {

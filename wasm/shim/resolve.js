@@ -72,6 +72,7 @@ mergeInto(LibraryManager.library, {
     var Lookup = DillResolve.lookupClass();
     var ep = new Lookup();
     var fd = DillNet.open(ep, DILL_C.S_IFIFO | 384);
+    if (fd < 0) return fd;
     function finish(err, addrs) {
       if (ep.closed) return;
       if (!err && Array.isArray(addrs)) {

@@ -162,8 +162,12 @@ mergeInto(LibraryManager.library, {
       },
     },
 
-    /** A new FS stream for endpoint `ep`; returns its fd. */
+    /**
+     * A new FS stream for endpoint `ep`: its fd, or -EMFILE when the
+     * descriptor table is full (FS.MAX_OPEN_FDS); `ep` is then left alone.
+     */
     open: function(ep, mode) {
+      if (!DillNet.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
       var node = FS.createNode(DillNet.root, 'dill' + (DillNet.seq++), mode, 0);
       node.ep = ep;
       var stream = FS.createStream({
@@ -175,6 +179,15 @@ mergeInto(LibraryManager.library, {
       });
       ep.fd = stream.fd;
       return stream.fd;
+    },
+
+    /** Are there n free descriptors (FS throws EMFILE past MAX_OPEN_FDS)? */
+    fdsFree: function(n) {
+      var streams = FS.streams, max = FS.MAX_OPEN_FDS;
+      for (var fd = 0; fd <= max && n > 0; fd++) {
+        if (!streams[fd]) n--;
+      }
+      return n === 0;
     },
 
     /**
@@ -216,11 +229,12 @@ mergeInto(LibraryManager.library, {
       }
     },
 
-    /** The receiver takes a held descriptor: a new fd for it. */
+    /** The receiver takes a held descriptor: a new fd for it, or -EMFILE. */
     installHeld: function(stream) {
       if (stream.node && stream.node.ep) {
-        stream.node.ep.refs--;
-        return DillNet.dupFd(stream, 0);
+        var fd = DillNet.dupFd(stream, 0);
+        if (fd >= 0) stream.node.ep.refs--;
+        return fd;
       }
       return stream.fd;
     },
@@ -251,15 +265,21 @@ mergeInto(LibraryManager.library, {
       FS.destroyNode(node);
     },
 
-    /** A new descriptor for the same socket as `stream` (dup, passed fds). */
+    /** A new descriptor for the same socket as `stream` (dup, passed fds), or -EMFILE. */
     dupFd: function(stream, minFd) {
-      var ns = FS.createStream({
-        path: stream.path,
-        node: stream.node,
-        flags: stream.flags,
-        seekable: false,
-        stream_ops: DillNet.streamOps,
-      }, minFd);
+      var ns;
+      try {
+        ns = FS.createStream({
+          path: stream.path,
+          node: stream.node,
+          flags: stream.flags,
+          seekable: false,
+          stream_ops: DillNet.streamOps,
+        }, minFd);
+      } catch (e) {
+        if (!(e instanceof FS.ErrnoError)) throw e;
+        return -e.errno;
+      }
       stream.node.ep.refs++;
       return ns.fd;
     },
@@ -1353,13 +1373,26 @@ mergeInto(LibraryManager.library, {
     if (!rc && taken && taken.length) {
       var need = 12 + 4 * taken.length;
       if (control && clen >= need) {
-        HEAPU32[control >> 2] = need;
-        HEAP32[(control + 4) >> 2] = DILL_C.SOL_SOCKET;
-        HEAP32[(control + 8) >> 2] = DILL_C.SCM_RIGHTS;
+        // As Linux: descriptors that find no free number are closed and
+        // the message says MSG_CTRUNC.
+        var got = 0;
         for (var i = 0; i < taken.length; i++) {
-          HEAP32[(control + 12 + 4 * i) >> 2] = DillNet.installHeld(taken[i]);
+          var nfd = DillNet.installHeld(taken[i]);
+          if (nfd < 0) {
+            mflags |= DILL_C.MSG_CTRUNC;
+            DillNet.releaseHeld(taken.slice(i));
+            break;
+          }
+          HEAP32[(control + 12 + 4 * i) >> 2] = nfd;
+          got++;
         }
-        used = (need + 3) & ~3;
+        if (got > 0) {
+          need = 12 + 4 * got;
+          HEAPU32[control >> 2] = need;
+          HEAP32[(control + 4) >> 2] = DILL_C.SOL_SOCKET;
+          HEAP32[(control + 8) >> 2] = DILL_C.SCM_RIGHTS;
+          used = (need + 3) & ~3;
+        }
       } else {
         mflags |= DILL_C.MSG_CTRUNC;
         DillNet.releaseHeld(taken);
@@ -1395,7 +1428,12 @@ mergeInto(LibraryManager.library, {
         var min = SYSCALLS.get();
         if (min < 0) return -{{{ cDefine('EINVAL') }}};
         if (ep) return -{{{ cDefine('EOPNOTSUPP') }}};
-        return FS.open(stream.path, stream.flags, 0, min).fd;
+        try {
+          return FS.open(stream.path, stream.flags, 0, min).fd;
+        } catch (e) {
+          if (!(e instanceof FS.ErrnoError)) throw e;
+          return -e.errno;
+        }
       }
       default:
         return -{{{ cDefine('EINVAL') }}};
@@ -1605,6 +1643,7 @@ mergeInto(LibraryManager.library, {
         DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
         return 0;
       }
+      if (!DillNet.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
       var conn = DillInet.tcpAccepted(ep, ep.queue.shift());
       conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
       var nfd = DillNet.open(conn, DILL_C.S_IFSOCK | 384);
@@ -1618,6 +1657,8 @@ mergeInto(LibraryManager.library, {
       DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
       return 0;
     }
+    // Natively the connection stays in the backlog for a later accept.
+    if (!DillNet.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
     var item = ep.queue.shift();
     var conn;
     if (item instanceof DillNet.LocalEnd) {
@@ -1767,6 +1808,7 @@ mergeInto(LibraryManager.library, {
     if (base !== DILL_C.SOCK_STREAM) return -{{{ cDefine('EPROTONOSUPPORT') }}};
     if (protocol !== 0) return -{{{ cDefine('EPROTONOSUPPORT') }}};
     if (!sv) return -{{{ cDefine('EFAULT') }}};
+    if (!DillNet.fdsFree(2)) return -{{{ cDefine('EMFILE') }}};
     var eps = DillNet.localPair(false);
     var mode = DILL_C.S_IFSOCK | 384;
     for (var i = 0; i < 2; i++) {
@@ -1785,6 +1827,7 @@ mergeInto(LibraryManager.library, {
   dill__js_pipe2: function(fdPtr, flags) {
     if (!fdPtr) return -{{{ cDefine('EFAULT') }}};
     if (flags & ~(DILL_C.O_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
+    if (!DillNet.fdsFree(2)) return -{{{ cDefine('EMFILE') }}};
     var eps = DillNet.localPair(true);
     eps[0].nonblock = eps[1].nonblock = !!(flags & DILL_C.O_NONBLOCK);
     var mode = DILL_C.S_IFIFO | 384;

@@ -278,6 +278,10 @@ mergeInto(LibraryManager.library, {
     var ep = new Engine();
     ep.duplex = DillTls.transport(ep);
     var fd = DillNet.open(ep, DILL_C.S_IFIFO | 384);
+    if (fd < 0) {
+      ep.duplex.destroy();
+      return fd;
+    }
     ep.node = FS.getStream(fd).node;
     var t;
     if (server) {
