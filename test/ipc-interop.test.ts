@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { compile, tmpdir } from './helpers';
@@ -280,3 +281,59 @@ test('32 MiB each way between a C program and Node arrive intact and in order (o
     server.close();
   }
 }, 60000);
+
+test('EACCES: without search permission on the directory, ipc_listen, ipc_connect and their _mem variants fail with EACCES', async () => {
+  // Root searches any directory: the program then runs as nobody, from a
+  // directory nobody can read.
+  const asRoot = process.getuid !== undefined && process.getuid() === 0;
+  const pub = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-eacces-'));
+  try {
+    fs.chmodSync(pub, 0o755);
+    const js = compile(pub, 'eacces', `
+      #include <errno.h>
+      #include <stdio.h>
+      #include <string.h>
+      #include <libdill.h>
+      int main(int argc, char **argv) {
+          char path[256];
+          snprintf(path, sizeof(path), "%s/new.sock", argv[1]);
+          struct ipc_listener_storage lm;
+          struct ipc_storage cm;
+          int a = ipc_listen(path, 10); int ea = errno;
+          int b = ipc_listen_mem(path, 10, &lm); int eb = errno;
+          int c = ipc_connect(argv[2], now() + 2000); int ec = errno;
+          int d = ipc_connect_mem(argv[2], &cm, now() + 2000); int ed = errno;
+          printf("%d %s %d %s %d %s %d %s\\n", a, strerror(ea), b, strerror(eb),
+              c, strerror(ec), d, strerror(ed));
+          return 0;
+      }`);
+    fs.chmodSync(js, 0o644);
+    fs.chmodSync(js.replace(/\.js$/, '.wasm'), 0o644);
+    // A listening socket in a directory the program cannot search.
+    const locked = path.join(pub, 'locked');
+    fs.mkdirSync(locked);
+    const sock = path.join(locked, 'l.sock');
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(sock, r));
+    fs.chmodSync(locked, asRoot ? 0o700 : 0o000);
+    try {
+      const cmd = asRoot ? '/usr/sbin/runuser' : process.execPath;
+      const args = asRoot ? ['-u', 'nobody', '--', process.execPath, js, locked, sock] : [js, locked, sock];
+      const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(cmd, args);
+        let out = '', err = '';
+        child.stdout.on('data', (x) => { out += x; });
+        child.stderr.on('data', (x) => { err += x; });
+        child.on('close', (code) => resolve({ code, out, err }));
+      });
+      expect(r.err).toBe('');
+      expect(r.out).toBe('-1 Permission denied -1 Permission denied -1 Permission denied -1 Permission denied\n');
+      expect(r.code).toBe(0);
+    } finally {
+      fs.chmodSync(locked, 0o700);
+      server.close();
+    }
+  } finally {
+    fs.rmSync(pub, { recursive: true, force: true });
+  }
+}, 30000);
