@@ -192,9 +192,20 @@ int dill__fdsock_fd(int h) {
     return dill__cont(vfs, struct dill__fdsock, hvfs)->fd;
 }
 
-int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
+/* Storage for a connection: the caller's `mem`, or the heap's (NULL and
+   ENOMEM).  Taken before the descriptor exists where there is a choice
+   (accept, connect), so that a failed allocation leaves things as they
+   were: the connection in the backlog, no connection attempt. */
+static struct dill__fdsock *dill__fdsock_storage(struct dill__fdsock *mem) {
     struct dill__fdsock *self = mem ? mem : malloc(sizeof(struct dill__fdsock));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    if(dill__slow(!self)) errno = ENOMEM;
+    return self;
+}
+
+/* A handle for connection `fd` in storage `self` (from dill__fdsock_storage
+   with `mem`); on failure the storage is let go, the descriptor is not. */
+static int dill__fdsock_init(struct dill__fdsock *self, int fd,
+      struct dill__fdsock *mem, const void *type) {
     memset(self, 0, sizeof(*self));
     self->hvfs.query = dill__fdsock_query;
     self->hvfs.close = dill__fdsock_hclose;
@@ -205,6 +216,28 @@ int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
     self->fd = fd;
     self->mem = !!mem;
     return dill__hmake_owned(&self->hvfs, self, !mem);
+}
+
+int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
+    struct dill__fdsock *self = dill__fdsock_storage(mem);
+    if(dill__slow(!self)) return -1;
+    return dill__fdsock_init(self, fd, mem, type);
+}
+
+static int dill__fd_fail(int fd);
+
+/* dill__fdsock_init for a descriptor made here: closed if that fails. */
+static int dill__fdsock_made(struct dill__fdsock *self, int fd,
+      struct dill__fdsock *mem, const void *type) {
+    int h = dill__fdsock_init(self, fd, mem, type);
+    if(dill__slow(h < 0)) return dill__fd_fail(fd);
+    return h;
+}
+
+/* Lets go of storage from dill__fdsock_storage that was not used. */
+static void dill__fdsock_unused(struct dill__fdsock *self,
+      struct dill__fdsock *mem) {
+    if(!mem) free(self);
 }
 
 int dill__fd_nonblock(int fd) {
@@ -226,8 +259,15 @@ int dill__fdsock_connect(int family, const struct sockaddr *addr,
       socklen_t addrlen, struct dill__fdsock *mem, const void *type,
       int64_t deadline) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    struct dill__fdsock *self = dill__fdsock_storage(mem);
+    if(dill__slow(!self)) return -1;
     int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if(dill__slow(fd < 0)) return -1;
+    if(dill__slow(fd < 0)) {
+        int err = errno;
+        dill__fdsock_unused(self, mem);
+        errno = err;
+        return -1;
+    }
     int rc = connect(fd, addr, addrlen);
     if(rc < 0 && errno == EINPROGRESS) {
         rc = dill_fdout(fd, deadline);
@@ -238,10 +278,10 @@ int dill__fdsock_connect(int family, const struct sockaddr *addr,
             if(rc == 0 && err) {errno = err; rc = -1;}
         }
     }
-    if(rc == 0) {
-        int h = dill__fdsock_make(fd, mem, type);
-        if(h >= 0) return h;
-    }
+    if(rc == 0) return dill__fdsock_made(self, fd, mem, type);
+    int err = errno;
+    dill__fdsock_unused(self, mem);
+    errno = err;
     return dill__fd_fail(fd);
 }
 
@@ -347,14 +387,16 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
     struct dill__fdlistener *l = dill__hquery(s, ltype);
     if(dill__slow(!l)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    struct dill__fdsock *self = dill__fdsock_storage(mem);
+    if(dill__slow(!self)) return -1;
     for(;;) {
         int fd = accept4(l->fd, addr, addrlen, SOCK_NONBLOCK);
-        if(fd >= 0) {
-            int h = dill__fdsock_make(fd, mem, type);
-            if(h < 0) return dill__fd_fail(fd);
-            return h;
+        if(fd >= 0) return dill__fdsock_made(self, fd, mem, type);
+        if(errno != EAGAIN || dill_fdin(l->fd, deadline) < 0) {
+            int err = errno;
+            dill__fdsock_unused(self, mem);
+            errno = err;
+            return -1;
         }
-        if(errno != EAGAIN) return -1;
-        if(dill_fdin(l->fd, deadline) < 0) return -1;
     }
 }

@@ -1,0 +1,111 @@
+/* With the heap run dry, every IPC, TCP and UDP function that allocates
+   its object fails with ENOMEM and leaves things as they were: opens and
+   connects keep no descriptor (the table does not fill up), accepts leave
+   the connection in the backlog (once memory is back, the same connection
+   is accepted and carries data), the _fromfd functions leave the
+   descriptor with the caller (usable afterwards), happyeyeballs_connect
+   fails too.  The _mem variants allocate nothing of their own and work. */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include "libdill.h"
+#include "oom-helpers.h"
+
+int main(void) {
+    char dir[] = "/tmp/dill-enomem-XXXXXX";
+    assert(mkdtemp(dir));
+    char path[128], path2[128];
+    snprintf(path, sizeof(path), "%s/l.sock", dir);
+    snprintf(path2, sizeof(path2), "%s/m.sock", dir);
+
+    /* Before: listeners with a connection waiting, descriptors to wrap. */
+    int il = ipc_listen(path, 10);
+    assert(il >= 0);
+    int ic = ipc_connect(path, now() + 2000);
+    assert(ic >= 0);
+    struct ipaddr addr, local;
+    assert(ipaddr_local(&addr, "127.0.0.1", 0, 0) == 0);
+    int tl = tcp_listen(&addr, 10);
+    assert(tl >= 0);
+    int tc = tcp_connect(&addr, now() + 2000);
+    assert(tc >= 0);
+    assert(ipaddr_local(&local, "127.0.0.1", 0, 0) == 0);
+    int sp[2];
+    assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+    int ulfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert(ulfd >= 0);
+    int tfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert(tfd >= 0);
+    int tlfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert(tlfd >= 0);
+    /* The lowest free descriptor now: a call that leaked one would move it. */
+    int probe = dup(0);
+    assert(probe >= 0 && close(probe) == 0);
+
+    struct chunk *chunks = exhaust_memory();
+    int p[2];
+    assert(ipc_pair(p) == -1 && errno == ENOMEM);
+    assert(ipc_listen(path2, 10) == -1 && errno == ENOMEM);
+    assert(ipc_connect(path, now() + 1000) == -1 && errno == ENOMEM);
+    assert(ipc_accept(il, now() + 1000) == -1 && errno == ENOMEM);
+    assert(ipc_fromfd(sp[0]) == -1 && errno == ENOMEM);
+    assert(ipc_listener_fromfd(ulfd) == -1 && errno == ENOMEM);
+    struct ipaddr any;
+    assert(ipaddr_local(&any, "127.0.0.1", 0, 0) == 0);
+    assert(tcp_listen(&any, 10) == -1 && errno == ENOMEM);
+    assert(tcp_connect(&addr, now() + 1000) == -1 && errno == ENOMEM);
+    assert(tcp_accept(tl, NULL, now() + 1000) == -1 && errno == ENOMEM);
+    assert(tcp_fromfd(tfd) == -1 && errno == ENOMEM);
+    assert(tcp_listener_fromfd(tlfd) == -1 && errno == ENOMEM);
+    assert(udp_open(&local, NULL) == -1 && errno == ENOMEM);
+    assert(happyeyeballs_connect("127.0.0.1", ipaddr_port(&addr), now() + 1000) == -1 &&
+        errno == ENOMEM);
+    /* The _mem variants need no heap of their own. */
+    struct ipc_pair_storage pmem;
+    assert(ipc_pair_mem(&pmem, p) == 0);
+    assert(bsend(p[0], "m", 1, now() + 1000) == 0);
+    char one;
+    assert(brecv(p[1], &one, 1, now() + 1000) == 0 && one == 'm');
+    assert(hclose(p[0]) == 0 && hclose(p[1]) == 0);
+    struct udp_storage umem;
+    int u = udp_open_mem(&local, NULL, &umem);
+    assert(u >= 0 && hclose(u) == 0);
+    release_memory(chunks);
+
+    /* Nothing leaked a descriptor. */
+    probe = dup(0);
+    assert(probe >= 0 && close(probe) == 0);
+    int probe2 = dup(0);
+    assert(probe2 == probe && close(probe2) == 0);
+
+    /* The waiting connections are accepted now, the same ones. */
+    int is = ipc_accept(il, now() + 2000);
+    assert(is >= 0);
+    char three[3];
+    assert(bsend(ic, "ipc", 3, now() + 2000) == 0);
+    assert(brecv(is, three, 3, now() + 2000) == 0 && memcmp(three, "ipc", 3) == 0);
+    int ts = tcp_accept(tl, NULL, now() + 2000);
+    assert(ts >= 0);
+    assert(bsend(tc, "tcp", 3, now() + 2000) == 0);
+    assert(brecv(ts, three, 3, now() + 2000) == 0 && memcmp(three, "tcp", 3) == 0);
+    /* The descriptors are still the caller's, and wrap now. */
+    int w = ipc_fromfd(sp[0]);
+    assert(w >= 0);
+    assert(write(sp[1], "x", 1) == 1);
+    assert(brecv(w, &one, 1, now() + 1000) == 0 && one == 'x');
+    assert(hclose(w) == 0 && close(sp[1]) == 0);
+    int t = tcp_fromfd(tfd);
+    assert(t >= 0 && hclose(t) == 0);
+    assert(close(ulfd) == 0 && close(tlfd) == 0);
+
+    assert(hclose(is) == 0 && hclose(ic) == 0 && hclose(il) == 0);
+    assert(hclose(ts) == 0 && hclose(tc) == 0 && hclose(tl) == 0);
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
