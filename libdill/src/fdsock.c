@@ -261,7 +261,7 @@ int dill__fdsock_connect(int family, const struct sockaddr *addr,
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill__fdsock *self = dill__fdsock_storage(mem);
     if(dill__slow(!self)) return -1;
-    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if(dill__slow(fd < 0)) {
         int err = errno;
         dill__fdsock_unused(self, mem);
@@ -356,10 +356,16 @@ static void dill__fdlistener_hclose(struct dill_hvfs *hvfs) {
     if(!self->mem) free(self);
 }
 
-int dill__fdlistener_make(int fd, struct dill__fdlistener *mem,
-      const void *type) {
+/* A listener's storage, as dill__fdsock_storage. */
+static struct dill__fdlistener *dill__fdlistener_storage(
+      struct dill__fdlistener *mem) {
     struct dill__fdlistener *self = mem ? mem : malloc(sizeof(*self));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    if(dill__slow(!self)) errno = ENOMEM;
+    return self;
+}
+
+static int dill__fdlistener_init(struct dill__fdlistener *self, int fd,
+      struct dill__fdlistener *mem, const void *type) {
     self->hvfs.query = dill__fdlistener_query;
     self->hvfs.close = dill__fdlistener_hclose;
     self->type = type;
@@ -368,17 +374,31 @@ int dill__fdlistener_make(int fd, struct dill__fdlistener *mem,
     return dill__hmake_owned(&self->hvfs, self, !mem);
 }
 
+int dill__fdlistener_make(int fd, struct dill__fdlistener *mem,
+      const void *type) {
+    struct dill__fdlistener *self = dill__fdlistener_storage(mem);
+    if(dill__slow(!self)) return -1;
+    return dill__fdlistener_init(self, fd, mem, type);
+}
+
 int dill__fdlistener_listen(int family, const struct sockaddr *addr,
       socklen_t addrlen, int backlog, int (*tune)(int fd),
       struct dill__fdlistener *mem, const void *type) {
-    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    if(dill__slow(fd < 0)) return -1;
-    if((!tune || tune(fd) == 0) && bind(fd, addr, addrlen) == 0 &&
+    /* Storage and a handle slot first: failing after bind would leave the
+       socket file of a unix listener behind. */
+    struct dill__fdlistener *self = dill__fdlistener_storage(mem);
+    if(dill__slow(!self)) return -1;
+    int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    if(fd >= 0 && (!tune || tune(fd) == 0) && bind(fd, addr, addrlen) == 0 &&
           listen(fd, backlog) == 0) {
-        int h = dill__fdlistener_make(fd, mem, type);
-        if(h >= 0) return h;
+        int h = dill__fdlistener_init(self, fd, mem, type);
+        if(dill__slow(h < 0)) return dill__fd_fail(fd);
+        return h;
     }
-    return dill__fd_fail(fd);
+    int err = errno;
+    if(!mem) free(self);
+    errno = err;
+    return fd >= 0 ? dill__fd_fail(fd) : -1;
 }
 
 int dill__fdlistener_accept(int s, const void *ltype, const void *type,
@@ -390,7 +410,9 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
     struct dill__fdsock *self = dill__fdsock_storage(mem);
     if(dill__slow(!self)) return -1;
     for(;;) {
-        int fd = accept4(l->fd, addr, addrlen, SOCK_NONBLOCK);
+        /* A handle slot before the connection leaves the backlog (nothing
+           can take it between here and dill__fdsock_made: no switch). */
+        int fd = dill__hreserve() < 0 ? -1 : accept4(l->fd, addr, addrlen, SOCK_NONBLOCK);
         if(fd >= 0) return dill__fdsock_made(self, fd, mem, type);
         if(errno != EAGAIN || dill_fdin(l->fd, deadline) < 0) {
             int err = errno;

@@ -15,20 +15,24 @@ static struct dill__hslot *dill__slots;
 static int dill__nslots;
 static int dill__free = -1;
 
+int dill__hreserve(void) {
+    if(dill__free >= 0) return 0;
+    int n = dill__nslots ? dill__nslots * 2 : 256;
+    struct dill__hslot *s = realloc(dill__slots, n * sizeof(*s));
+    if(dill__slow(!s)) {errno = ENOMEM; return -1;}
+    for(int i = n - 1; i >= dill__nslots; i--) {
+        s[i].vfs = NULL;
+        s[i].next = dill__free;
+        dill__free = i;
+    }
+    dill__slots = s;
+    dill__nslots = n;
+    return 0;
+}
+
 int dill__hmake(struct dill_hvfs *vfs) {
     if(dill__slow(!vfs || !vfs->query || !vfs->close)) {errno = EINVAL; return -1;}
-    if(dill__slow(dill__free < 0)) {
-        int n = dill__nslots ? dill__nslots * 2 : 256;
-        struct dill__hslot *s = realloc(dill__slots, n * sizeof(*s));
-        if(dill__slow(!s)) {errno = ENOMEM; return -1;}
-        for(int i = n - 1; i >= dill__nslots; i--) {
-            s[i].vfs = NULL;
-            s[i].next = dill__free;
-            dill__free = i;
-        }
-        dill__slots = s;
-        dill__nslots = n;
-    }
+    if(dill__slow(dill__hreserve() < 0)) return -1;
     int h = dill__free;
     dill__free = dill__slots[h].next;
     dill__slots[h].vfs = vfs;

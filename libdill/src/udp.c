@@ -193,8 +193,12 @@ int dill_udp_open_mem(struct dill_ipaddr *local,
     }
     int family = local ? dill_ipaddr_family(local) :
         remote ? dill_ipaddr_family(remote) : AF_INET;
-    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    if(dill__slow(fd < 0)) return -1;
+    /* Storage and a handle slot first: a failure leaves nothing changed
+       (no port written back into `local`). */
+    struct dill__udp *self = mem ? (struct dill__udp*)mem : malloc(sizeof(*self));
+    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    if(dill__slow(fd < 0)) goto fail;
     if(local) {
         if(bind(fd, dill_ipaddr_sockaddr(local), dill_ipaddr_len(local)) < 0)
             goto fail;
@@ -206,8 +210,6 @@ int dill_udp_open_mem(struct dill_ipaddr *local,
             dill_ipaddr_setport(local, dill_ipaddr_port(&bound));
         }
     }
-    struct dill__udp *self = mem ? (struct dill__udp*)mem : malloc(sizeof(*self));
-    if(dill__slow(!self)) {errno = ENOMEM; goto fail;}
     memset(self, 0, sizeof(*self));
     self->hvfs.query = dill__udp_query;
     self->hvfs.close = dill__udp_hclose;
@@ -219,11 +221,12 @@ int dill_udp_open_mem(struct dill_ipaddr *local,
         self->remote = *remote;
         self->hasremote = 1;
     }
-    int h = dill__hmake_owned(&self->hvfs, self, !mem);
+    int h = dill__hmake(&self->hvfs);
     if(h >= 0) return h;
 fail:;
     int err = errno;
-    close(fd);
+    if(!mem) free(self);
+    if(fd >= 0) close(fd);
     errno = err;
     return -1;
 }

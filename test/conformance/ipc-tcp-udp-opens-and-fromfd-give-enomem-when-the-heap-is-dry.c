@@ -1,10 +1,13 @@
 /* With the heap run dry, every IPC, TCP and UDP function that allocates
    its object fails with ENOMEM and leaves things as they were: opens and
-   connects keep no descriptor (the table does not fill up), accepts leave
+   connects keep no descriptor (the table does not fill up) and a unix
+   listener leaves no socket file, accepts leave
    the connection in the backlog (once memory is back, the same connection
    is accepted and carries data), the _fromfd functions leave the
    descriptor with the caller (usable afterwards), happyeyeballs_connect
-   fails too.  The _mem variants allocate nothing of their own and work. */
+   fails too.  The _mem variants allocate nothing of their own and work,
+   until the handle table is full as well (it grows on the heap): then
+   they fail with ENOMEM too, and chmake_mem with them. */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,10 @@
 #include <netinet/in.h>
 #include "libdill.h"
 #include "oom-helpers.h"
+
+#define NCH 4096
+static struct chstorage chs[NCH];
+static int chans[NCH][2];
 
 int main(void) {
     char dir[] = "/tmp/dill-enomem-XXXXXX";
@@ -51,6 +58,8 @@ int main(void) {
     int p[2];
     assert(ipc_pair(p) == -1 && errno == ENOMEM);
     assert(ipc_listen(path2, 10) == -1 && errno == ENOMEM);
+    /* No socket file was left behind: the path can be listened on later. */
+    assert(access(path2, F_OK) == -1 && errno == ENOENT);
     assert(ipc_connect(path, now() + 1000) == -1 && errno == ENOMEM);
     assert(ipc_accept(il, now() + 1000) == -1 && errno == ENOMEM);
     assert(ipc_fromfd(sp[0]) == -1 && errno == ENOMEM);
@@ -75,6 +84,33 @@ int main(void) {
     struct udp_storage umem;
     int u = udp_open_mem(&local, NULL, &umem);
     assert(u >= 0 && hclose(u) == 0);
+
+    /* Every handle slot taken (channels in static storage) while the heap
+       is dry: the table cannot grow, so the _mem variants fail too. */
+    int nch = 0;
+    while(chmake_mem(&chs[nch], chans[nch]) == 0) {
+        nch++;
+        assert(nch < NCH);
+    }
+    assert(errno == ENOMEM);
+    struct ipc_listener_storage ilmem;
+    struct ipc_storage imem;
+    struct tcp_listener_storage tlmem;
+    struct tcp_storage tmem;
+    assert(ipc_pair_mem(&pmem, p) == -1 && errno == ENOMEM);
+    assert(ipc_listen_mem(path2, 10, &ilmem) == -1 && errno == ENOMEM);
+    assert(ipc_connect_mem(path, &imem, now() + 1000) == -1 && errno == ENOMEM);
+    assert(ipc_accept_mem(il, &imem, now() + 1000) == -1 && errno == ENOMEM);
+    assert(ipc_fromfd_mem(sp[0], &imem) == -1 && errno == ENOMEM);
+    assert(ipc_listener_fromfd_mem(ulfd, &ilmem) == -1 && errno == ENOMEM);
+    assert(tcp_listen_mem(&any, 10, &tlmem) == -1 && errno == ENOMEM);
+    assert(tcp_connect_mem(&addr, &tmem, now() + 1000) == -1 && errno == ENOMEM);
+    assert(tcp_accept_mem(tl, NULL, &tmem, now() + 1000) == -1 && errno == ENOMEM);
+    assert(tcp_fromfd_mem(tfd, &tmem) == -1 && errno == ENOMEM);
+    assert(tcp_listener_fromfd_mem(tlfd, &tlmem) == -1 && errno == ENOMEM);
+    assert(udp_open_mem(&local, NULL, &umem) == -1 && errno == ENOMEM);
+    for(int i = 0; i < nch; i++)
+        assert(hclose(chans[i][0]) == 0 && hclose(chans[i][1]) == 0);
     release_memory(chunks);
 
     /* Nothing leaked a descriptor. */
@@ -103,8 +139,11 @@ int main(void) {
     assert(t >= 0 && hclose(t) == 0);
     assert(close(ulfd) == 0 && close(tlfd) == 0);
 
+    int il2 = ipc_listen(path2, 10);
+    assert(il2 >= 0 && hclose(il2) == 0);
     assert(hclose(is) == 0 && hclose(ic) == 0 && hclose(il) == 0);
     assert(hclose(ts) == 0 && hclose(tc) == 0 && hclose(tl) == 0);
+    unlink(path2);
     unlink(path);
     rmdir(dir);
     return 0;
