@@ -25,6 +25,9 @@ int main(void) {
     struct ipaddr far;
     assert(ipaddr_local(&far, "192.0.2.1", 0, 0) == 0);   /* TEST-NET-1 */
     assert(tcp_listen(&far, 10) == -1 && errno == EADDRNOTAVAIL);
+    struct tcp_listener_storage lmem;
+    assert(tcp_listen_mem(&far, 10, &lmem) == -1 && errno == EADDRNOTAVAIL);
+    assert(tcp_listen_mem(&addr, 10, &lmem) == -1 && errno == EADDRINUSE);
 
     assert(tcp_accept(ls, NULL, now() + 50) == -1 && errno == ETIMEDOUT);
     assert(tcp_accept(ls, NULL, 0) == -1 && errno == ETIMEDOUT);

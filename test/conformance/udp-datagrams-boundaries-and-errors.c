@@ -96,6 +96,9 @@ int main(void) {
     struct ipaddr far;
     assert(ipaddr_local(&far, "192.0.2.1", 0, 0) == 0);
     assert(udp_open(&far, NULL) == -1 && errno == EADDRNOTAVAIL);
+    struct udp_storage umem;
+    assert(udp_open_mem(&far, NULL, &umem) == -1 && errno == EADDRNOTAVAIL);
+    assert(udp_open_mem(&l4, NULL, &umem) == -1 && errno == EADDRINUSE);
     char b[4];
     assert(udp_send(s, &junk, "x", 1) == -1 && errno == EINVAL);
     assert(udp_send(s, &l4, NULL, 1) == -1 && errno == EINVAL);
