@@ -285,6 +285,30 @@ describe('our server', () => {
     expect(r.out).toBe(`port ${port}\nattach EPROTO\n`);
   }, 30000);
 
+  test('TLS 1.3 key updates: openssl s_client updates its keys and asks us to (K); data flows after, both ways', async () => {
+    const s = ours(['server', CERT(), KEY(), '20']);
+    const port = (await s.line(/port (\d+)/))[1];
+    // Without -quiet, a line "K" on s_client's input is a command: a
+    // KeyUpdate asking us to update our keys as well.  -msg shows the
+    // messages both ways.  Each line must reach s_client in its own read.
+    const c = start(children, '/usr/bin/openssl', ['s_client', '-connect', `127.0.0.1:${port}`,
+      '-CAfile', CERT(), '-tls1_3', '-msg']);
+    await c.line(/Verify return code: 0/);
+    c.child.stdin!.write('hello tls\n');
+    await c.line(/>>> TLS 1.2, RecordHeader \[length 0005\]\s+17 03 03 00 1b/);
+    c.child.stdin!.write('K\n');
+    await c.line(/>>> TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
+    c.child.stdin!.write('world tls\n');
+    // Our server echoed the 20 bytes one by one, the last 10 under the new
+    // keys, then detached: its close_notify went out under our new keys and
+    // s_client's answer came back.
+    const r = await s.done;
+    expect(r.out).toBe(`port ${port}\nattached\ndetached\n`);
+    // We updated our keys when asked.
+    await c.line(/<<< TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
+    c.child.kill();
+  }, 30000);
+
   for (const version of ['-tls1_3', '-tls1_2']) {
     test(`against openssl s_client ${version}, which verifies us`, async () => {
       const s = ours(['server', CERT(), KEY(), '10']);
