@@ -1,6 +1,8 @@
 /* bsend/brecv and friends: check the arguments, then call the socket's
    struct dill_bsock_vfs (found with hquery). */
 #include <errno.h>
+#include <limits.h>
+#include <sys/types.h>
 
 #include "../include/libdillimpl.h"
 #include "bsock.h"
@@ -13,6 +15,19 @@ const void *dill_bsock_type = &dill__bsock_type_placeholder;
 static const int dill__bsock_peek_type_placeholder = 0;
 const void *dill__bsock_peek_type = &dill__bsock_peek_type_placeholder;
 
+int dill__buf_check(const void *buf, size_t len) {
+    /* Past the end of linear memory or longer than a ssize_t result can
+       say: never a valid buffer (natively the kernel answers EFAULT or
+       EINVAL; here the bytes would be read or written nowhere). */
+    size_t mem = __builtin_wasm_memory_size(0) * (size_t)65536;
+    if(dill__slow(len > (size_t)SSIZE_MAX ||
+          (buf && (len > mem || (size_t)buf > mem - len)))) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
+}
+
 int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
       size_t *total) {
     if(dill__slow(!first || !last || last->iol_next)) {errno = EINVAL; return -1;}
@@ -22,7 +37,9 @@ int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
     struct dill_iolist *it = first, *slow = first;
     for(unsigned step = 0;; step++) {
         if(dill__slow(it->iol_rsvd != 0)) {errno = EINVAL; return -1;}
+        if(dill__slow(dill__buf_check(it->iol_base, it->iol_len) < 0)) return -1;
         sum += it->iol_len;
+        if(dill__slow(sum < it->iol_len || sum > (size_t)SSIZE_MAX)) {errno = EINVAL; return -1;}
         if(it == last) break;
         it = it->iol_next;
         if(dill__slow(!it)) {errno = EINVAL; return -1;}
@@ -55,6 +72,7 @@ int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
     struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
     if(dill__slow(!b)) return -1;
     if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {(void*)buf, len, NULL, 0};
     return b->bsendl(b, &iol, &iol, deadline);
@@ -63,6 +81,7 @@ int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
 int dill_brecv(int s, void *buf, size_t len, int64_t deadline) {
     struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
     if(dill__slow(!b)) return -1;
+    if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {buf, len, NULL, 0};
     return b->brecvl(b, &iol, &iol, deadline);

@@ -19,9 +19,14 @@ struct dill__bsock_peek {
         int64_t deadline);
 };
 
-/* EINVAL unless first..last is a well-formed list (see bsendl(3)); stores
-   the total length in *total if not NULL. */
+/* EINVAL unless first..last is a well-formed list (see bsendl(3)) of
+   usable buffers (dill__buf_check) whose total fits a ssize_t; stores the
+   total length in *total if not NULL. */
 int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
     size_t *total);
+
+/* 0, or -1 with EINVAL for a buffer no call can use: longer than SSIZE_MAX
+   or reaching past the end of the program's memory (NULL: length only). */
+int dill__buf_check(const void *buf, size_t len);
 
 #endif

@@ -36,6 +36,7 @@ int dill_msend(int s, const void *buf, size_t len, int64_t deadline) {
     struct dill_msock_vfs *m = dill__hquery(s, dill_msock_type);
     if(dill__slow(!m)) return -1;
     if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {(void*)buf, len, NULL, 0};
     return m->msendl(m, &iol, &iol, deadline);
@@ -45,6 +46,7 @@ ssize_t dill_mrecv(int s, void *buf, size_t len, int64_t deadline) {
     struct dill_msock_vfs *m = dill__hquery(s, dill_msock_type);
     if(dill__slow(!m)) return -1;
     if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {buf, len, NULL, 0};
     return m->mrecvl(m, &iol, &iol, deadline);

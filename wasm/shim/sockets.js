@@ -1103,6 +1103,15 @@ mergeInto(LibraryManager.library, {
   $dillRw__deps: ['$DillNet'],
   $dillRw: function(ep, iov, iovcnt, pnum, isWrite, nonblock) {
     var EAGAIN = {{{ cDefine('EAGAIN') }}};
+    // As the kernel checks the iovecs: a total over SSIZE_MAX is EINVAL, a
+    // buffer past the end of memory EFAULT.
+    var total = 0;
+    for (var v = 0; v < iovcnt; v++) {
+      var vptr = HEAPU32[(iov + v * 8) >> 2], vlen = HEAPU32[(iov + v * 8 + 4) >> 2];
+      total += vlen;
+      if (total > 0x7fffffff) return {{{ cDefine('EINVAL') }}};
+      if (vlen > 0 && vptr + vlen > HEAPU8.length) return {{{ cDefine('EFAULT') }}};
+    }
     var done = DillFiber.rewound() ? DillNet.progress : 0;
     DillNet.progress = 0;
     // Several buffers to a connection: one writev to the kernel if it takes
