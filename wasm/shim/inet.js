@@ -225,7 +225,18 @@ mergeInto(LibraryManager.library, {
 
     /** Bytes (4 or 16, network order) of an address in text, or null. */
     ipBytes: function(str) {
-      var net = require('net');
+      // A receiver hears the same few peers over and over: the last
+      // answer is kept (callers only read it).
+      if (str === DillInet.lastIp) return DillInet.lastBytes;
+      var bytes = DillInet.parseIp(str);
+      DillInet.lastIp = str;
+      DillInet.lastBytes = bytes;
+      return bytes;
+    },
+    lastIp: null,
+    lastBytes: null,
+    parseIp: function(str) {
+      var net = DillInet.net || (DillInet.net = require('net'));
       if (net.isIPv4(str)) return Uint8Array.from(str.split('.').map(Number));
       if (!net.isIPv6(str)) return null;
       var s = str.replace(/%.*$/, '');
@@ -274,17 +285,24 @@ mergeInto(LibraryManager.library, {
      */
     writeInetAddr: function(addr, addrlenPtr, a) {
       if (!addr || !addrlenPtr) return;
-      var full = new Uint8Array(a.v6 ? 28 : 16);
-      var view = new DataView(full.buffer);
-      view.setUint16(0, a.v6 ? DILL_C.AF_INET6 : DILL_C.AF_INET, true);
-      view.setUint16(2, a.port, false);
+      // Built in a scratch array (one per datagram received otherwise).
+      var len = a.v6 ? 28 : 16;
+      var full = DillInet.sockaddrScratch || (DillInet.sockaddrScratch = new Uint8Array(28));
+      full.fill(0);
+      var family = a.v6 ? DILL_C.AF_INET6 : DILL_C.AF_INET;
+      full[0] = family & 255;
+      full[1] = family >> 8;
+      full[2] = a.port >> 8;
+      full[3] = a.port & 255;
       var bytes = DillInet.ipBytes(a.address);
       if (bytes && bytes.length === 16 && !a.v6) bytes = bytes.subarray(12);
       if (bytes) full.set(bytes, a.v6 ? 8 : 4);
-      var room = Math.max(0, Math.min(HEAP32[addrlenPtr >> 2], full.length));
+      var room = Math.max(0, Math.min(HEAP32[addrlenPtr >> 2], len));
       HEAPU8.set(full.subarray(0, room), addr);
-      HEAP32[addrlenPtr >> 2] = full.length;
+      HEAP32[addrlenPtr >> 2] = len;
     },
+    sockaddrScratch: null,
+    net: null,
 
     /** The local address of a tcp_wrap/udp_wrap handle (none: the wildcard). */
     handleName: function(handle, domain, peer) {
