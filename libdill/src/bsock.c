@@ -39,7 +39,8 @@ int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
         if(dill__slow(it->iol_rsvd != 0)) {errno = EINVAL; return -1;}
         if(dill__slow(dill__buf_check(it->iol_base, it->iol_len) < 0)) return -1;
         sum += it->iol_len;
-        if(dill__slow(sum < it->iol_len || sum > (size_t)SSIZE_MAX)) {errno = EINVAL; return -1;}
+        /* Each length is at most SSIZE_MAX (above): the sum cannot wrap. */
+        if(dill__slow(sum > (size_t)SSIZE_MAX)) {errno = EINVAL; return -1;}
         if(it == last) break;
         it = it->iol_next;
         if(dill__slow(!it)) {errno = EINVAL; return -1;}

@@ -192,18 +192,11 @@ int dill__fdsock_fd(int h) {
     return dill__cont(vfs, struct dill__fdsock, hvfs)->fd;
 }
 
-/* Storage for a connection: the caller's `mem`, or the heap's (NULL and
-   ENOMEM).  Taken before the descriptor exists where there is a choice
-   (accept, connect), so that a failed allocation leaves things as they
-   were: the connection in the backlog, no connection attempt. */
-static struct dill__fdsock *dill__fdsock_storage(struct dill__fdsock *mem) {
-    struct dill__fdsock *self = mem ? mem : malloc(sizeof(struct dill__fdsock));
-    if(dill__slow(!self)) errno = ENOMEM;
-    return self;
-}
-
-/* A handle for connection `fd` in storage `self` (from dill__fdsock_storage
-   with `mem`); on failure the storage is let go, the descriptor is not. */
+/* A handle for connection `fd` in storage `self` (from dill__storage with
+   `mem`); on failure the storage is let go, the descriptor is not.  Accept
+   and connect take the storage before the descriptor exists, so that a
+   failed allocation leaves things as they were: the connection in the
+   backlog, no connection attempt. */
 static int dill__fdsock_init(struct dill__fdsock *self, int fd,
       struct dill__fdsock *mem, const void *type) {
     memset(self, 0, sizeof(*self));
@@ -219,31 +212,9 @@ static int dill__fdsock_init(struct dill__fdsock *self, int fd,
 }
 
 int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type) {
-    struct dill__fdsock *self = dill__fdsock_storage(mem);
+    struct dill__fdsock *self = dill__storage(mem, sizeof(*self));
     if(dill__slow(!self)) return -1;
     return dill__fdsock_init(self, fd, mem, type);
-}
-
-static int dill__fd_fail(int fd);
-
-/* dill__fdsock_init for a descriptor made here: closed if that fails. */
-static int dill__fdsock_made(struct dill__fdsock *self, int fd,
-      struct dill__fdsock *mem, const void *type) {
-    int h = dill__fdsock_init(self, fd, mem, type);
-    if(dill__slow(h < 0)) return dill__fd_fail(fd);
-    return h;
-}
-
-/* Lets go of storage from dill__fdsock_storage that was not used. */
-static void dill__fdsock_unused(struct dill__fdsock *self,
-      struct dill__fdsock *mem) {
-    if(!mem) free(self);
-}
-
-int dill__fd_nonblock(int fd) {
-    int flags = fcntl(fd, F_GETFL);
-    if(flags < 0) return -1;
-    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
 /* Closes fd keeping errno. */
@@ -255,17 +226,29 @@ static int dill__fd_fail(int fd) {
     return -1;
 }
 
+/* dill__fdsock_init for a descriptor made here: closed if that fails. */
+static int dill__fdsock_made(struct dill__fdsock *self, int fd,
+      struct dill__fdsock *mem, const void *type) {
+    int h = dill__fdsock_init(self, fd, mem, type);
+    if(dill__slow(h < 0)) return dill__fd_fail(fd);
+    return h;
+}
+
+int dill__fd_nonblock(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    if(flags < 0) return -1;
+    return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
 int dill__fdsock_connect(int family, const struct sockaddr *addr,
       socklen_t addrlen, struct dill__fdsock *mem, const void *type,
       int64_t deadline) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
-    struct dill__fdsock *self = dill__fdsock_storage(mem);
+    struct dill__fdsock *self = dill__storage(mem, sizeof(*self));
     if(dill__slow(!self)) return -1;
     int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if(dill__slow(fd < 0)) {
-        int err = errno;
-        dill__fdsock_unused(self, mem);
-        errno = err;
+        dill__storage_drop(self, mem);
         return -1;
     }
     int rc = connect(fd, addr, addrlen);
@@ -279,9 +262,7 @@ int dill__fdsock_connect(int family, const struct sockaddr *addr,
         }
     }
     if(rc == 0) return dill__fdsock_made(self, fd, mem, type);
-    int err = errno;
-    dill__fdsock_unused(self, mem);
-    errno = err;
+    dill__storage_drop(self, mem);
     return dill__fd_fail(fd);
 }
 
@@ -356,14 +337,6 @@ static void dill__fdlistener_hclose(struct dill_hvfs *hvfs) {
     if(!self->mem) free(self);
 }
 
-/* A listener's storage, as dill__fdsock_storage. */
-static struct dill__fdlistener *dill__fdlistener_storage(
-      struct dill__fdlistener *mem) {
-    struct dill__fdlistener *self = mem ? mem : malloc(sizeof(*self));
-    if(dill__slow(!self)) errno = ENOMEM;
-    return self;
-}
-
 static int dill__fdlistener_init(struct dill__fdlistener *self, int fd,
       struct dill__fdlistener *mem, const void *type) {
     self->hvfs.query = dill__fdlistener_query;
@@ -376,7 +349,7 @@ static int dill__fdlistener_init(struct dill__fdlistener *self, int fd,
 
 int dill__fdlistener_make(int fd, struct dill__fdlistener *mem,
       const void *type) {
-    struct dill__fdlistener *self = dill__fdlistener_storage(mem);
+    struct dill__fdlistener *self = dill__storage(mem, sizeof(*self));
     if(dill__slow(!self)) return -1;
     return dill__fdlistener_init(self, fd, mem, type);
 }
@@ -386,7 +359,7 @@ int dill__fdlistener_listen(int family, const struct sockaddr *addr,
       struct dill__fdlistener *mem, const void *type) {
     /* Storage and a handle slot first: failing after bind would leave the
        socket file of a unix listener behind. */
-    struct dill__fdlistener *self = dill__fdlistener_storage(mem);
+    struct dill__fdlistener *self = dill__storage(mem, sizeof(*self));
     if(dill__slow(!self)) return -1;
     int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
     if(fd >= 0 && (!tune || tune(fd) == 0) && bind(fd, addr, addrlen) == 0 &&
@@ -395,9 +368,7 @@ int dill__fdlistener_listen(int family, const struct sockaddr *addr,
         if(dill__slow(h < 0)) return dill__fd_fail(fd);
         return h;
     }
-    int err = errno;
-    if(!mem) free(self);
-    errno = err;
+    dill__storage_drop(self, mem);
     return fd >= 0 ? dill__fd_fail(fd) : -1;
 }
 
@@ -407,7 +378,7 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
     struct dill__fdlistener *l = dill__hquery(s, ltype);
     if(dill__slow(!l)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
-    struct dill__fdsock *self = dill__fdsock_storage(mem);
+    struct dill__fdsock *self = dill__storage(mem, sizeof(*self));
     if(dill__slow(!self)) return -1;
     for(;;) {
         /* A handle slot before the connection leaves the backlog (nothing
@@ -415,9 +386,7 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
         int fd = dill__hreserve() < 0 ? -1 : accept4(l->fd, addr, addrlen, SOCK_NONBLOCK);
         if(fd >= 0) return dill__fdsock_made(self, fd, mem, type);
         if(errno != EAGAIN || dill_fdin(l->fd, deadline) < 0) {
-            int err = errno;
-            dill__fdsock_unused(self, mem);
-            errno = err;
+            dill__storage_drop(self, mem);
             return -1;
         }
     }

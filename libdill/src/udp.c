@@ -195,8 +195,8 @@ int dill_udp_open_mem(struct dill_ipaddr *local,
         remote ? dill_ipaddr_family(remote) : AF_INET;
     /* Storage and a handle slot first: a failure leaves nothing changed
        (no port written back into `local`). */
-    struct dill__udp *self = mem ? (struct dill__udp*)mem : malloc(sizeof(*self));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    struct dill__udp *self = dill__storage(mem, sizeof(*self));
+    if(dill__slow(!self)) return -1;
     int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if(dill__slow(fd < 0)) goto fail;
     if(local) {
@@ -223,11 +223,13 @@ int dill_udp_open_mem(struct dill_ipaddr *local,
     }
     int h = dill__hmake(&self->hvfs);
     if(h >= 0) return h;
-fail:;
-    int err = errno;
-    if(!mem) free(self);
-    if(fd >= 0) close(fd);
-    errno = err;
+fail:
+    dill__storage_drop(self, mem);
+    if(fd >= 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+    }
     return -1;
 }
 

@@ -2,13 +2,31 @@
 #ifndef DILL_UTILS_H_INCLUDED
 #define DILL_UTILS_H_INCLUDED
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #define dill__cont(ptr, type, member) \
     ((type*)(((char*)(ptr)) - offsetof(type, member)))
 #define dill__fast(x) __builtin_expect(!!(x), 1)
 #define dill__slow(x) __builtin_expect(!!(x), 0)
 #define DILL__STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+
+/* An object's storage: the caller's `mem`, or `size` bytes of the heap (NULL
+   and ENOMEM).  Constructors take it before any step they cannot undo. */
+static inline void *dill__storage(void *mem, size_t size) {
+    void *p = mem ? mem : malloc(size);
+    if(dill__slow(!p)) errno = ENOMEM;
+    return p;
+}
+
+/* Lets go of storage from dill__storage that was not used; keeps errno. */
+static inline void dill__storage_drop(void *p, const void *mem) {
+    if(mem) return;
+    int err = errno;
+    free(p);
+    errno = err;
+}
 
 /* Intrusive doubly-linked list with a sentinel. */
 struct dill__list { struct dill__list *next, *prev; };

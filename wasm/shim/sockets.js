@@ -167,21 +167,31 @@ mergeInto(LibraryManager.library, {
      * descriptor table is full (FS.MAX_OPEN_FDS); `ep` is then left alone.
      */
     open: function(ep, mode) {
-      if (!DillNet.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
       var node = FS.createNode(DillNet.root, 'dill' + (DillNet.seq++), mode, 0);
       node.ep = ep;
-      var stream = FS.createStream({
-        path: node.name,
-        node: node,
-        flags: DILL_C.O_RDWR,
-        seekable: false,
-        stream_ops: DillNet.streamOps,
-      });
+      var stream;
+      try {
+        stream = FS.createStream({
+          path: node.name,
+          node: node,
+          flags: DILL_C.O_RDWR,
+          seekable: false,
+          stream_ops: DillNet.streamOps,
+        });
+      } catch (e) {
+        if (!(e instanceof FS.ErrnoError)) throw e;
+        FS.destroyNode(node);
+        return -e.errno;
+      }
       ep.fd = stream.fd;
       return stream.fd;
     },
 
-    /** Are there n free descriptors (FS throws EMFILE past MAX_OPEN_FDS)? */
+    /**
+     * Are there n free descriptors (FS throws EMFILE past MAX_OPEN_FDS)?
+     * Asked before a step that cannot be undone (taking a connection from
+     * the backlog, making a pair).
+     */
     fdsFree: function(n) {
       var streams = FS.streams, max = FS.MAX_OPEN_FDS;
       for (var fd = 0; fd <= max && n > 0; fd++) {
