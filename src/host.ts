@@ -16,7 +16,7 @@ import type { BsockVfs, ChClause, HVfs, ImplIoVec, IoList, IoVec, IpAddr, MsockV
 
 /** What wasm/host-pre.js hands over. */
 interface Internals {
-  fiber: { wake(): void; running: boolean };
+  fiber: { wake(): void; running: boolean; now(): number };
   host: {
     onDone: ((a: number) => void) | null;
     onAuth: ((a: number, user: number, pass: number) => number) | null;
@@ -24,10 +24,62 @@ interface Internals {
     onJshClose: ((id: number) => void) | null;
     onJshStart: ((id: number, kind: number, op: number, first: number, last: number, deadline: number) => number) | null;
     onJshAbandon: ((op: number) => void) | null;
+    onTaskCanceled: ((task: number) => void) | null;
   };
+  net: ShimNet;
   errnoCodes: { [name: string]: number };
   exports: { [name: string]: any };
   memory: { buffer: ArrayBuffer };
+}
+
+/** What src/host.ts uses of the socket layer (DillNet, wasm/shim/sockets.js). */
+interface ShimNet {
+  /** The endpoint behind descriptor fd, or null. */
+  ep(fd: number): ShimEndpoint | null;
+  /** Called when the descriptor of an endpoint with a parked receive is cleaned (before it closes). */
+  onClean: ((ep: ShimEndpoint) => void) | null;
+}
+
+/** A connected endpoint of the socket layer (Endpoint in sockets.js). */
+interface ShimEndpoint {
+  rxlen: number;
+  parked: Park | null;
+  /** Receive len bytes into buf now: 1 done, 0 to be waited for, -1 for the general way. */
+  fastRecv?(buf: Uint8Array, len: number): number;
+  /** Send buf[0, len) now: the count sent (fewer: the rest the general way) or -errno. */
+  fastSend(buf: Uint8Array, len: number): number;
+  /** Consume up to len received bytes. */
+  drop(len: number): void;
+  onChange(cb: () => void): void;
+  offChange(cb: () => void): void;
+}
+
+/**
+ * A brecv from TypeScript that waits in JS for its bytes (parked), without
+ * a coroutine: see fastIo.
+ */
+interface Park {
+  ep: ShimEndpoint;
+  /** The address of its socket's rxparked flag (libdill/host/host.c). */
+  flag: number;
+  buf: Uint8Array;
+  len: number;
+  ctx: Ctx;
+  /** The task it was made in (ctx.task then), 0 for none. */
+  task: number;
+  /** The call, to make the general way if it has to. */
+  desc: CallDesc;
+  args: unknown[];
+  /** Its deadline (> 0), or -1. */
+  deadline: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  resolve(rc: number): void;
+  reject(e: unknown): void;
+  /** Its onChange callback. */
+  wake(): void;
+  /** Cancels it: the park, or the general call it became. */
+  cancel(): void;
+  done: boolean;
 }
 
 /** The state of one TypeScript coroutine. */
@@ -80,6 +132,9 @@ for (const c of CALLS) {
   if (8 * (3 + c.params.length + 1) > BLOCK_ARGS) throw new Error(`${c.name}: too many parameters for an argument block`);
 }
 
+/** Calls that may run in JS on IPC and TCP connections (see fastIo): their direction. */
+const FAST_DIR: { [name: string]: number } = { bsend: 0, brecv: 1 };
+
 /** Calls that may run at once when they cannot block (see nowait): their direction. */
 const NOWAIT_DIR: { [name: string]: number } = { bsend: 0, bsendl: 0, brecv: 1, brecvl: 1 };
 
@@ -120,6 +175,16 @@ const AF_INET6 = 10;
 const INT_MIN = -0x80000000;
 const INT_MAX = 0x7fffffff;
 const SIZE_MAX = 0xffffffff;
+
+function noop(): void {}
+
+/**
+ * The results of calls that complete at once in fastIo: one Promise each,
+ * made once.  A fresh one per call costs an allocation and, once
+ * AsyncLocalStorage is on (go()), a run of Node's promise hooks.
+ */
+const RESOLVED_0 = Promise.resolve(0);
+const RESOLVED_MINUS_1 = Promise.resolve(-1);
 
 /** Thrown for arguments C could not even be given (wrong type, range). */
 function bad(fn: string, param: string, what: string): TypeError {
@@ -216,8 +281,13 @@ export class Host {
   private readonly pending = new Map<number, Pending>();
   /** Storage objects made by this instance's storage(): the only ones whose ptr may reach C. */
   private readonly storages = new WeakSet<object>();
-  // Keeps Node alive while calls are pending (ref'd only then).
+  /** Receives waiting in JS (see fastIo). */
+  private readonly parks = new Set<Park>();
+  private readonly net: ShimNet;
+  // Keeps Node alive while calls are pending (ref'd only then): `held`
+  // counts them.
   private readonly alive: ReturnType<typeof setInterval> = setInterval(() => {}, 1 << 30);
+  private held = 0;
   /** Free argument blocks of calls that can block. */
   private readonly blocks: number[] = [];
   /** Argument blocks of calls that cannot block, one per nesting level. */
@@ -254,6 +324,9 @@ export class Host {
     internals.host.onJshStart = (id: number, kind: number, op: number, first: number, last: number, deadline: number) =>
       this.jshStart(id, kind, op, first, last, deadline);
     internals.host.onJshAbandon = (op: number) => this.jshAbandon(op);
+    internals.host.onTaskCanceled = (task: number) => this.taskCanceled(task);
+    this.net = internals.net;
+    this.net.onClean = (ep: ShimEndpoint) => this.parkClean(ep);
     this.alive.unref();
   }
 
@@ -738,6 +811,17 @@ export class Host {
       ctx: Ctx = this.ctx()): Promise<number> {
     this.reentered(desc.name);
     if (ctx.aborted) { ctx.errno = this.errnoCodes.ECANCELED; return Promise.resolve(-1); }
+    const fast = FAST_DIR[desc.name];
+    if (fast !== undefined) {
+      const r = this.fastIo(fast, desc, args, onStart, ctx);
+      if (r !== null) return r;
+    }
+    return this.callGeneral(desc, args, onStart, ctx);
+  }
+
+  /** callAsync without fastIo. */
+  private callGeneral(desc: CallDesc, args: unknown[], onStart: ((cancel: () => void) => void) | undefined,
+      ctx: Ctx): Promise<number> {
     const dir = NOWAIT_DIR[desc.name];
     if (dir !== undefined && this.nowait(args, dir, ctx)) {
       // It cannot block: no coroutine needed (as in C, where a call that
@@ -771,10 +855,174 @@ export class Host {
       // A literal: spreading `m` here cost microseconds per call on Node 20.
       const p: Pending = { block: m!.block, bump: 0, end: 0, after: m!.after, frees: m!.frees, callback: m!.callback, resolve, reject, ctx, cr, desc };
       this.pending.set(block, p);
-      if (this.pending.size === 1) this.alive.ref();
+      this.hold(1);
       if (onStart) onStart(() => { if (this.pending.get(block) === p) { this.X.dill__host_cancel(cr); this.kick(); } });
       if (!this.fiber.running) this.fiber.wake();
     });
+  }
+
+  /** `d` more (or fewer) calls pending: Node stays alive while there are any. */
+  private hold(d: number): void {
+    this.held += d;
+    if (d > 0 && this.held === d) this.alive.ref();
+    else if (this.held === 0) this.alive.unref();
+  }
+
+  /**
+   * bsend (dir 0) or brecv (dir 1) on an IPC or TCP connection, in JS: no
+   * argument block, no copy through the library's memory, no coroutine.
+   * A send that the socket layer takes whole at once, or a receive whose
+   * bytes are there, completes here.  A receive whose bytes are not there
+   * yet waits for them here (parked): its socket's receiving is busy (a
+   * second receive gets EBUSY, as in C), and its deadline, cancellation
+   * and hclose of the socket end it as they end a receive waiting in C.
+   * The call returns null where it goes the general way: bad arguments, a
+   * handle of another kind, an error or the end of the stream to report, a
+   * send that must wait, a deadline of 0.
+   */
+  private fastIo(dir: number, desc: CallDesc, args: unknown[], onStart: ((cancel: () => void) => void) | undefined,
+      ctx: Ctx): Promise<number> | null {
+    if (args.length !== 4) return null;
+    const h = args[0], buf = args[1], len = args[2], dl = args[3];
+    if (typeof h !== 'number' || (h | 0) !== h || !(buf instanceof Uint8Array) || typeof len !== 'number' ||
+        !Number.isInteger(len) || len < 0 || len > buf.byteLength || typeof dl !== 'number' ||
+        !(Number.isFinite(dl) || dl === Infinity)) return null;
+    const fd = this.X.dill__host_fast(h, dir, ctx.task);
+    if (fd < 0) return null;
+    const ep = this.net.ep(fd);
+    if (ep === null || ep.fastRecv === undefined) return null;
+    if (dir === 0) {
+      const k = ep.fastSend(buf, len);
+      if (k === 0 && len > 0) return null;
+      if (k >= 0 && k < len) {
+        // Sent in part: the rest waits for room, the general way.
+        return this.callGeneral(desc, [h, buf.subarray(k), len - k, dl], onStart, ctx);
+      }
+      if (onStart) onStart(noop);
+      if (k === len) return RESOLVED_0;
+      // As fdsock.c: sending is unusable after a failed send; a broken
+      // connection is ECONNRESET.
+      this.X.dill__host_txfail(h);
+      const e = this.errnoCodes;
+      ctx.errno = -k === e.EPIPE || -k === e.ENOTCONN ? e.ECONNRESET : -k;
+      return RESOLVED_MINUS_1;
+    }
+    const r = ep.fastRecv(buf, len);
+    if (r === 1) {
+      if (onStart) onStart(noop);
+      return RESOLVED_0;
+    }
+    const deadline = dl === Infinity || dl < 0 ? -1 : Math.trunc(dl);
+    if (r < 0 || deadline === 0) return null;
+    const flag = this.X.dill__host_park(h);
+    return new Promise<number>((resolve, reject) => {
+      const p: Park = {
+        ep, flag, buf, len, ctx, task: ctx.task, desc, args, deadline, timer: null, resolve, reject,
+        wake: () => this.parkWake(p),
+        cancel: () => this.parkFail(p, this.errnoCodes.ECANCELED),
+        done: false,
+      };
+      ep.parked = p;
+      ep.onChange(p.wake);
+      if (deadline > 0) this.parkTimer(p);
+      this.parks.add(p);
+      this.hold(1);
+      if (onStart) onStart(() => p.cancel());
+    });
+  }
+
+  /** Runs fn now, or once the library has returned if it is running (C must not be re-entered). */
+  private safely(fn: () => void): void {
+    if (this.fiber.running || this.depth > 0) queueMicrotask(fn);
+    else fn();
+  }
+
+  /** A parked receive's socket changed: its bytes came, or it goes the general way. */
+  private parkWake(p: Park): void {
+    if (p.done) return;
+    const r = p.ep.fastRecv!(p.buf, p.len);
+    if (r === 0) {
+      p.ep.onChange(p.wake);
+      return;
+    }
+    if (r === 1) {
+      this.parkEnd(p);
+      this.views();
+      this.i32[p.flag >> 2] = 0;
+      p.resolve(0);
+      return;
+    }
+    // The end of the stream, an error: reported by C.
+    this.safely(() => this.parkConvert(p));
+  }
+
+  /** The parked receive `p` becomes a call the general way. */
+  private parkConvert(p: Park): void {
+    if (p.done) return;
+    this.parkEnd(p);
+    if (this.X.dill__host_unpark(p.flag, 0)) {
+      p.ctx.errno = this.errnoCodes.EBADF;
+      p.resolve(-1);
+      return;
+    }
+    this.callGeneral(p.desc, p.args, (cancel) => { p.cancel = cancel; }, p.ctx).then(p.resolve, p.reject);
+  }
+
+  /**
+   * The parked receive `p` fails with `errno` (ETIMEDOUT, ECANCELED).  As
+   * in C, the bytes that came meanwhile are consumed (a receive waiting in
+   * C has them already) and receiving is unusable after.
+   */
+  private parkFail(p: Park, errno: number): void {
+    this.safely(() => {
+      if (p.done) return;
+      this.parkEnd(p);
+      p.ep.drop(p.len);
+      p.ctx.errno = this.X.dill__host_unpark(p.flag, 1) ? this.errnoCodes.EBADF : errno;
+      p.resolve(-1);
+    });
+  }
+
+  /** Arms the timer of parked receive `p` for its deadline. */
+  private parkTimer(p: Park): void {
+    const left = p.deadline - this.fiber.now();
+    if (left <= 0) {
+      p.timer = null;
+      this.parkFail(p, this.errnoCodes.ETIMEDOUT);
+      return;
+    }
+    p.timer = setTimeout(() => this.parkTimer(p), left);
+  }
+
+  /** The descriptor of a parked receive's socket is cleaned (hclose, fdclean): the receive fails with EBADF. */
+  private parkClean(ep: ShimEndpoint): void {
+    const p = ep.parked;
+    if (!p || p.done) return;
+    this.parkEnd(p);
+    // Consumed now, before the descriptor closes: closing with unread bytes
+    // would reset the peer, where a receive waiting in C has them already.
+    ep.drop(p.len);
+    queueMicrotask(() => {
+      this.X.dill__host_unpark(p.flag, 1);
+      p.ctx.errno = this.errnoCodes.EBADF;
+      p.resolve(-1);
+    });
+  }
+
+  /** Task `task` was canceled (hclose of its bundle): its parked receives fail with ECANCELED. */
+  private taskCanceled(task: number): void {
+    for (const p of this.parks) if (p.task === task) this.parkFail(p, this.errnoCodes.ECANCELED);
+  }
+
+  /** A parked receive ends: it no longer waits for anything. */
+  private parkEnd(p: Park): void {
+    p.done = true;
+    p.ep.parked = null;
+    p.ep.offChange(p.wake);
+    if (p.timer !== null) clearTimeout(p.timer);
+    p.timer = null;
+    this.parks.delete(p);
+    this.hold(-1);
   }
 
   /** Would bsend/brecv-like `args` (dir 0 send, 1 receive) complete at once on their socket? */
@@ -810,7 +1058,7 @@ export class Host {
     const p = this.pending.get(block);
     if (!p) return;
     this.pending.delete(block);
-    if (this.pending.size === 0) this.alive.unref();
+    this.hold(-1);
     this.views();
     const a = block >> 3;
     const rc = this.f64[a + 2];
@@ -1085,6 +1333,10 @@ export class Host {
     const child: TaskCtx = { errno: 0, task };
     this.als.run(child, () => {
       Promise.resolve().then(fn).finally(() => {
+        // A receive it left waiting in JS must stay in its bundle (hclose
+        // of the bundle cancels it): it goes the general way, a coroutine
+        // in the bundle.
+        for (const p of this.parks) if (p.task === task) this.parkConvert(p);
         child.task = 0;
         this.X.dill__host_task_end(task);
         this.kick();

@@ -34,6 +34,9 @@ extern const int dill__host_ncalls;
 
 /* From wasm/shim/host.js: the call with argument block `a` has finished. */
 extern void dill__js_host_done(double *a);
+/* From wasm/shim/host.js: task t was canceled (its waiting calls fail). */
+struct dill__host_task;
+extern void dill__js_host_task_canceled(struct dill__host_task *t);
 
 /* A call's coroutine: its C stack and its area for saved wasm frames.  The
    library's call chains are shallow. */
@@ -70,7 +73,10 @@ static void dill__task_entry(struct dill__cr *cr) {
     if(t->state != DILL__TASK_JS_ENDED) {
         struct dill__clause cl;
         dill__waitfor(&cl, 0, &t->waiters);
-        if(dill__wait(-1) < 0) t->canceled = 1;
+        if(dill__wait(-1) < 0) {
+            t->canceled = 1;
+            dill__js_host_task_canceled(t);
+        }
     }
     t->cr = NULL;
     if(t->state == DILL__TASK_JS_ENDED) free(t);
@@ -151,6 +157,60 @@ extern int dill__js_fd_nowait(int fd, int dir, double len);
 EMSCRIPTEN_KEEPALIVE int dill__host_nowait(int h, int dir, double len) {
     int fd = dill__fdsock_fd(h);
     return fd >= 0 && dill__js_fd_nowait(fd, dir, len);
+}
+
+/******************************************************************************/
+/*  bsend and brecv from TypeScript without a coroutine                      */
+/******************************************************************************/
+
+/* src/host.ts runs bsend and brecv on IPC and TCP connections in JS when it
+   can: a send the socket layer takes whole at once, a receive whose bytes
+   are there or, when they are not, a receive that waits in JS for them
+   (parked) instead of in a coroutine.  Anything else (an error, the end of
+   the stream, a send that must wait) goes the general way, through the
+   functions of fdsock.c. */
+
+/* The descriptor of handle h if it is an IPC or TCP connection that can
+   send (dir 0) or receive (dir 1) now, and task t (if any) is not canceled;
+   else -1 (the call goes the general way, which tells why). */
+EMSCRIPTEN_KEEPALIVE int dill__host_fast(int h, int dir,
+      struct dill__host_task *t) {
+    if(dill__slow(t && dill__host_task_canceled(t))) return -1;
+    struct dill__fdsock *s = dill__fdsock_of(h);
+    if(dill__slow(!s)) return -1;
+    if(dill__slow((dir ? dill__fdsock_in_ready(s) : dill__fdsock_out_ready(s))
+          < 0))
+        return -1;
+    return s->fd;
+}
+
+/* A receive from TypeScript on handle h (checked by dill__host_fast just
+   before) waits in JS: receiving is busy until JS clears the flag whose
+   address this returns (or calls dill__host_unpark). */
+EMSCRIPTEN_KEEPALIVE int *dill__host_park(int h) {
+    struct dill__fdsock *s = dill__fdsock_of(h);
+    s->rxparked = 1;
+    return &s->rxparked;
+}
+
+/* The parked receive with flag `parked` ends without its bytes: `fail`
+   makes receiving unusable, as a receive that timed out or was canceled
+   in fdsock.c does.  Returns 1 if the socket was closed meanwhile (it is
+   freed now). */
+EMSCRIPTEN_KEEPALIVE int dill__host_unpark(int *parked, int fail) {
+    struct dill__fdsock *s = dill__cont(parked, struct dill__fdsock, rxparked);
+    s->rxparked = 0;
+    if(fail) s->inerr = 1;
+    int closed = s->closed;
+    dill__fdsock_leave(s);
+    return closed;
+}
+
+/* A send from TypeScript on handle h failed in the socket layer: sending
+   is unusable, as after a failed send in fdsock.c. */
+EMSCRIPTEN_KEEPALIVE void dill__host_txfail(int h) {
+    struct dill__fdsock *s = dill__fdsock_of(h);
+    if(s) s->outerr = 1;
 }
 
 /* Cancels a pending call (AbortSignal): it fails with ECANCELED. */

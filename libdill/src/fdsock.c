@@ -35,12 +35,13 @@ static void dill__fdsock_hclose(struct dill_hvfs *hvfs) {
     close(self->fd);
     /* A coroutine blocked on the socket wakes with EBADF and still looks at
        it: it frees the object when it leaves. */
-    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
+    if(self->sbusy || self->rbusy || self->rxparked) {self->closed = 1; return;}
     if(!self->mem) free(self);
 }
 
 void dill__fdsock_leave(struct dill__fdsock *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy && !self->mem)
+    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy &&
+          !self->rxparked && !self->mem)
         free(self);
 }
 
@@ -84,7 +85,7 @@ int dill__fdsock_out_ready(struct dill__fdsock *self) {
 int dill__fdsock_in_ready(struct dill__fdsock *self) {
     if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
-    if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
+    if(dill__slow(self->rbusy || self->rxparked)) {errno = EBUSY; return -1;}
     return 0;
 }
 
@@ -186,10 +187,15 @@ static ssize_t dill__fdsock_peek(struct dill__bsock_peek *pvfs, void *buf,
     return n;
 }
 
-int dill__fdsock_fd(int h) {
+struct dill__fdsock *dill__fdsock_of(int h) {
     struct dill_hvfs *vfs = dill__hvfs(h);
-    if(!vfs || vfs->query != dill__fdsock_query) return -1;
-    return dill__cont(vfs, struct dill__fdsock, hvfs)->fd;
+    if(!vfs || vfs->query != dill__fdsock_query) return NULL;
+    return dill__cont(vfs, struct dill__fdsock, hvfs);
+}
+
+int dill__fdsock_fd(int h) {
+    struct dill__fdsock *self = dill__fdsock_of(h);
+    return self ? self->fd : -1;
 }
 
 /* A handle for connection `fd` in storage `self` (from dill__storage with

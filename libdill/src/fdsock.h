@@ -27,6 +27,10 @@ struct dill__fdsock {
     unsigned inerr : 1;    /* receiving failed: the direction is unusable */
     unsigned mem : 1;      /* in user storage: not freed */
     unsigned closed : 1;   /* hclose'd while busy: the last user frees it */
+    /* 1 while a brecv from TypeScript waits for bytes in JS, without a
+       coroutine (libdill/host/host.c): receiving is busy as with rbusy.  A
+       plain int: JS clears it when the bytes come. */
+    int rxparked;
 };
 
 /* A listening socket. */
@@ -45,6 +49,8 @@ int dill__fd_nonblock(int fd);
 int dill__fdsock_make(int fd, struct dill__fdsock *mem, const void *type);
 /* The descriptor of handle h if it is one of these sockets, else -1. */
 int dill__fdsock_fd(int h);
+/* The socket behind handle h, or NULL if h is not one of these sockets. */
+struct dill__fdsock *dill__fdsock_of(int h);
 
 /* Connects a new non-blocking socket of `family` to `addr` and wraps it;
    -1 with errno (ECONNREFUSED, ETIMEDOUT, ECANCELED...). */

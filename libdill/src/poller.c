@@ -15,6 +15,7 @@
 /* From wasm/shim/sockets.js. */
 extern int dill__js_fd_check(int fd, int dir);
 extern void dill__js_fd_watch(int fd, int dir, int on);
+extern void dill__js_fd_clean(int fd);
 extern int dill__js_fd_events(int *buf, int max);
 
 #define DILL__IN 1
@@ -97,7 +98,7 @@ void dill_fdclean(int fd) {
         dill__trigger(dill__cont(w->in.next, struct dill__clause, item), EBADF);
     while(!dill__list_empty(&w->out))
         dill__trigger(dill__cont(w->out.next, struct dill__clause, item), EBADF);
-    dill__js_fd_watch(fd, DILL__IN | DILL__OUT, 0);
+    dill__js_fd_clean(fd);
 }
 
 int dill__fds_fire(void) {

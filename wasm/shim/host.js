@@ -15,6 +15,13 @@ mergeInto(LibraryManager.library, {
     onJshClose: null,
     onJshStart: null,
     onJshAbandon: null,
+    // A task (go()) was canceled: its calls that wait in JS fail.
+    onTaskCanceled: null,
+  },
+
+  dill__js_host_task_canceled__deps: ['$DillHost'],
+  dill__js_host_task_canceled: function(t) {
+    if (DillHost.onTaskCanceled) DillHost.onTaskCanceled(t);
   },
 
   // A call started by dill__host_spawn has finished (from its coroutine).

@@ -70,6 +70,18 @@ mergeInto(LibraryManager.library, {
     // Bytes an endpoint buffers for its reader before writers get EAGAIN or
     // block: keeps memory bounded when the reader does not keep up.
     HIGH: 256 * 1024,
+    // Set by src/host.ts: called when the descriptor of an endpoint with a
+    // parked receive is cleaned (dill_fdclean), before it closes.
+    onClean: null,
+    dropBuf: null,
+    // Runs f as a microtask: cheaper than queueMicrotask, which makes an
+    // AsyncResource each time (and runs async hooks once go() is used).
+    resolved: null,
+    hop: function(f) { (DillNet.resolved || (DillNet.resolved = Promise.resolve())).then(f); },
+    // The largest brecv from TypeScript that waits for its bytes in JS (see
+    // Endpoint.fastRecv); a larger one waits in a coroutine, which reads
+    // from the kernel straight into its buffer as the bytes come.
+    PARK_MAX: 16 * 1024,
     IN: 1,
     OUT: 2,
     root: null,
@@ -369,6 +381,7 @@ mergeInto(LibraryManager.library, {
           this.nonblock = false;
           this.watch = 0;         // directions the C poller waits for
           this.waiters = [];      // one-shot callbacks on any state change
+          this.parked = null;     // a brecv from TypeScript waiting in JS (src/host.ts)
         }
         /** Something changed: wake blocked callers and the C poller. */
         changed(mask) {
@@ -430,6 +443,54 @@ mergeInto(LibraryManager.library, {
           if ((this.eof || this.shutRd) && (this.shutWr || this.broken))
             m |= DILL_C.POLLHUP;
           return m;
+        }
+        /**
+         * For a brecv from TypeScript (src/host.ts), which calls this only
+         * while its socket can receive: 1 if the `len` bytes were there and
+         * are now in `buf`; 0 if they are to be waited for (onChange); -1 if
+         * the general way must handle it (end of stream, an error, more
+         * than the receive queue holds).
+         */
+        fastRecv(buf, len) {
+          if (!this.canRead || this.shutRd) return -1;
+          if (this.rxlen >= len) {
+            // Chunks carrying descriptors end a read early: read on.
+            for (var got = 0; got < len;) {
+              var k = this.read(buf, got, len - got);
+              if (k <= 0) throw new Error('libdill-wasm: receive queue shorter than its length');
+              got += k;
+            }
+            return 1;
+          }
+          if (this.eof || this.reset || len > DillNet.PARK_MAX) return -1;
+          return 0;
+        }
+        /** Consume up to `len` received bytes (a failed brecv from TypeScript). */
+        drop(len) {
+          var scratch = DillNet.dropBuf || (DillNet.dropBuf = new Uint8Array(4096));
+          for (var left = Math.min(len, this.rxlen); left > 0;) {
+            var k = this.read(scratch, 0, Math.min(left, scratch.length));
+            if (k <= 0) break;
+            left -= k;
+          }
+        }
+        /**
+         * For a bsend from TypeScript, which calls this only while its
+         * socket can send: sends all of buf[0, len) if the socket takes it
+         * without waiting.  The count sent (len; fewer, maybe 0: the caller
+         * sends the rest the general way) or -errno.
+         */
+        fastSend(buf, len) {
+          if (!this.canWrite || this.shutWr || this.broken || this.reset || this.pendingFds ||
+              !this.room(len)) return 0;
+          var off = 0;
+          while (off < len) {
+            var r = this.write(buf, off, len - off);
+            if (r === -EAGAIN) break;
+            if (r < 0) return r;
+            off += r;
+          }
+          return off;
         }
         /** Copy up to `length` received bytes; -EAGAIN if none yet. */
         read(buffer, offset, length) {
@@ -637,9 +698,22 @@ mergeInto(LibraryManager.library, {
           // be read from the kernel directly again (see read()).
           this.missed = 0;
           if (n >= DillNet.SPECULATE_MIN) this.speculate = true;
+          var parked = this.parked !== null;
+          var wanted = parked || this.readWanted();
           this.deliver(chunk);
           if (this.rxlen >= DillNet.HIGH) return false;
-          if (!this.readWanted()) this.stopSoon();
+          // Bytes nobody waited for: Node stops reading at once.
+          if (!wanted) return false;
+          if (this.readWanted()) return true;
+          // A brecv from TypeScript waiting in JS took them (src/host.ts):
+          // on TCP Node keeps reading, as the next one usually comes soon
+          // (a microtask round per receive to find out costs more than the
+          // rest of its trip).  Bytes that come before it stop the reading
+          // (above); left unread at close, they reset the connection, as
+          // natively (close()).  A unix socket cannot reset its peer so:
+          // it stops reading unless the program asks again at once.
+          if (parked && this.tcp) return true;
+          this.stopSoon();
           return true;
         }
         /**
@@ -654,11 +728,11 @@ mergeInto(LibraryManager.library, {
           this.stopping = true;
           var self = this, hops = 0;
           var check = function() {
-            if (!self.readWanted() && !self.closed && ++hops < 8) return queueMicrotask(check);
+            if (!self.readWanted() && !self.closed && ++hops < 8) return DillNet.hop(check);
             self.stopping = false;
             if (!self.readWanted()) self.readStop();
           };
-          queueMicrotask(check);
+          DillNet.hop(check);
         }
         readStop() {
           var h = this.sock && this.sock._handle;
@@ -716,6 +790,12 @@ mergeInto(LibraryManager.library, {
         }
         recvNow(len) {
           return !this.connecting && (this.failed || super.recvNow(len));
+        }
+        fastRecv(buf, len) {
+          return this.connecting || this.failed ? -1 : super.fastRecv(buf, len);
+        }
+        fastSend(buf, len) {
+          return this.connecting || this.failed ? 0 : super.fastSend(buf, len);
         }
         sendNow(len) {
           return !this.connecting && (this.failed || super.sendNow(len));
@@ -874,8 +954,12 @@ mergeInto(LibraryManager.library, {
             if (this.tcp) this.tcp.close();
             return;
           }
+          // Closing with bytes unread resets a TCP connection natively (they
+          // stay in the kernel unless Node read them: then do it here).
+          if (this.tcp && this.rxlen > 0 && !this.shutRd && !this.broken && sock.resetAndDestroy) {
+            sock.resetAndDestroy();
           // Bytes already handed to Node still go out; then the socket goes.
-          if (sock.writableLength > 0 && !this.broken) {
+          } else if (sock.writableLength > 0 && !this.broken) {
             sock.end();
             sock.once('finish', function() { sock.destroy(); });
             sock.once('error', function() {});
@@ -1526,6 +1610,15 @@ mergeInto(LibraryManager.library, {
     var ep = DillNet.ep(fd);
     if (!ep || !ep.recvNow) return 0;
     return (dir ? ep.recvNow(len) : ep.sendNow(len)) ? 1 : 0;
+  },
+
+  // dill_fdclean: nobody waits for fd any more (it is about to close).
+  dill__js_fd_clean__deps: ['$DillNet'],
+  dill__js_fd_clean: function(fd) {
+    var ep = DillNet.ep(fd);
+    if (!ep) return;
+    ep.watch = 0;
+    if (ep.parked && DillNet.onClean) DillNet.onClean(ep);
   },
 
   dill__js_fd_watch__deps: ['$DillNet'],
