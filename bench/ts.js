@@ -32,6 +32,9 @@ const { load } = require('../dist/index.js');
 const CHUNK = 65536;
 const TOTAL = (+process.env.BENCH_TS_MIB || 256) * 1048576;
 const PINGS = +process.env.BENCH_TS_PINGS || 20000;
+// Round trips before each timed ping-pong (ours and the baselines alike):
+// the JIT has compiled the paths by then.
+const WARM = Math.ceil(PINGS / 10);
 const MSGS = +process.env.BENCH_TS_MSGS || 200000;
 const CALLS = 2000000;
 
@@ -97,20 +100,22 @@ async function tsStream(dill, { c, s, ls }, prefix) {
 
   const one = new Uint8Array(1);
   const back = new Uint8Array(1);
-  t0 = ns();
-  await together(dill,
+  const rounds = (k) => together(dill,
     async () => {
-      for (let i = 0; i < PINGS; i++) {
+      for (let i = 0; i < k; i++) {
         check('bsend', await dill.bsend(c, one, 1, -1), dill);
         check('brecv', await dill.brecv(c, one, 1, -1), dill);
       }
     },
     async () => {
-      for (let i = 0; i < PINGS; i++) {
+      for (let i = 0; i < k; i++) {
         check('brecv', await dill.brecv(s, back, 1, -1), dill);
         check('bsend', await dill.bsend(s, back, 1, -1), dill);
       }
     });
+  await rounds(WARM);
+  t0 = ns();
+  await rounds(PINGS);
   t1 = ns();
   out({ name: `${prefix}ts ping-pong`, us: Number(t1 - t0) / 1e3 / PINGS });
   dill.hclose(c); dill.hclose(s); dill.hclose(ls);
@@ -260,15 +265,17 @@ async function nodeNet(dir, prefix) {
 
   a.on('data', (d) => a.write(d));
   const x = Buffer.from('x');
-  t0 = ns();
-  await new Promise((resolve) => {
+  const rounds = (k) => new Promise((resolve) => {
     let i = 0;
     c.on('data', function onData() {
-      if (++i === PINGS) { c.removeListener('data', onData); resolve(); return; }
+      if (++i === k) { c.removeListener('data', onData); resolve(); return; }
       c.write(x);
     });
     c.write(x);
   });
+  await rounds(WARM);
+  t0 = ns();
+  await rounds(PINGS);
   t1 = ns();
   out({ name: `${prefix}node ping-pong`, us: Number(t1 - t0) / 1e3 / PINGS });
   c.destroy(); a.destroy(); server.close();
@@ -301,11 +308,13 @@ async function nodeNetPromises() {
   const recvC = reader(c), recvA = reader(a);
   const x = Buffer.from('x');
   const send = (sock) => { sock.write(x); return Promise.resolve(1); };
-  const t0 = ns();
-  await Promise.all([
-    (async () => { for (let i = 0; i < PINGS; i++) { await send(c); await recvC(); } })(),
-    (async () => { for (let i = 0; i < PINGS; i++) { await recvA(); await send(a); } })(),
+  const rounds = (k) => Promise.all([
+    (async () => { for (let i = 0; i < k; i++) { await send(c); await recvC(); } })(),
+    (async () => { for (let i = 0; i < k; i++) { await recvA(); await send(a); } })(),
   ]);
+  await rounds(WARM);
+  const t0 = ns();
+  await rounds(PINGS);
   const t1 = ns();
   out({ name: 'tcp node promise ping-pong', us: Number(t1 - t0) / 1e3 / PINGS });
   c.destroy(); a.destroy(); server.close();

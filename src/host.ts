@@ -44,6 +44,8 @@ interface ShimNet {
 interface ShimEndpoint {
   rxlen: number;
   parked: Park | null;
+  /** The Park object of this socket, made at its first parked receive. */
+  parkSlot: Park | null;
   /** Receive len bytes into buf now: 1 done, 0 to be waited for, -1 for the general way. */
   fastRecv?(buf: Uint8Array, len: number): number;
   /** Send buf[0, len) now: the count sent (fewer: the rest the general way) or -errno. */
@@ -77,8 +79,16 @@ interface Park {
   reject(e: unknown): void;
   /** Its onChange callback. */
   wake(): void;
-  /** Cancels it: the park, or the general call it became. */
-  cancel(): void;
+  /** Cancels the general call it became, if it did. */
+  inner: (() => void) | null;
+  /**
+   * Counts its uses: the object is the socket's for good (parkSlot) and
+   * serves its receives one after the other; what is deferred checks that
+   * it still has the receive it was for.
+   */
+  gen: number;
+  /** Its place in Host.parks while it waits, else -1. */
+  index: number;
   done: boolean;
 }
 
@@ -184,6 +194,19 @@ function noop(): void {}
  * AsyncLocalStorage is on (go()), a run of Node's promise hooks.
  */
 const RESOLVED_0 = Promise.resolve(0);
+
+const EMPTY = new Uint8Array(0);
+const NO_ARGS: unknown[] = [];
+
+/**
+ * An executor for `new Promise(stash)` that makes no closure: the resolving
+ * functions are taken from `stashed` right after.
+ */
+const stashed: { resolve: (rc: number) => void; reject: (e: unknown) => void } = { resolve: noop, reject: noop };
+function stash(resolve: (rc: number) => void, reject: (e: unknown) => void): void {
+  stashed.resolve = resolve;
+  stashed.reject = reject;
+}
 const RESOLVED_MINUS_1 = Promise.resolve(-1);
 
 /** Thrown for arguments C could not even be given (wrong type, range). */
@@ -282,7 +305,7 @@ export class Host {
   /** Storage objects made by this instance's storage(): the only ones whose ptr may reach C. */
   private readonly storages = new WeakSet<object>();
   /** Receives waiting in JS (see fastIo). */
-  private readonly parks = new Set<Park>();
+  private readonly parks: Park[] = [];
   private readonly net: ShimNet;
   // Keeps Node alive while calls are pending (ref'd only then): `held`
   // counts them.
@@ -915,20 +938,36 @@ export class Host {
     const deadline = dl === Infinity || dl < 0 ? -1 : Math.trunc(dl);
     if (r < 0 || deadline === 0) return null;
     const flag = this.X.dill__host_park(h);
-    return new Promise<number>((resolve, reject) => {
-      const p: Park = {
-        ep, flag, buf, len, ctx, task: ctx.task, desc, args, deadline, timer: null, resolve, reject,
-        wake: () => this.parkWake(p),
-        cancel: () => this.parkFail(p, this.errnoCodes.ECANCELED),
-        done: false,
+    // One Park per socket, reused (at most one receive waits on a socket).
+    let p = ep.parkSlot;
+    if (p === null) {
+      const q: Park = {
+        ep, flag: 0, buf, len: 0, ctx, task: 0, desc, args, deadline: 0, timer: null, resolve: noop, reject: noop,
+        wake: () => this.parkWake(q), inner: null, gen: 0, index: -1, done: true,
       };
-      ep.parked = p;
-      ep.onChange(p.wake);
-      if (deadline > 0) this.parkTimer(p);
-      this.parks.add(p);
-      this.hold(1);
-      if (onStart) onStart(() => p.cancel());
-    });
+      ep.parkSlot = p = q;
+    }
+    p.gen++;
+    p.flag = flag; p.buf = buf; p.len = len; p.ctx = ctx; p.task = ctx.task; p.desc = desc; p.args = args;
+    p.deadline = deadline; p.inner = null; p.done = false;
+    const promise = new Promise<number>(stash);
+    p.resolve = stashed.resolve;
+    p.reject = stashed.reject;
+    ep.parked = p;
+    ep.onChange(p.wake);
+    if (deadline > 0) this.parkTimer(p, p.gen);
+    p.index = this.parks.length;
+    this.parks.push(p);
+    this.hold(1);
+    if (onStart) {
+      const q = p, gen = p.gen;
+      onStart(() => {
+        if (q.gen !== gen) return;
+        if (q.inner) q.inner();
+        else this.parkFail(q, gen, this.errnoCodes.ECANCELED);
+      });
+    }
+    return promise;
   }
 
   /** Runs fn now, or once the library has returned if it is running (C must not be re-entered). */
@@ -946,82 +985,102 @@ export class Host {
       return;
     }
     if (r === 1) {
+      const resolve = p.resolve;
       this.parkEnd(p);
       this.views();
       this.i32[p.flag >> 2] = 0;
-      p.resolve(0);
+      resolve(0);
       return;
     }
     // The end of the stream, an error: reported by C.
-    this.safely(() => this.parkConvert(p));
+    const gen = p.gen;
+    this.safely(() => this.parkConvert(p, gen));
   }
 
-  /** The parked receive `p` becomes a call the general way. */
-  private parkConvert(p: Park): void {
-    if (p.done) return;
+  /** The parked receive `p` (its generation `gen`) becomes a call the general way. */
+  private parkConvert(p: Park, gen: number): void {
+    if (p.done || p.gen !== gen) return;
+    const { flag, ctx, desc, args, resolve, reject } = p;
+    // Canceling it now cancels the general call (while p.gen stays gen).
+    const inner = { cancel: noop };
     this.parkEnd(p);
-    if (this.X.dill__host_unpark(p.flag, 0)) {
-      p.ctx.errno = this.errnoCodes.EBADF;
-      p.resolve(-1);
+    p.inner = () => inner.cancel();
+    if (this.X.dill__host_unpark(flag, 0)) {
+      ctx.errno = this.errnoCodes.EBADF;
+      resolve(-1);
       return;
     }
-    this.callGeneral(p.desc, p.args, (cancel) => { p.cancel = cancel; }, p.ctx).then(p.resolve, p.reject);
+    this.callGeneral(desc, args, (cancel) => { inner.cancel = cancel; }, ctx).then(resolve, reject);
   }
 
   /**
-   * The parked receive `p` fails with `errno` (ETIMEDOUT, ECANCELED).  As
-   * in C, the bytes that came meanwhile are consumed (a receive waiting in
-   * C has them already) and receiving is unusable after.
+   * The parked receive `p` (generation `gen`) fails with `errno`
+   * (ETIMEDOUT, ECANCELED).  As in C, the bytes that came meanwhile are
+   * consumed (a receive waiting in C has them already) and receiving is
+   * unusable after.
    */
-  private parkFail(p: Park, errno: number): void {
+  private parkFail(p: Park, gen: number, errno: number): void {
     this.safely(() => {
-      if (p.done) return;
+      if (p.done || p.gen !== gen) return;
+      const { flag, ctx, resolve, len, ep } = p;
       this.parkEnd(p);
-      p.ep.drop(p.len);
-      p.ctx.errno = this.X.dill__host_unpark(p.flag, 1) ? this.errnoCodes.EBADF : errno;
-      p.resolve(-1);
+      ep.drop(len);
+      ctx.errno = this.X.dill__host_unpark(flag, 1) ? this.errnoCodes.EBADF : errno;
+      resolve(-1);
     });
   }
 
-  /** Arms the timer of parked receive `p` for its deadline. */
-  private parkTimer(p: Park): void {
+  /** Arms the timer of parked receive `p` (generation `gen`) for its deadline. */
+  private parkTimer(p: Park, gen: number): void {
+    if (p.done || p.gen !== gen) return;
     const left = p.deadline - this.fiber.now();
     if (left <= 0) {
       p.timer = null;
-      this.parkFail(p, this.errnoCodes.ETIMEDOUT);
+      this.parkFail(p, gen, this.errnoCodes.ETIMEDOUT);
       return;
     }
-    p.timer = setTimeout(() => this.parkTimer(p), left);
+    p.timer = setTimeout(() => this.parkTimer(p, gen), left);
   }
 
   /** The descriptor of a parked receive's socket is cleaned (hclose, fdclean): the receive fails with EBADF. */
   private parkClean(ep: ShimEndpoint): void {
     const p = ep.parked;
     if (!p || p.done) return;
+    const { flag, ctx, resolve, len } = p;
     this.parkEnd(p);
     // Consumed now, before the descriptor closes: closing with unread bytes
     // would reset the peer, where a receive waiting in C has them already.
-    ep.drop(p.len);
+    ep.drop(len);
     queueMicrotask(() => {
-      this.X.dill__host_unpark(p.flag, 1);
-      p.ctx.errno = this.errnoCodes.EBADF;
-      p.resolve(-1);
+      this.X.dill__host_unpark(flag, 1);
+      ctx.errno = this.errnoCodes.EBADF;
+      resolve(-1);
     });
   }
 
   /** Task `task` was canceled (hclose of its bundle): its parked receives fail with ECANCELED. */
   private taskCanceled(task: number): void {
-    for (const p of this.parks) if (p.task === task) this.parkFail(p, this.errnoCodes.ECANCELED);
+    for (const p of this.parks) if (p.task === task) this.parkFail(p, p.gen, this.errnoCodes.ECANCELED);
   }
 
-  /** A parked receive ends: it no longer waits for anything. */
+  /** A parked receive ends: it no longer waits for anything (its object may be reused). */
   private parkEnd(p: Park): void {
     p.done = true;
     p.ep.parked = null;
     p.ep.offChange(p.wake);
     if (p.timer !== null) clearTimeout(p.timer);
     p.timer = null;
-    this.parks.delete(p);
+    // Out of the list: the last one takes its place.
+    const last = this.parks.pop()!;
+    if (last !== p) {
+      this.parks[p.index] = last;
+      last.index = p.index;
+    }
+    p.index = -1;
+    p.resolve = noop;
+    p.reject = noop;
+    p.buf = EMPTY;
+    p.args = NO_ARGS;
     this.hold(-1);
   }
 
@@ -1336,7 +1395,7 @@ export class Host {
         // A receive it left waiting in JS must stay in its bundle (hclose
         // of the bundle cancels it): it goes the general way, a coroutine
         // in the bundle.
-        for (const p of this.parks) if (p.task === task) this.parkConvert(p);
+        for (const p of this.parks.slice()) if (p.task === task) this.parkConvert(p, p.gen);
         child.task = 0;
         this.X.dill__host_task_end(task);
         this.kick();

@@ -126,6 +126,26 @@ describe.each(KINDS)('%s', (kind, pair, sockets) => {
       dill.hclose(b);
     });
 
+    test('a receive that got its bytes before its deadline leaves the next receive alone', async () => {
+      const [a, b] = await pair();
+      const buf = new Uint8Array(n);
+      const first = dill.brecv(b, buf, n, dill.now() + 60);
+      await sleep(5);
+      expect(await dill.bsend(a, pattern(n), n, -1)).toBe(0);
+      expect(await first).toBe(0);
+      // The next one waits past the first one's deadline, then gets its bytes.
+      const second = dill.brecv(b, buf, n, -1);
+      let settled = false;
+      second.then(() => { settled = true; });
+      await sleep(120);
+      expect(settled).toBe(false);
+      expect(await dill.bsend(a, pattern(n, 9), n, -1)).toBe(0);
+      expect(await second).toBe(0);
+      expect(Buffer.from(buf).equals(Buffer.from(pattern(n, 9)))).toBe(true);
+      dill.hclose(a);
+      dill.hclose(b);
+    });
+
     test('deadline 0: ETIMEDOUT at once without the bytes, 0 with them', async () => {
       const [a, b] = await pair();
       const buf = new Uint8Array(n);

@@ -381,14 +381,20 @@ mergeInto(LibraryManager.library, {
           this.nonblock = false;
           this.watch = 0;         // directions the C poller waits for
           this.waiters = [];      // one-shot callbacks on any state change
+          this.spare = null;      // an empty array to take its place (changed())
           this.parked = null;     // a brecv from TypeScript waiting in JS (src/host.ts)
+          this.parkSlot = null;   // src/host.ts's object for those, reused
         }
         /** Something changed: wake blocked callers and the C poller. */
         changed(mask) {
           var w = this.waiters;
           if (w.length) {
-            this.waiters = [];
+            // The callbacks may wait again (on the other array).
+            this.waiters = this.spare || [];
+            this.spare = null;
             for (var i = 0; i < w.length; i++) w[i]();
+            w.length = 0;
+            this.spare = w;
           }
           DillNet.notify(this, mask);
         }
@@ -483,7 +489,11 @@ mergeInto(LibraryManager.library, {
         fastSend(buf, len) {
           if (!this.canWrite || this.shutWr || this.broken || this.reset || this.pendingFds ||
               !this.room(len)) return 0;
-          var off = 0;
+          // The first write straight from buf (as write() would, without
+          // its subarray): the state was checked above.
+          var off = len > 0 ? this.send(buf.length === len ? buf : buf.subarray(0, len)) : 0;
+          if (off === -EAGAIN) return 0;
+          if (off < 0) return off;
           while (off < len) {
             var r = this.write(buf, off, len - off);
             if (r === -EAGAIN) break;
@@ -691,7 +701,10 @@ mergeInto(LibraryManager.library, {
             chunk = buf.subarray(0, n);
             this.rxbuf = null;
           } else {
-            chunk = Buffer.from(buf.subarray(0, n));
+            // A copy (buf is read into again): byte by byte for a few.
+            chunk = new Uint8Array(n);
+            if (n <= 16) for (var i = 0; i < n; i++) chunk[i] = buf[i];
+            else chunk.set(buf.subarray(0, n));
           }
           // Before the bytes are delivered (the program may run at once):
           // data came, and a large read suggests a stream in full flow, to
