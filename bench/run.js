@@ -128,16 +128,18 @@ if (want('core')) {
   }
 }
 
-// Two processes share the machine's cores with everything else, so those
-// figures vary from run to run: both sides run REPS times, alternating, and
-// the median of each is shown.
+// The machine's cores are shared with everything else, so figures vary from
+// run to run (by a third at times, in phases of seconds): both sides run
+// REPS times, alternating, and the median of each is shown.
 const REPS = +(process.env.BENCH_REPS || 5);
 
 /** Our figures and raw Node net's, over a unix socket (ipc) or TCP on 127.0.0.1 (tcp). */
 async function streams(proto, dir) {
-  const oursTwo = [], theirsTwo = [];
+  const oursOne = [], theirsOne = [], oursTwo = [], theirsTwo = [];
   const sock = (name) => (proto === 'ipc' ? [path.join(dir, name)] : []);
   for (let i = 0; i < REPS; i++) {
+    oursOne.push([...run(stream, [proto, 'inproc', dir]), ...(proto === 'ipc' ? run(stream, ['ipc', 'pair']) : [])]);
+    theirsOne.push(run(nodeStream, [proto, 'inproc', dir]));
     oursTwo.push(await twoProcesses([stream, proto, 'serve', ...sock('x.sock')],
       (port) => [stream, proto, 'client', proto === 'ipc' ? path.join(dir, 'x.sock') : port]));
     theirsTwo.push(await twoProcesses([nodeStream, proto, 'serve', ...sock('n.sock')],
@@ -145,15 +147,8 @@ async function streams(proto, dir) {
     fs.rmSync(path.join(dir, 'x.sock'), { force: true });
     fs.rmSync(path.join(dir, 'n.sock'), { force: true });
   }
-  const ours = [
-    ...run(stream, [proto, 'inproc', dir]),
-    ...(proto === 'ipc' ? run(stream, ['ipc', 'pair']) : []),
-    ...median(oursTwo),
-  ];
-  const theirs = [
-    ...run(nodeStream, [proto, 'inproc', dir]),
-    ...median(theirsTwo),
-  ];
+  const ours = [...median(oursOne), ...median(oursTwo)];
+  const theirs = [...median(theirsOne), ...median(theirsTwo)];
   const find = (re) => theirs.find((r) => re.test(r.name));
   const title = proto === 'ipc' ? 'IPC, unix socket' : 'TCP, 127.0.0.1';
   console.log('');
