@@ -15,7 +15,7 @@
 import * as path from 'path';
 import { load, Dill, DillError, ByteStream } from '../dist/index';
 import type { CApi } from '../dist/index';
-import { node, tmpdir, ROOT } from './helpers';
+import { node, tmpdir, ROOT, tcpPair as tcpPairOf } from './helpers';
 
 let dill: CApi;
 let d: Dill;
@@ -36,19 +36,7 @@ const ipcPair: PairFn = async () => {
   return [hs[0], hs[1]];
 };
 
-const tcpPair: PairFn = async () => {
-  const a = dill.ipaddr();
-  expect(dill.ipaddr_local(a, '127.0.0.1', 0, 0)).toBe(0);
-  const ls = await dill.tcp_listen(a, 10);
-  expect(ls).toBeGreaterThanOrEqual(0);
-  const acc = dill.tcp_accept(ls, null, dill.now() + 2000);
-  const c = await dill.tcp_connect(a, dill.now() + 2000);
-  const s = await acc;
-  expect(c).toBeGreaterThanOrEqual(0);
-  expect(s).toBeGreaterThanOrEqual(0);
-  expect(dill.hclose(ls)).toBe(0);
-  return [c, s];
-};
+const tcpPair: PairFn = () => tcpPairOf(dill);
 
 /** Bytes following a pattern (so misplaced or lost bytes show). */
 function pattern(n: number, add = 0): Uint8Array {

@@ -11,6 +11,7 @@ import * as net from 'net';
 import * as dgram from 'dgram';
 import { load, Dill, DillError, ByteStream, IpcSocket, IpAddress, TcpListener, TcpSocket, UdpSocket } from '../dist/index';
 import type { CApi, IpAddr } from '../dist/index';
+import { tcpPair as tcpPairOf } from './helpers';
 
 let dill: CApi;
 let d: Dill;
@@ -58,16 +59,7 @@ async function listen(host = '127.0.0.1'): Promise<[number, IpAddr]> {
 }
 
 /** A connected C-faithful TCP pair over loopback: [client, server]. */
-async function tcpPair(host = '127.0.0.1'): Promise<[number, number]> {
-  const [ls, a] = await listen(host);
-  const acc = dill.tcp_accept(ls, null, dill.now() + 2000);
-  const c = await dill.tcp_connect(a, dill.now() + 2000);
-  const s = await acc;
-  expect(c).toBeGreaterThanOrEqual(0);
-  expect(s).toBeGreaterThanOrEqual(0);
-  expect(dill.hclose(ls)).toBe(0);
-  return [c, s];
-}
+const tcpPair = (host = '127.0.0.1'): Promise<[number, number]> => tcpPairOf(dill, host);
 
 /** A Node TCP server on loopback; resolves once listening. */
 function nodeServer(onConn: (sock: net.Socket) => void, host = '127.0.0.1'): Promise<net.Server> {

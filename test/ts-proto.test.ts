@@ -10,6 +10,7 @@
  */
 import { load } from '../dist/index';
 import type { CApi, IpAddr } from '../dist/index';
+import { tcpPair as tcpPairOf } from './helpers';
 
 let dill: CApi;
 
@@ -36,19 +37,7 @@ function pair(): [number, number] {
 }
 
 /** A connected TCP pair over 127.0.0.1: [client, server]. */
-async function tcpPair(): Promise<[number, number]> {
-  const a = dill.ipaddr();
-  expect(dill.ipaddr_local(a, '127.0.0.1', 0, 0)).toBe(0);
-  const ls = await dill.tcp_listen(a, 10);
-  expect(ls).toBeGreaterThanOrEqual(0);
-  const acc = dill.tcp_accept(ls, null, dill.now() + 5000);
-  const c = await dill.tcp_connect(a, dill.now() + 5000);
-  const s = await acc;
-  expect(c).toBeGreaterThanOrEqual(0);
-  expect(s).toBeGreaterThanOrEqual(0);
-  expect(dill.hclose(ls)).toBe(0);
-  return [c, s];
-}
+const tcpPair = (): Promise<[number, number]> => tcpPairOf(dill);
 
 /** Receives one message into a buffer of `size` bytes: its bytes, or null with errno. */
 async function mrecv(h: number, size = 1024, deadline = dill.now() + 5000): Promise<Uint8Array | null> {
