@@ -5,7 +5,9 @@
  *
  * - A call that can block becomes a coroutine of its own inside the library
  *   (libdill/host/host.c) and returns a Promise of the C result; calls that
- *   cannot block run at once and return the C result.
+ *   cannot block run at once and return the C result.  bsend and brecv on
+ *   IPC and TCP connections run in JS when they can (fastIo), a brecv that
+ *   must wait for its bytes included.
  * - errno is per coroutine: each `go()`-started async function has its own
  *   (AsyncLocalStorage); code outside any has the top-level one.
  */
