@@ -957,10 +957,11 @@ export class Host {
     p.reject = stashed.reject;
     ep.parked = p;
     ep.onChange(p.wake);
-    if (deadline > 0) this.parkTimer(p, p.gen);
     p.index = this.parks.length;
     this.parks.push(p);
     this.hold(1);
+    // (A deadline already past fails it at once: it is in the list by now.)
+    if (deadline > 0) this.parkTimer(p, p.gen);
     if (onStart) {
       const q = p, gen = p.gen;
       onStart(() => {
@@ -1062,7 +1063,7 @@ export class Host {
 
   /** Task `task` was canceled (hclose of its bundle): its parked receives fail with ECANCELED. */
   private taskCanceled(task: number): void {
-    for (const p of this.parks) if (p.task === task) this.parkFail(p, p.gen, this.errnoCodes.ECANCELED);
+    for (const p of this.parks.slice()) if (p.task === task) this.parkFail(p, p.gen, this.errnoCodes.ECANCELED);
   }
 
   /** A parked receive ends: it no longer waits for anything (its object may be reused). */

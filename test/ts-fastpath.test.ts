@@ -134,6 +134,31 @@ describe.each(KINDS)('%s', (kind, pair, sockets) => {
       dill.hclose(b);
     });
 
+    test('a deadline already past: ETIMEDOUT, receiving broken after; other receives waiting meanwhile are left alone', async () => {
+      const [a, b] = await pair();
+      const [c, e] = await pair();
+      // Another socket's receive waits meanwhile, in a go() task.
+      let other = 0, otherErr = '';
+      const done = new Promise<void>((resolve) => {
+        const h = dill.go(async () => {
+          other = await dill.brecv(e, new Uint8Array(1), 1, dill.now() + 5000);
+          otherErr = errnoName();
+          resolve();
+        });
+        setTimeout(() => dill.hclose(h), 30);
+      });
+      await sleep(5);
+      expect(await dill.brecv(b, new Uint8Array(n), n, dill.now() - 10)).toBe(-1);
+      expect(errnoName()).toBe('ETIMEDOUT');
+      expect(await dill.brecv(b, new Uint8Array(1), 1, 0)).toBe(-1);
+      expect(errnoName()).toBe('ECONNRESET');
+      // Still canceled by hclose of its bundle.
+      await done;
+      expect(other).toBe(-1);
+      expect(otherErr).toBe('ECANCELED');
+      for (const h of [a, b, c, e]) dill.hclose(h);
+    });
+
     test('deadline 0: ETIMEDOUT at once without the bytes, 0 with them', async () => {
       const [a, b] = await pair();
       const buf = new Uint8Array(n);
