@@ -940,6 +940,7 @@ export class Host {
     const deadline = dl === Infinity || dl < 0 ? -1 : Math.trunc(dl);
     if (r < 0 || deadline === 0) return null;
     const flag = this.X.dill__host_park(h);
+    if (flag === 0) return null;
     // One Park per socket, reused (at most one receive waits on a socket).
     let p = ep.parkSlot;
     if (p === null) {

@@ -186,9 +186,11 @@ EMSCRIPTEN_KEEPALIVE int dill__host_fast(int h, int dir,
 
 /* A receive from TypeScript on handle h (checked by dill__host_fast just
    before) waits in JS: receiving is busy until JS clears the flag whose
-   address this returns (or calls dill__host_unpark). */
+   address this returns (or calls dill__host_unpark).  NULL if h is not one
+   of these sockets after all. */
 EMSCRIPTEN_KEEPALIVE int *dill__host_park(int h) {
     struct dill__fdsock *s = dill__fdsock_of(h);
+    if(dill__slow(!s)) return NULL;
     s->rxparked = 1;
     return &s->rxparked;
 }
