@@ -263,7 +263,7 @@ describe.each(KINDS)('%s', (kind, pair, sockets) => {
     });
   });
 
-  test('bsend to a peer that reset: ECONNRESET, and again after', async () => {
+  test('bsend to a peer that reset: ECONNRESET, and again after; a receive then answers at once', async () => {
     const [a, b] = await pair();
     expect(await dill.bsend(a, pattern(3), 3, -1)).toBe(0);
     await sleep(20);
@@ -281,6 +281,15 @@ describe.each(KINDS)('%s', (kind, pair, sockets) => {
     expect(errnoName()).toBe('ECONNRESET');
     expect(await dill.bsend(a, big, 1, -1)).toBe(-1);
     expect(errnoName()).toBe('ECONNRESET');
+    // A receive after it answers at once (it used to wait for input
+    // forever): on an IPC connection the reset is still to be reported; on
+    // TCP the send reported it and the stream has ended.
+    for (const n of [1, 20000]) {
+      const t0 = dill.now();
+      expect(await dill.brecv(a, new Uint8Array(n), n, dill.now() + 2000)).toBe(-1);
+      expect(dill.now() - t0).toBeLessThan(1000);
+      expect(errnoName()).toBe(kind === 'TCP' ? 'EPIPE' : 'ECONNRESET');
+    }
     dill.hclose(a);
   });
 

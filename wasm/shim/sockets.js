@@ -564,9 +564,16 @@ mergeInto(LibraryManager.library, {
           if (!this.canWrite) return -EBADF;
           if (this.shutWr) return -EPIPE;
           if (this.reset) {
+            this.broken = EPIPE;
+            // AF_UNIX (and pipes): the send fails with EPIPE and the reset
+            // waits for the next receive.  TCP: the send reports the reset,
+            // once; the connection is closed, so receiving then meets the
+            // end of the stream (it waited for input forever before: reads
+            // found nothing while poll reported the error).
+            if (!this.tcp) return -EPIPE;
             var e = this.reset;
             this.reset = 0;
-            this.broken = EPIPE;
+            this.eof = true;
             return -e;
           }
           if (this.broken) return -this.broken;
