@@ -445,7 +445,10 @@ mergeInto(LibraryManager.library, {
           var m = 0;
           if (this.canRead && this.readReady()) m |= DILL_C.POLLIN;
           if (this.canWrite && this.writeReady()) m |= DILL_C.POLLOUT;
-          if (this.reset || this.broken) m |= DILL_C.POLLERR;
+          // An error not yet reported, as the kernel's pending socket error
+          // (a send that failed before does not count: a receiver waiting
+          // for input would wake to find nothing, and wait again at once).
+          if (this.reset) m |= DILL_C.POLLERR;
           if ((this.eof || this.shutRd) && (this.shutWr || this.broken))
             m |= DILL_C.POLLHUP;
           return m;
