@@ -196,6 +196,7 @@ function noop(): void {}
  * AsyncLocalStorage is on (go()), a run of Node's promise hooks.
  */
 const RESOLVED_0 = Promise.resolve(0);
+const RESOLVED_MINUS_1 = Promise.resolve(-1);
 
 const EMPTY = new Uint8Array(0);
 const NO_ARGS: unknown[] = [];
@@ -209,7 +210,6 @@ function stash(resolve: (rc: number) => void, reject: (e: unknown) => void): voi
   stashed.resolve = resolve;
   stashed.reject = reject;
 }
-const RESOLVED_MINUS_1 = Promise.resolve(-1);
 
 /** Thrown for arguments C could not even be given (wrong type, range). */
 function bad(fn: string, param: string, what: string): TypeError {
@@ -1005,16 +1005,15 @@ export class Host {
   private parkConvert(p: Park, gen: number): void {
     if (p.done || p.gen !== gen) return;
     const { flag, ctx, desc, args, resolve, reject } = p;
-    // Canceling it now cancels the general call (while p.gen stays gen).
-    const inner = { cancel: noop };
     this.parkEnd(p);
-    p.inner = () => inner.cancel();
     if (this.X.dill__host_unpark(flag, 0)) {
       ctx.errno = this.errnoCodes.EBADF;
       resolve(-1);
       return;
     }
-    this.callGeneral(desc, args, (cancel) => { inner.cancel = cancel; }, ctx).then(resolve, reject);
+    // Canceling it now cancels the general call (while p.gen stays gen):
+    // callGeneral hands its cancel over before it returns.
+    this.callGeneral(desc, args, (cancel) => { p.inner = cancel; }, ctx).then(resolve, reject);
   }
 
   /**

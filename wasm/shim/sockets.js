@@ -492,11 +492,7 @@ mergeInto(LibraryManager.library, {
         fastSend(buf, len) {
           if (!this.canWrite || this.shutWr || this.broken || this.reset || this.pendingFds ||
               !this.room(len)) return 0;
-          // The first write straight from buf (as write() would, without
-          // its subarray): the state was checked above.
-          var off = len > 0 ? this.send(buf.length === len ? buf : buf.subarray(0, len)) : 0;
-          if (off === -EAGAIN) return 0;
-          if (off < 0) return off;
+          var off = 0;
           while (off < len) {
             var r = this.write(buf, off, len - off);
             if (r === -EAGAIN) break;
@@ -581,7 +577,8 @@ mergeInto(LibraryManager.library, {
           }
           if (this.broken) return -this.broken;
           if (length === 0) return 0;
-          return this.send(buffer.subarray(offset, offset + length));
+          // (A whole buffer, as from TypeScript, needs no view of itself.)
+          return this.send(offset === 0 && length === buffer.length ? buffer : buffer.subarray(offset, offset + length));
         }
       }
 
@@ -721,8 +718,9 @@ mergeInto(LibraryManager.library, {
           // be read from the kernel directly again (see read()).
           this.missed = 0;
           if (n >= DillNet.SPECULATE_MIN) this.speculate = true;
+          // (A parked receive waits through onChange: it counts as wanting.)
           var parked = this.parked !== null;
-          var wanted = parked || this.readWanted();
+          var wanted = this.readWanted();
           this.deliver(chunk);
           if (this.rxlen >= DillNet.HIGH) return false;
           // Bytes nobody waited for: Node stops reading at once.
