@@ -63,10 +63,14 @@ static void dill__halfchan_close(struct dill_hvfs *vfs) {
     struct dill__halfchan *hc = (struct dill__halfchan*)vfs;
     struct dill__chan *ch = hc->ch;
     ch->closed[hc->index] = 1;
-    /* With one end gone nothing can travel in either direction. */
+    /* As upstream: closing one end changes nothing for the other, whose
+       operations (and any still blocked on the closed end) wait on until
+       their deadlines; use chdone() to tell the peer.  Once both ends are
+       closed, whoever still waits gets EPIPE. */
+    if(!ch->closed[0] || !ch->closed[1]) return;
     dill__chan_shut(ch, 0);
     dill__chan_shut(ch, 1);
-    if(ch->closed[0] && ch->closed[1] && !ch->mem) free(ch);
+    if(!ch->mem) free(ch);
 }
 
 static int dill__chan_init(struct dill__chan *ch, int mem, int chv[2]) {

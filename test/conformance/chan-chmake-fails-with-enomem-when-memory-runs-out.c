@@ -1,6 +1,10 @@
 /* Once malloc() has taken all the heap, chmake() fails with -1/ENOMEM
    rather than crashing; channels made before keep working and chmake()
-   succeeds again after the memory is given back. */
+   succeeds again after the memory is given back.
+
+   Depends on our build: it exhausts the heap with malloc(), which is
+   bounded by WebAssembly's 4 GiB; natively the kernel overcommits and the
+   loop runs until the time limit (or the OOM killer). */
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,13 @@
 /* chsend(ch, NULL, len > 0, ...) and chrecv(ch, NULL, len > 0, ...) fail
    with EINVAL at once, even with deadline -1 and even when a peer is
-   waiting; the waiting peer is not disturbed. */
+   waiting; the waiting peer is not disturbed.
+
+   Upstream libdill does not check the buffer: without a peer the call
+   waits like any other (ETIMEDOUT at the deadline, forever with -1), and
+   with a peer waiting it copies from NULL and crashes with SIGSEGV.  The
+   manual documents EINVAL for an invalid argument, and bad input gets an
+   error here, never a crash or a hang; this program fails natively for
+   that reason. */
 #include <assert.h>
 #include <errno.h>
 #include "libdill.h"
