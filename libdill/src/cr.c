@@ -34,11 +34,26 @@ extern void dill__js_breathe(void);
 #define DILL__STACK_SIZE (DILL__CSTACK_SIZE + DILL__AREA_SIZE + 256)
 #define DILL__STACK_CACHE 64
 #define DILL__MIN_STACK 4096
+/* A coroutine on a caller's buffer: upstream gives ENOMEM below 272 bytes
+   for bundle_go_mem() (its coroutine record and a little room) and below
+   336 for go_mem() (which puts the new bundle there too); so do we.  Below
+   64 bytes its check wraps around and it writes below the buffer: we give
+   ENOMEM there too. */
+#define DILL__MIN_USER_MEM 272
+#define DILL__MIN_USER_MEM_GO 336
+/* The smallest C stack left on a caller's buffer once our record is in. */
+#define DILL__MIN_USER_STACK 128
+/* Where coroutines on callers' buffers unwind (see struct dill__ctx); the
+   frames of one suspended coroutine must fit, however deep its calls. */
+#define DILL__SCRATCH_SIZE (1024 * 1024)
+/* First size of such a coroutine's own copy of its frames. */
+#define DILL__SAVE_INIT 256
 
 struct dill__cr *dill__running;
 static struct dill__cr *dill__ready_head, *dill__ready_tail;
 static struct dill__cr *dill__zombies;
 static void *dill__stack_cache[DILL__STACK_CACHE];
+static char dill__scratch[DILL__SCRATCH_SIZE] __attribute__((aligned(16)));
 static int dill__nstack_cache;
 static unsigned dill__yields;
 /* When the scheduler last came back from Node's event loop. */
@@ -276,8 +291,8 @@ static void dill__bundle_wake(struct dill__bundle *b) {
 /*  Starting and finishing coroutines                                         */
 /******************************************************************************/
 
-/* Lay out a coroutine, its Asyncify area (`alen` bytes, or a quarter of the
-   rest if 0) and its C stack in [mem, mem+len). */
+/* Lay out a coroutine, its Asyncify area (`alen` bytes) and its C stack in
+   our own block [mem, mem+len). */
 static struct dill__cr *dill__cr_init(void *mem, size_t len, size_t alen) {
     uintptr_t lo = ((uintptr_t)mem + 15) & ~(uintptr_t)15;
     uintptr_t hi = ((uintptr_t)mem + len) & ~(uintptr_t)15;
@@ -285,7 +300,6 @@ static struct dill__cr *dill__cr_init(void *mem, size_t len, size_t alen) {
     struct dill__cr *cr = (struct dill__cr*)lo;
     memset(cr, 0, sizeof(*cr));
     uintptr_t area = (lo + sizeof(struct dill__cr) + 15) & ~(uintptr_t)15;
-    if(!alen) alen = (hi - area) / 4;
     uintptr_t split = (area + alen + 15) & ~(uintptr_t)15;
     cr->ctx.astart = area;
     cr->ctx.acur = area;
@@ -297,6 +311,51 @@ static struct dill__cr *dill__cr_init(void *mem, size_t len, size_t alen) {
     cr->block = mem;
     cr->blocksize = len;
     return cr;
+}
+
+/* Lay out a coroutine on a caller's buffer [mem, mem+len): as upstream, the
+   record sits at the top and the C stack grows down from it, so a stack
+   that overflows runs off the buffer (as natively) instead of into the
+   record.  Its frames are saved through the scratch area, on the heap. */
+static struct dill__cr *dill__cr_init_user(void *mem, size_t len, size_t min) {
+    if(len < min) return NULL;
+    uintptr_t lo = ((uintptr_t)mem + 15) & ~(uintptr_t)15;
+    uintptr_t hi = (uintptr_t)mem + len;
+    if(hi < (uintptr_t)mem) return NULL;
+    uintptr_t top = (hi - sizeof(struct dill__cr)) & ~(uintptr_t)15;
+    if(top < lo + DILL__MIN_USER_STACK) return NULL;
+    void *save = malloc(DILL__SAVE_INIT);
+    if(!save) return NULL;
+    struct dill__cr *cr = (struct dill__cr*)top;
+    memset(cr, 0, sizeof(*cr));
+    cr->ctx.astart = cr->ctx.acur = (uintptr_t)dill__scratch;
+    cr->ctx.aend = (uintptr_t)dill__scratch + DILL__SCRATCH_SIZE;
+    cr->ctx.save = (uintptr_t)save;
+    cr->ctx.savecap = DILL__SAVE_INIT;
+    cr->ctx.stack_limit = lo;
+    cr->ctx.stack_base = top;
+    cr->ctx.sp = top;
+    cr->timer.idx = -1;
+    cr->block = mem;
+    cr->blocksize = len;
+    return cr;
+}
+
+/* Called from JS: make room for `len` bytes of saved frames; 0 if the heap
+   is exhausted. */
+EMSCRIPTEN_KEEPALIVE int dill__save_grow(struct dill__ctx *ctx, uint32_t len) {
+    uint32_t cap = ctx->savecap * 2;
+    if(cap < len) cap = (len + 255) & ~(uint32_t)255;
+    void *p = realloc((void*)ctx->save, cap);
+    if(!p) return 0;
+    ctx->save = (uintptr_t)p;
+    ctx->savecap = cap;
+    return 1;
+}
+
+static void dill__save_free(struct dill__cr *cr) {
+    free((void*)cr->ctx.save);
+    cr->ctx.save = 0;
 }
 
 static void dill__stack_release(struct dill__cr *cr) {
@@ -336,7 +395,9 @@ static struct dill__cr *dill__go_prepare(int newbundle, int bndl, void *mem,
         if(dill__slow(!mem)) {errno = ENOMEM; return NULL;}
         ownmem = 1;
     }
-    struct dill__cr *cr = dill__cr_init(mem, memlen, ownmem ? DILL__AREA_SIZE : 0);
+    struct dill__cr *cr = ownmem ? dill__cr_init(mem, memlen, DILL__AREA_SIZE) :
+        dill__cr_init_user(mem, memlen,
+            newbundle ? DILL__MIN_USER_MEM_GO : DILL__MIN_USER_MEM);
     if(dill__slow(!cr)) {errno = ENOMEM; return NULL;}
     cr->ownmem = ownmem;
     if(newbundle) {
@@ -346,6 +407,7 @@ static struct dill__cr *dill__go_prepare(int newbundle, int bndl, void *mem,
             int err = b ? errno : ENOMEM;
             free(b);
             if(ownmem) dill__stack_release(cr);
+            else dill__save_free(cr);
             errno = err;
             return NULL;
         }
@@ -367,6 +429,7 @@ static void dill__go_unprepare(struct dill__cr *cr, int newbundle, int handle) {
         dill__hdrop(handle);
     }
     if(cr->ownmem) dill__stack_release(cr);
+    else dill__save_free(cr);
 }
 
 /*
@@ -414,6 +477,8 @@ int dill__go_exit(void) {
         self->next_ready = dill__zombies;
         dill__zombies = self;
     }
+    /* A finished coroutine's frames are not saved (started == 2 below). */
+    if(self->ctx.save) dill__save_free(self);
     struct dill__cr *next = dill__ready_pop();
     dill__running = next;
     /* Unwinding the dead frames is cheaper than throwing them away; started

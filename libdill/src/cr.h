@@ -8,6 +8,14 @@
 /*
  * The execution context of a coroutine.  The JS side (wasm/shim/fiber.js)
  * reads and writes these fields by offset: keep the layout in sync.
+ *
+ * A coroutine's suspended wasm frames are saved in one of two ways.  Those
+ * whose memory is ours (go(), the host's) unwind straight into an area of
+ * their own, [astart, aend).  Those on a caller's buffer (go_mem) must not
+ * take that room out of the buffer, which may be as small as upstream
+ * accepts: they unwind into one shared scratch area (astart/aend point at
+ * it), and the driver then moves the bytes used into `save`, a heap buffer
+ * of `savecap` bytes that grows as needed, and back before rewinding.
  */
 struct dill__ctx {
     uintptr_t sp;          /*  0: saved C stack pointer */
@@ -17,6 +25,9 @@ struct dill__ctx {
     uintptr_t acur;        /* 16: Asyncify data: current position ... */
     uintptr_t aend;        /* 20: ... and end (binaryen's layout) */
     uintptr_t astart;      /* 24: start of the Asyncify area */
+    uintptr_t save;        /* 28: saved frames of a scratch user, or 0 */
+    uint32_t savelen;      /* 32: bytes of them */
+    uint32_t savecap;      /* 36: room in `save` */
 };
 
 struct dill__cr;

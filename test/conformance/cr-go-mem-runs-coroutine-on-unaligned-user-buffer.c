@@ -1,6 +1,10 @@
 /* go_mem() accepts a buffer that is not aligned (the library aligns the
    stack itself); the coroutine runs on it, can block and use locals, and the
-   buffer can be reused for a new coroutine after hclose(). */
+   buffer can be reused for a new coroutine after hclose().
+
+   `out` and the channel are statics: upstream's go_mem() switches to the
+   new stack before it evaluates the call's arguments, so natively (gcc -O1)
+   the address of a caller's local taken there points into the new stack. */
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
@@ -17,14 +21,16 @@ coroutine static void fill(int ch, int seed, int *out) {
     *out = sum + v;
 }
 
+static int out;
+static int ch[2];
+
 int main(void) {
     char *raw = malloc(65536 + 16);
     assert(raw);
     char *mem = raw + 3;  /* deliberately misaligned */
-    int ch[2];
     assert(chmake(ch) == 0);
     for(int round = 0; round < 3; round++) {
-        int out = -1;
+        out = -1;
         int h = go_mem(fill(ch[0], round + 1, &out), mem, 65536);
         assert(h >= 0);
         assert(out == -1);

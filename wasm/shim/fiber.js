@@ -10,7 +10,11 @@
  *
  * Offsets into struct dill__ctx:
  *   0 sp, 4 stack_base, 8 stack_limit, 12 started (0 new, 1 started,
- *   2 finished), 16 acur, 20 aend, 24 astart
+ *   2 finished), 16 acur, 20 aend, 24 astart, 28 save, 32 savelen,
+ *   36 savecap
+ * A coroutine with a `save` buffer (go_mem) unwinds into the shared scratch
+ * area its astart points at; its frames are moved to `save` once unwound
+ * (saveOut) and back before it is rewound (saveIn).
  */
 mergeInto(LibraryManager.library, {
   $DillFiber__deps: ['$Asyncify'],
@@ -71,6 +75,7 @@ mergeInto(LibraryManager.library, {
           DillFiber.cur = ctx;
           X.stackRestore(HEAP32[ctx >> 2]);
           if (HEAP32[(ctx + 12) >> 2]) {
+            if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveIn(ctx);
             Asyncify.state = Asyncify.State.Rewinding;
             X.asyncify_start_rewind(ctx + 16);
           } else {
@@ -80,9 +85,10 @@ mergeInto(LibraryManager.library, {
           if (Asyncify.state === Asyncify.State.Unwinding) {
             Asyncify.state = Asyncify.State.Normal;
             X.asyncify_stop_unwind();
-            if (DillFiber.forkParent) DillFiber.fork();
             // A finished coroutine: its stack is free now.
-            else if (HEAP32[(ctx + 12) >> 2] === 2) X.dill__reap();
+            if (HEAP32[(ctx + 12) >> 2] === 2) X.dill__reap();
+            else if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveOut(ctx);
+            if (DillFiber.forkParent) DillFiber.fork();
           }
           ctx = DillFiber.next;
           DillFiber.next = 0;
@@ -142,17 +148,57 @@ mergeInto(LibraryManager.library, {
       var parent = DillFiber.forkParent;
       var child = DillFiber.next;
       DillFiber.forkParent = 0;
-      var pstart = HEAPU32[(parent + 24) >> 2];
-      var used = HEAPU32[(parent + 16) >> 2] - pstart;
-      var cstart = HEAPU32[(child + 24) >> 2];
-      if (used > HEAPU32[(child + 20) >> 2] - cstart) {
+      // The parent's frames: in its own area, or moved to `save` already.
+      var pstart = HEAPU32[(parent + 28) >> 2], used;
+      if (pstart) used = HEAPU32[(parent + 32) >> 2];
+      else {
+        pstart = HEAPU32[(parent + 24) >> 2];
+        used = HEAPU32[(parent + 16) >> 2] - pstart;
+      }
+      var fits = HEAPU32[(child + 28) >> 2] ? DillFiber.saveRoom(child, used) :
+        used <= HEAPU32[(child + 20) >> 2] - HEAPU32[(child + 24) >> 2];
+      if (!fits) {
         DillFiber.forkFailed = 1;
         DillFiber.next = parent;
         return;
       }
-      HEAPU8.copyWithin(cstart, pstart, pstart + used);
-      HEAPU32[(child + 16) >> 2] = cstart + used;
+      var save = HEAPU32[(child + 28) >> 2];
+      if (save) {
+        HEAPU8.copyWithin(save, pstart, pstart + used);
+        HEAPU32[(child + 32) >> 2] = used;
+      } else {
+        var cstart = HEAPU32[(child + 24) >> 2];
+        HEAPU8.copyWithin(cstart, pstart, pstart + used);
+        HEAPU32[(child + 16) >> 2] = cstart + used;
+      }
       HEAP32[(child + 12) >> 2] = 1;
+    },
+
+    /** Make room for `len` bytes in the `save` buffer of `ctx`. */
+    saveRoom: function(ctx, len) {
+      return len <= HEAPU32[(ctx + 36) >> 2] || DillFiber.X.dill__save_grow(ctx, len) !== 0;
+    },
+
+    /** A coroutine unwound into the scratch area: keep its frames. */
+    saveOut: function(ctx) {
+      var start = HEAPU32[(ctx + 24) >> 2];
+      var len = HEAPU32[(ctx + 16) >> 2] - start;
+      if (!DillFiber.saveRoom(ctx, len)) {
+        // Its frames cannot be kept anywhere: the coroutine cannot go on.
+        abort('libdill: out of memory saving a suspended coroutine');
+      }
+      var save = HEAPU32[(ctx + 28) >> 2];
+      HEAPU8.copyWithin(save, start, start + len);
+      HEAPU32[(ctx + 32) >> 2] = len;
+    },
+
+    /** Put a coroutine's frames back into the scratch area to rewind it. */
+    saveIn: function(ctx) {
+      var save = HEAPU32[(ctx + 28) >> 2];
+      var len = HEAPU32[(ctx + 32) >> 2];
+      var start = HEAPU32[(ctx + 24) >> 2];
+      HEAPU8.copyWithin(start, save, save + len);
+      HEAPU32[(ctx + 16) >> 2] = start + len;
     },
 
     /** Nothing is runnable: wait for the next deadline or event. */
