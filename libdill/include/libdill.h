@@ -7,10 +7,16 @@
 #ifndef LIBDILL_H_INCLUDED
 #define LIBDILL_H_INCLUDED
 
+/* What upstream's header includes, so that programs relying on it (malloc,
+   close, alloca...) compile unchanged. */
+#include <alloca.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #ifdef __cplusplus
 extern "C" {
