@@ -139,7 +139,9 @@ DILL_EXPORT int64_t dill_now(void);
 
 DILL_EXPORT int dill_fdin(int fd, int64_t deadline);
 DILL_EXPORT int dill_fdout(int fd, int64_t deadline);
-DILL_EXPORT void dill_fdclean(int fd);
+/* 0: there is no failure (as upstream's, which returns 0 for any descriptor,
+   open or closed, waited on or not). */
+DILL_EXPORT int dill_fdclean(int fd);
 
 #if !defined DILL_DISABLE_RAW_NAMES
 #define fdin dill_fdin
