@@ -10,6 +10,13 @@ import { spawn, spawnSync } from 'child_process';
 /** The package root (the folder holding package.json). */
 export const ROOT = path.resolve(__dirname, '..');
 export const INCLUDE_DIR = path.join(ROOT, 'libdill', 'include');
+/**
+ * A folder inside INCLUDE_DIR, searched for "quoted" includes only (-iquote):
+ * "../libdill.h" and "../libdillimpl.h" resolve from it to INCLUDE_DIR's
+ * headers, for a program in any folder (after the program's own folder,
+ * which the compiler searches first, as cc does).
+ */
+export const QUOTE_DIR = path.join(INCLUDE_DIR, 'quote');
 export const LIBDILL_A = path.join(ROOT, 'wasm', 'build', 'libdill.a');
 export const SHIM_DIR = path.join(ROOT, 'wasm', 'shim');
 export const PROGRAM_PRE_JS = path.join(ROOT, 'wasm', 'program-pre.js');
@@ -94,11 +101,17 @@ export function shimLibraries(): string[] {
     .map((f) => path.join(SHIM_DIR, f));
 }
 
-/** Flags that make emcc compile (and, unless -c, link) a libdill program. */
+/**
+ * Flags that make emcc compile (and, unless -c, link) a libdill program.
+ * Includes resolve as with cc: "quoted" ones first in the including file's
+ * folder, then in the -iquote and -I folders; <angled> ones in the -I
+ * folders and the system's.  Ours: <libdill.h> and "libdill.h" through -I
+ * INCLUDE_DIR, "../libdill.h" through -iquote QUOTE_DIR.
+ */
 export function dillFlags(userArgs: string[]): string[] {
   const compileOnly = userArgs.some((a) => a === '-c' || a === '-E' || a === '-S' || a === '-M' || a === '-MM');
   const hasOpt = userArgs.some((a) => /^-O[0-3sz]?$/.test(a));
-  const flags = ['-I', INCLUDE_DIR];
+  const flags = ['-iquote', QUOTE_DIR, '-I', INCLUDE_DIR];
   if (!hasOpt) flags.push('-O2');
   if (compileOnly) return flags;
   if (!fs.existsSync(LIBDILL_A)) {

@@ -75,6 +75,42 @@ test('several source files and emcc flags (-D, -O0) are passed through', () => {
   expect(node([js]).status).toBe(42);
 });
 
+test('includes resolve as cc\'s: "../libdill.h" from any folder, a test\'s own assert.h wraps <assert.h>', () => {
+  // Upstream's tests/ style, in a folder whose parent has no libdill.h.
+  const t = path.join(dir, 'deep', 'er', 'tests');
+  fs.mkdirSync(t, { recursive: true });
+  fs.writeFileSync(path.join(t, 'assert.h'), '#include <assert.h>\n#define OWN_ASSERT 1\n');
+  const c = path.join(t, 'upstream.c');
+  fs.writeFileSync(c, `
+    #include "assert.h"
+    #include "../libdill.h"
+    #include "../libdillimpl.h"
+    #ifndef OWN_ASSERT
+    #error own assert.h not used
+    #endif
+    int main(void) {
+        struct dill_hvfs *vfs = NULL; (void)vfs;
+        int ch[2]; assert(chmake(ch) == 0);
+        assert(hclose(ch[0]) == 0 && hclose(ch[1]) == 0);
+        return 0;
+    }`);
+  const js = path.join(dir, 'upstream.js');
+  // From another folder, by absolute path, and compiled with -c then linked.
+  const o = path.join(dir, 'upstream.o');
+  const r1 = node([DILLCC, '-c', c, '-o', o], { cwd: dir });
+  expect(r1.stderr).toBe('');
+  expect(r1.status).toBe(0);
+  const r2 = node([DILLCC, o, '-o', js], { cwd: dir });
+  expect(r2.stderr).toBe('');
+  expect(r2.status).toBe(0);
+  expect(node([js]).status).toBe(0);
+  // From its own folder, by a relative path.
+  const r3 = node([DILLCC, 'upstream.c', '-o', js], { cwd: t });
+  expect(r3.stderr).toBe('');
+  expect(r3.status).toBe(0);
+  expect(node([js]).status).toBe(0);
+});
+
 test('a compile error is reported with a non-zero status', () => {
   const c = path.join(dir, 'bad.c');
   fs.writeFileSync(c, 'int main(void) { return undefined_thing; }\n');

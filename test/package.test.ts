@@ -62,7 +62,8 @@ describe('npm package', () => {
 
   test('the tarball holds the library module, both entry points and their types; the README shows the example', () => {
     for (const f of ['dist/wasm/libdill.wasm', 'dist/wasm/libdill.js', 'dist/index.js', 'dist/index.d.ts',
-      'dist/index.mjs', 'dist/index.d.mts', 'package.json']) {
+      'dist/index.mjs', 'dist/index.d.mts', 'package.json',
+      'bin/dillcc.js', 'libdill/include/libdill.h', 'libdill/include/quote/README.md']) {
       expect(files).toContain(f);
     }
     // The README shows examples/ts-ipc.ts as it is.
@@ -97,6 +98,18 @@ const { load } = require('libdill-wasm');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(EXPECTED);
   });
+
+  test('the installed dillcc compiles a C program that includes "../libdill.h"', () => {
+    const t = path.join(proj, 'tests');
+    fs.mkdirSync(t);
+    fs.writeFileSync(path.join(t, 'p.c'),
+      '#include "../libdill.h"\nint main(void) { return msleep(now() + 1) == 0 ? 7 : 1; }\n');
+    const c = node([path.join(proj, 'node_modules', 'libdill-wasm', 'bin', 'dillcc.js'), 'tests/p.c', '-o', 'p.js'],
+      { cwd: proj });
+    expect(c.stderr).toBe('');
+    expect(c.status).toBe(0);
+    expect(node(['p.js'], { cwd: proj }).status).toBe(7);
+  }, 60000);
 
   test('types: an ESM and a CommonJS TypeScript consumer type-check; the README example builds and runs', () => {
     fs.writeFileSync(path.join(proj, 'esm-use.mts'), `

@@ -139,6 +139,11 @@ describe('every C function of the header', () => {
     expect(await dill.msleep(0)).toBe(0);
     expect(await dill.yield()).toBe(0);
   });
+
+  test('fdclean returns 0, as in C (stdin\'s descriptor, -1)', () => {
+    expect(dill.fdclean(0)).toBe(0);
+    expect(dill.dill_fdclean(-1)).toBe(0);
+  });
 });
 
 // ---- 2. IPC -------------------------------------------------------------------

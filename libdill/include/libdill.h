@@ -7,10 +7,16 @@
 #ifndef LIBDILL_H_INCLUDED
 #define LIBDILL_H_INCLUDED
 
+/* What upstream's header includes, so that programs relying on it (malloc,
+   close, alloca...) compile unchanged. */
+#include <alloca.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -133,7 +139,9 @@ DILL_EXPORT int64_t dill_now(void);
 
 DILL_EXPORT int dill_fdin(int fd, int64_t deadline);
 DILL_EXPORT int dill_fdout(int fd, int64_t deadline);
-DILL_EXPORT void dill_fdclean(int fd);
+/* 0: there is no failure (as upstream's, which returns 0 for any descriptor,
+   open or closed, waited on or not). */
+DILL_EXPORT int dill_fdclean(int fd);
 
 #if !defined DILL_DISABLE_RAW_NAMES
 #define fdin dill_fdin

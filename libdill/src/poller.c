@@ -90,8 +90,11 @@ int dill_fdout(int fd, int64_t deadline) {
     return dill__fdwait(fd, DILL__OUT, deadline);
 }
 
-void dill_fdclean(int fd) {
-    if(fd < 0 || fd >= dill__nfdw) return;
+/* Always 0, as upstream's: there is nothing to drop for a descriptor that
+   nobody waited on, is closed, or cannot exist (upstream indexes its table
+   with fd unchecked, and crashes for fd < -1 or fd >= RLIMIT_NOFILE). */
+int dill_fdclean(int fd) {
+    if(fd < 0 || fd >= dill__nfdw) return 0;
     struct dill__fdwaiters *w = &dill__fdw[fd];
     /* Nobody should be waiting; if somebody is, it learns the fd is gone. */
     while(!dill__list_empty(&w->in))
@@ -99,6 +102,7 @@ void dill_fdclean(int fd) {
     while(!dill__list_empty(&w->out))
         dill__trigger(dill__cont(w->out.next, struct dill__clause, item), EBADF);
     dill__js_fd_clean(fd);
+    return 0;
 }
 
 int dill__fds_fire(void) {

@@ -1,17 +1,21 @@
 /**
  * dill-conformance: compile and run standalone libdill test programs.
  *
- *   dill-conformance [--json] [--timeout SEC] [--jobs N] DIR|FILE.c ...
+ *   dill-conformance [--json] [--timeout SEC] [--jobs N] [--cwd DIR]
+ *                    [--allow-skipped] DIR|FILE.c ...
  *
  * Every .c file is one program; it passes when it exits with status 0.  A
  * program that fails to compile because it uses a libdill function this
  * build does not have yet is skipped, and the reason names the function.
+ * Programs run in the runner's working directory (or --cwd DIR), as a test
+ * harness runs them from a project's root.  The exit status is 1 when a
+ * program failed or was skipped (skips are accepted with --allow-skipped).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
-import { compileAsync, INCLUDE_DIR } from '../toolchain';
+import { compileAsync } from '../toolchain';
 import { LIBDILL_API_NAMES } from './api-names';
 
 export type Status = 'passed' | 'failed' | 'skipped';
@@ -29,15 +33,24 @@ interface Options {
   json: boolean;
   timeoutMs: number;
   jobs: number;
+  cwd: string;
+  allowSkipped: boolean;
   inputs: string[];
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { json: false, timeoutMs: 60_000, jobs: os.cpus().length, inputs: [] };
+  const o: Options = {
+    json: false, timeoutMs: 60_000, jobs: os.cpus().length, cwd: process.cwd(), allowSkipped: false, inputs: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') o.json = true;
-    else if (a === '--timeout' || a === '--jobs') {
+    else if (a === '--allow-skipped') o.allowSkipped = true;
+    else if (a === '--cwd') {
+      if (i + 1 >= argv.length) return '--cwd takes a directory';
+      o.cwd = path.resolve(argv[++i]);
+      if (!fs.existsSync(o.cwd) || !fs.statSync(o.cwd).isDirectory()) return `--cwd: ${o.cwd} is not a directory`;
+    } else if (a === '--timeout' || a === '--jobs') {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v <= 0) return `${a} takes a positive number`;
       if (a === '--timeout') o.timeoutMs = v * 1000;
@@ -84,6 +97,11 @@ export function missingApiName(stderr: string): string | null {
   return null;
 }
 
+/** The compiler's first error line (FILE:LINE:COL: error: ...), if any. */
+function firstError(text: string): string | null {
+  return text.split('\n').find((l) => /\berror\b/.test(l) && l.length < 500) ?? null;
+}
+
 function lastLines(text: string, n: number): string {
   const lines = text.trim().split('\n').filter((l) => l.length < 500);
   return lines.slice(-n).join(' | ');
@@ -91,8 +109,11 @@ function lastLines(text: string, n: number): string {
 
 /**
  * Lay the test out in a scratch folder: the .c file and the headers beside
- * it in sub/, our libdill.h and libdillimpl.h one level up (for programs
- * that include "../libdill.h").
+ * it in sub/, so that it compiles as cc compiles it in place (its folder is
+ * searched for "quoted" includes only, first, and is not a -I folder: a
+ * test's own assert.h that includes <assert.h> gets the system's), except
+ * that libdill.h and libdillimpl.h are always ours, also as "../libdill.h"
+ * (in upstream's tree the folder above its tests holds upstream's header).
  */
 function stage(file: string, scratch: string): string {
   const sub = path.join(scratch, 'sub');
@@ -102,10 +123,6 @@ function stage(file: string, scratch: string): string {
     if (f.endsWith('.h') && f !== 'libdill.h' && f !== 'libdillimpl.h') {
       fs.copyFileSync(path.join(dir, f), path.join(sub, f));
     }
-  }
-  for (const h of ['libdill.h', 'libdillimpl.h']) {
-    fs.copyFileSync(path.join(INCLUDE_DIR, h), path.join(scratch, h));
-    fs.copyFileSync(path.join(INCLUDE_DIR, h), path.join(sub, h));
   }
   const src = path.join(sub, path.basename(file));
   fs.copyFileSync(file, src);
@@ -129,25 +146,27 @@ function run(js: string, timeoutMs: number, cwd: string):
   });
 }
 
-async function runOne(file: string, timeoutMs: number): Promise<Result> {
+async function runOne(file: string, timeoutMs: number, cwd: string): Promise<Result> {
   const test = path.basename(file, '.c');
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `dillconf-${test}-`));
   const t0 = Date.now();
   try {
     const src = stage(file, scratch);
     const js = path.join(scratch, 'sub', `${test}.js`);
-    const c = await compileAsync([src, '-o', js, '-I', path.dirname(src)], scratch);
+    const c = await compileAsync([src, '-o', js], scratch);
     if (c.code !== 0) {
       const name = missingApiName(c.stderr);
+      // Messages name the program's own folder, not the scratch copy.
+      const stderr = c.stderr.split(path.dirname(src) + path.sep).join(path.dirname(path.resolve(file)) + path.sep);
       return {
         test, compiled: false, exitCode: null, ms: Date.now() - t0,
         status: name ? 'skipped' : 'failed',
         reason: name ? `uses ${name}, not implemented yet` :
-          `compile error: ${lastLines(c.stderr, 3)}`,
+          `compile error: ${firstError(stderr) ?? lastLines(stderr, 3)}`,
       };
     }
     const t1 = Date.now();
-    const r = await run(js, timeoutMs, path.dirname(js));
+    const r = await run(js, timeoutMs, cwd);
     const ms = Date.now() - t1;
     if (r.timedOut) {
       return { test, compiled: true, exitCode: null, ms, status: 'failed',
@@ -163,14 +182,23 @@ async function runOne(file: string, timeoutMs: number): Promise<Result> {
   }
 }
 
+export interface RunOptions {
+  /** Where the programs run (default: this process's working directory). */
+  cwd?: string;
+  /** Called with each result as it comes in. */
+  onResult?: (r: Result) => void;
+}
+
 export async function runAll(files: string[], timeoutMs: number, jobs: number,
-    onResult?: (r: Result) => void): Promise<Result[]> {
+    opts: RunOptions = {}): Promise<Result[]> {
+  const { onResult } = opts;
+  const cwd = opts.cwd ?? process.cwd();
   const results: Result[] = new Array(files.length);
   let next = 0;
   async function worker() {
     while (next < files.length) {
       const i = next++;
-      results[i] = await runOne(files[i], timeoutMs);
+      results[i] = await runOne(files[i], timeoutMs, cwd);
       if (onResult) onResult(results[i]);
     }
   }
@@ -198,7 +226,7 @@ export function summary(results: Result[]) {
 export async function main(argv: string[]): Promise<number> {
   const o = parseArgs(argv);
   if (typeof o === 'string') {
-    const usage = 'usage: dill-conformance [--json] [--timeout SEC] [--jobs N] DIR|FILE.c ...\n';
+    const usage = 'usage: dill-conformance [--json] [--timeout SEC] [--jobs N] [--cwd DIR] [--allow-skipped] DIR|FILE.c ...\n';
     if (o === 'usage') { process.stdout.write(usage); return argv.length ? 0 : 2; }
     process.stderr.write(`dill-conformance: ${o}\n${usage}`);
     return 2;
@@ -210,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dill-conformance: ${(e as Error).message}\n`);
     return 2;
   }
-  const results = await runAll(files, o.timeoutMs, o.jobs);
+  const results = await runAll(files, o.timeoutMs, o.jobs, { cwd: o.cwd });
   const s = summary(results);
   if (o.json) {
     const out = {
@@ -222,5 +250,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(table(results));
     process.stdout.write(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped\n`);
   }
-  return s.failed ? 1 : 0;
+  return s.failed || (s.skipped && !o.allowSkipped) ? 1 : 0;
 }
