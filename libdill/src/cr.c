@@ -95,14 +95,40 @@ static inline struct dill__cr *dill__ready_pop(void) {
     return cr;
 }
 
+/* Take `cr` out of the ready queue (a rare path: walks the queue). */
+static void dill__ready_remove(struct dill__cr *cr) {
+    struct dill__cr *prev = NULL;
+    for(struct dill__cr *it = dill__ready_head; it; prev = it, it = it->next_ready) {
+        if(it != cr) continue;
+        if(prev) prev->next_ready = it->next_ready;
+        else dill__ready_head = it->next_ready;
+        if(dill__ready_tail == it) dill__ready_tail = prev;
+        cr->ready = 0;
+        return;
+    }
+}
+
 /* Switch to the next runnable coroutine, or to the idle loop if none.
    Returns when somebody makes the running coroutine runnable again. */
+/* Fire the timers that are due without a trip to Node's event loop, unless
+   that loop is due a turn (see dill_yield).  Returns the number fired. */
+static int dill__timers_due(void) {
+    int64_t d = dill__timers_next();
+    if(d < 0) return 0;
+    int64_t t = dill__now();
+    if(d > t || t - dill__last_idle >=
+          (dill__fds_waiting ? DILL__BREATHE_IO_MS : DILL__BREATHE_MS))
+        return 0;
+    return dill__timers_fire(t);
+}
+
 static void dill__suspend(void) {
     struct dill__cr *self = dill__running;
     struct dill__cr *next = dill__ready_pop();
     /* Before going idle, wake whoever waits on a descriptor that became
-       ready meanwhile (e.g. data between sockets of this program). */
-    if(!next && dill__fds_fire()) next = dill__ready_pop();
+       ready meanwhile (e.g. data between sockets of this program), or on a
+       deadline that has passed (msleep(0)). */
+    if(!next && (dill__fds_fire() || dill__timers_due())) next = dill__ready_pop();
     if(next == self) return;
     dill__running = next;
     dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
@@ -444,13 +470,14 @@ int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
     if(dill__slow(!cr)) return -1;
     int handle = newbundle ? dill__go_handle : 0;
     struct dill__cr *self = dill__running;
-    /* The new coroutine runs at once; the caller resumes when it blocks. */
-    dill__ready_push_front(self);
+    /* The new coroutine runs at once; the caller waits its turn behind
+       whoever is ready already, as upstream. */
+    dill__ready_push(self);
     dill__running = cr;
     if(dill__slow(dill__js_fork(&self->ctx, &cr->ctx))) {
         /* The caller's frames did not fit the new coroutine's area. */
         dill__running = self;
-        dill__ready_pop();
+        dill__ready_remove(self);
         dill__go_unprepare(cr, newbundle, handle);
         errno = ENOMEM;
         return -1;

@@ -93,8 +93,10 @@ int64_t dill__timers_next(void) {
 
 int dill_msleep(int64_t deadline) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
-    if(deadline == 0) return 0;
-    if(deadline > 0 && deadline <= dill__now()) return 0;
+    /* As upstream, a deadline already past (0 included) is still a wait:
+       the coroutines ready before this one run first, and it wakes when
+       the scheduler next looks at the timers. */
+    if(deadline == 0) deadline = 1;
     if(dill__wait(deadline) < 0 && errno != ETIMEDOUT) return -1;
     return 0;
 }

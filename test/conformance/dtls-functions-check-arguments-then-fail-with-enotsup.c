@@ -3,7 +3,11 @@
    that is not a handle, EPROTO for attaching to something that is not a
    message socket, EINVAL for a missing certificate, key or mem,
    ECANCELED in a canceled coroutine), then fails with ENOTSUP, and the
-   socket it was given stays the caller's, working. */
+   socket it was given stays the caller's, working.
+
+   Depends on our build: the native libdill of ../shared/oracle is built
+   without DTLS (its dtls_* functions do not link), and upstream's DTLS,
+   where built, does not fail with ENOTSUP. */
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
