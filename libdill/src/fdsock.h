@@ -27,6 +27,7 @@ struct dill__fdsock {
     unsigned inerr : 1;    /* receiving failed: the direction is unusable */
     unsigned mem : 1;      /* in user storage: not freed */
     unsigned closed : 1;   /* hclose'd while busy: the last user frees it */
+    unsigned closing : 1;  /* ipc_close/tcp_close is running: it frees it */
     /* 1 while a brecv from TypeScript waits for bytes in JS, without a
        coroutine (libdill/host/host.c): receiving is busy as with rbusy.  A
        plain int: JS clears it when the bytes come. */
