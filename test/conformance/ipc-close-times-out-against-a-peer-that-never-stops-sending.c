@@ -6,7 +6,7 @@
 
    The handle number itself is not tried after the close here: upstream
    leaves it pointing at the freed socket (hclose on it crashes), see
-   ipc-close-handshake-errors-and-handle-gone.c. */
+   ipc-and-tcp-close-leave-no-handle-behind.c. */
 #include <assert.h>
 #include <string.h>
 #include "libdill.h"
