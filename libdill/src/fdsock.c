@@ -244,6 +244,23 @@ static int dill__fdsock_made(struct dill__fdsock *self, int fd,
     return h;
 }
 
+int dill__fd_adopt(int fd, int family, int listener) {
+    if(dill__slow(fd < 0)) {errno = EINVAL; return -1;}
+    int type, domain, acc;
+    socklen_t len = sizeof(int);
+    if(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) return -1;
+    len = sizeof(int);
+    if(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0) return -1;
+    len = sizeof(int);
+    if(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) < 0) return -1;
+    if(family == AF_INET && domain == AF_INET6) domain = AF_INET;
+    if(dill__slow(type != SOCK_STREAM || domain != family || !acc != !listener)) {
+        errno = EINVAL;
+        return -1;
+    }
+    return dill__fd_nonblock(fd);
+}
+
 int dill__fd_nonblock(int fd) {
     int flags = fcntl(fd, F_GETFL);
     if(flags < 0) return -1;

@@ -44,6 +44,11 @@ struct dill__fdlistener {
 
 /* Makes fd non-blocking; 0 or -1 with errno. */
 int dill__fd_nonblock(int fd);
+/* The *_fromfd calls: checks, as upstream does, that fd is a stream socket
+   of `family` (AF_UNIX, or AF_INET for either IP family) that listens if
+   and only if `listener`, then makes it non-blocking.  0, or -1 with EINVAL
+   (a negative fd, another kind of socket), EBADF or ENOTSOCK. */
+int dill__fd_adopt(int fd, int family, int listener);
 
 /* Wraps a connected non-blocking descriptor as a handle of `type` (in `mem`
    if not NULL); -1 with errno on failure (the descriptor stays open). */

@@ -45,7 +45,7 @@ static int dill__ipc_addr(const char *addr, struct sockaddr_un *un) {
 }
 
 int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_UNIX, 0) < 0)) return -1;
     return dill__fdsock_make(fd, (struct dill__fdsock*)mem, dill__ipc_type);
 }
 
@@ -88,7 +88,7 @@ int dill_ipc_listen(const char *addr, int backlog) {
 }
 
 int dill_ipc_listener_fromfd_mem(int fd, struct dill_ipc_listener_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_UNIX, 1) < 0)) return -1;
     return dill__fdlistener_make(fd, (struct dill__fdlistener*)mem,
         dill__ipc_listener_type);
 }

@@ -94,7 +94,7 @@ int dill_tcp_close(int s, int64_t deadline) {
 }
 
 int dill_tcp_fromfd_mem(int fd, struct dill_tcp_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_INET, 0) < 0)) return -1;
     return dill__fdsock_make(fd, (struct dill__fdsock*)mem, dill__tcp_type);
 }
 
@@ -103,7 +103,7 @@ int dill_tcp_fromfd(int fd) {
 }
 
 int dill_tcp_listener_fromfd_mem(int fd, struct dill_tcp_listener_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_INET, 1) < 0)) return -1;
     return dill__fdlistener_make(fd, (struct dill__fdlistener*)mem,
         dill__tcp_listener_type);
 }

@@ -1,5 +1,5 @@
-/* ipc_listen and ipc_connect with a NULL path, tcp_listen and tcp_connect
-   with a NULL address fail with EINVAL.
+/* ipc_listen and ipc_connect with a NULL path, ipc_pair with a NULL
+   array, tcp_listen and tcp_connect with a NULL address fail with EINVAL.
 
    Upstream segfaults on each of these (it reads the path or the address
    without a check), so this program fails natively; ours answers. */
@@ -9,6 +9,7 @@
 int main(void) {
     assert(ipc_listen(NULL, 10) == -1 && errno == EINVAL);
     assert(ipc_connect(NULL, -1) == -1 && errno == EINVAL);
+    assert(ipc_pair(NULL) == -1 && errno == EINVAL);
     assert(tcp_listen(NULL, 10) == -1 && errno == EINVAL);
     assert(tcp_connect(NULL, -1) == -1 && errno == EINVAL);
     return 0;

@@ -57,6 +57,8 @@ mergeInto(LibraryManager.library, {
   SCM_RIGHTS: 1,
   SO_TYPE: 3,
   SO_ERROR: 4,
+  SO_ACCEPTCONN: 30,
+  SO_DOMAIN: 39,
   SOL_SOCKET: 1,
   SOCK_STREAM: 1,
   S_IFDIR: 16384,
@@ -1876,6 +1878,8 @@ mergeInto(LibraryManager.library, {
   __syscall_getsockopt: function(fd, level, optname, optval, optlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
+    // A pipe end is not a socket.
+    if (ep instanceof DillNet.Endpoint && (!ep.canRead || !ep.canWrite)) return -{{{ cDefine('ENOTSOCK') }}};
     if (!optval || !optlen || HEAP32[optlen >> 2] < 4) return -{{{ cDefine('EINVAL') }}};
     var v = DillInet.sockopt(ep, level, optname, null);
     if (v < 0) return v;
