@@ -7,7 +7,11 @@
    descriptor with the caller (usable afterwards), happyeyeballs_connect
    fails too.  The _mem variants allocate nothing of their own and work,
    until the handle table is full as well (it grows on the heap): then
-   they fail with ENOMEM too, and chmake_mem with them. */
+   they fail with ENOMEM too, and chmake_mem with them.
+
+   Our build only: it runs the heap dry through malloc, which WebAssembly's
+   bounded memory makes possible; natively Linux overcommits and the
+   program only times out (malloc does not fail). */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
