@@ -168,15 +168,14 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
         msg.msg_controllen = sizeof(ctl.b);
         ssize_t n = recvmsg(self->fd, &msg, 0);
         if(n == 1) {
-            /* No descriptor number was free for it: it is closed, as the
-               kernel does, and the stream goes on. */
-            if(msg.msg_flags & MSG_CTRUNC) {errno = EMFILE; break;}
+            /* No descriptor number was free for it (MSG_CTRUNC: the kernel
+               closed it), or a byte without one: EPROTO, and receiving is
+               unusable after it, as upstream has it. */
             struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            if(c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-                  c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+            if(!(msg.msg_flags & MSG_CTRUNC) && c && c->cmsg_level == SOL_SOCKET &&
+                  c->cmsg_type == SCM_RIGHTS && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
                 memcpy(&rc, CMSG_DATA(c), sizeof(int));
             } else {
-                /* A byte without a descriptor: not what the peer should send. */
                 errno = EPROTO;
                 self->inerr = 1;
             }
