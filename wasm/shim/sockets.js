@@ -1170,6 +1170,7 @@ mergeInto(LibraryManager.library, {
 
     connectResult: function(conn) {
       if (conn.connecting) return DillNet.connectWait(conn);
+      conn.unreported = false;
       if (conn.failed) {
         var e = conn.soError || {{{ cDefine('ECONNREFUSED') }}};
         conn.soError = 0;
@@ -1817,6 +1818,12 @@ mergeInto(LibraryManager.library, {
     if (ep instanceof DillNet.NetConn) {
       if (ep.connecting) return ep.nonblock && !resumed ? -{{{ cDefine('EALREADY') }}} : DillNet.connectWait(ep);
       if (resumed) return DillNet.connectResult(ep);
+      // As Linux: the first connect after a non-blocking TCP connect has
+      // succeeded reports it (0); only the next ones are EISCONN.
+      if (ep.unreported && !ep.failed) {
+        ep.unreported = false;
+        return 0;
+      }
       return ep.failed ? -{{{ cDefine('ECONNREFUSED') }}} : -{{{ cDefine('EISCONN') }}};
     }
     if (ep instanceof DillInet.Datagram) {
@@ -1845,7 +1852,10 @@ mergeInto(LibraryManager.library, {
       if (typeof ta === 'number') return ta;
       var tconn = DillInet.tcpConnect(ep, stream, ta);
       if (typeof tconn === 'number') return tconn;
-      if (tconn.nonblock) return -{{{ cDefine('EINPROGRESS') }}};
+      if (tconn.nonblock) {
+        tconn.unreported = true;
+        return -{{{ cDefine('EINPROGRESS') }}};
+      }
       return DillNet.connectWait(tconn);
     }
     if (ep.path !== null) return -{{{ cDefine('EINVAL') }}};
