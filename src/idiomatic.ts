@@ -335,7 +335,7 @@ export class Dill {
    */
   async ipRemotes(name: string, port: number, opts?: IpRemoteOptions & { max?: number }): Promise<IpAddress[]> {
     const max = opts?.max ?? 16;
-    if (!Number.isInteger(max) || max < 0) throw new RangeError(`max must be a count, got ${max}`);
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive count, got ${max}`);
     const addrs = Array.from({ length: max }, () => this.api.ipaddr());
     const n = await this._call('ipaddr_remotes', [addrs, max, name, port, modeOf(this.api, opts?.mode), deadlineOf(opts)], opts, null);
     return addrs.slice(0, n).map((a) => new IpAddress(this, a));

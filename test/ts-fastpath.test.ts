@@ -293,6 +293,33 @@ describe.each(KINDS)('%s', (kind, pair, sockets) => {
     dill.hclose(a);
   });
 
+  test('closing against a peer that never stops sending: ETIMEDOUT at the deadline, and the peer\'s next send ECONNRESET', async () => {
+    const [a, b] = await pair();
+    const buf = pattern(4096);
+    let sent = 0;
+    // A coroutine of its own: its errno is not the test body's.
+    let h = -1;
+    const flood = new Promise<string>((resolve) => {
+      h = dill.go(async () => {
+        while ((await dill.bsend(b, buf, buf.length, -1)) === 0) sent++;
+        resolve(errnoName());
+      });
+    });
+    expect(h).toBeGreaterThanOrEqual(0);
+    await sleep(5);
+    const t0 = dill.now();
+    const close = kind === 'TCP' ? dill.tcp_close : dill.ipc_close;
+    expect(await close(a, t0 + 100)).toBe(-1);
+    expect(errnoName()).toBe('ETIMEDOUT');
+    const took = dill.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(95);
+    expect(took).toBeLessThan(1000);
+    expect(sent).toBeGreaterThan(0);
+    expect(await flood).toBe('ECONNRESET');
+    dill.hclose(h);
+    dill.hclose(b);
+  });
+
   test('many round trips of small messages, and a large receive between them', async () => {
     const [a, b] = await pair();
     const msg = new Uint8Array(4);
@@ -336,6 +363,42 @@ describe('TCP', () => {
     expect(await dill.brecv(a, one, 1, dill.now() + 2000)).toBe(-1);
     expect(errnoName()).toBe('ECONNRESET');
     dill.hclose(a);
+  });
+
+  test('tcp_close against another process that never stops sending: ETIMEDOUT at the deadline', () => {
+    const dir = tmpdir('fastpath');
+    const script = path.join(dir, 'flood.js');
+    require('fs').writeFileSync(script, `
+      const { load } = require(${JSON.stringify(path.join(ROOT, 'dist', 'index.js'))});
+      const { spawn } = require('child_process');
+      (async () => {
+        const dill = await load();
+        const a = dill.ipaddr();
+        dill.ipaddr_local(a, '127.0.0.1', 0, 0);
+        const ls = await dill.tcp_listen(a, 10);
+        // A peer that sends as fast as it can until the connection fails
+        // (it keeps its sending side open when ours shuts down).
+        const peer = spawn(process.execPath, ['-e',
+          "const buf = Buffer.alloc(65536, 120);" +
+          "const s = require('net').connect({port: " + dill.ipaddr_port(a) + ", host: '127.0.0.1', allowHalfOpen: true}, () => {" +
+          "  const pump = () => { while (s.write(buf)) {} }; s.on('drain', pump); pump(); });" +
+          "s.on('error', () => process.exit(0));"],
+          { stdio: 'ignore' });
+        const s = await dill.tcp_accept(ls, null, -1);
+        const buf = new Uint8Array(1 << 20);
+        // The flood is under way.
+        console.log('brecv', await dill.brecv(s, buf, buf.length, dill.now() + 5000));
+        const t0 = dill.now();
+        const rc = await dill.tcp_close(s, t0 + 100);
+        const err = Object.keys(dill.errnos).find((k) => dill.errnos[k] === dill.errno);
+        const took = dill.now() - t0;
+        console.log('tcp_close', rc, err, took >= 95 && took < 1000 ? 'at the deadline' : took + ' ms');
+        peer.on('exit', () => console.log('peer gone'));
+      })();
+    `);
+    const r = node([script], { timeout: 20000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toEqual(['brecv 0', 'tcp_close -1 ETIMEDOUT at the deadline', 'peer gone']);
   });
 
   test('a receive waiting in JS keeps Node alive until its bytes come from another process', () => {

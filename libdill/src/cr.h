@@ -95,7 +95,8 @@ int64_t dill__timers_next(void);
 /* The timer's coroutine timed out (called by timer.c). */
 void dill__cr_timeout(struct dill__timer *t);
 
-/* Wake coroutines whose descriptors became ready (poller.c). */
+/* Wake coroutines whose descriptors became ready, and time out those whose
+   deadlines passed (poller.c); returns how many it woke. */
 int dill__fds_fire(void);
 /* How many coroutines wait in fdin/fdout (poller.c). */
 extern int dill__fds_waiting;

@@ -12,6 +12,7 @@
 
 #include "bsock.h"
 #include "cr.h"
+#include "drain.h"
 #include "fdsock.h"
 #include "handle.h"
 #include "utils.h"
@@ -35,13 +36,16 @@ static void dill__fdsock_hclose(struct dill_hvfs *hvfs) {
     close(self->fd);
     /* A coroutine blocked on the socket wakes with EBADF and still looks at
        it: it frees the object when it leaves. */
-    if(self->sbusy || self->rbusy || self->rxparked) {self->closed = 1; return;}
+    if(self->sbusy || self->rbusy || self->rxparked || self->closing) {
+        self->closed = 1;
+        return;
+    }
     if(!self->mem) free(self);
 }
 
 void dill__fdsock_leave(struct dill__fdsock *self) {
     if(dill__slow(self->closed) && !self->sbusy && !self->rbusy &&
-          !self->rxparked && !self->mem)
+          !self->rxparked && !self->closing && !self->mem)
         free(self);
 }
 
@@ -240,6 +244,23 @@ static int dill__fdsock_made(struct dill__fdsock *self, int fd,
     return h;
 }
 
+int dill__fd_adopt(int fd, int family, int listener) {
+    if(dill__slow(fd < 0)) {errno = EINVAL; return -1;}
+    int type, domain, acc;
+    socklen_t len = sizeof(int);
+    if(getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0) return -1;
+    len = sizeof(int);
+    if(getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0) return -1;
+    len = sizeof(int);
+    if(getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) < 0) return -1;
+    if(family == AF_INET && domain == AF_INET6) domain = AF_INET;
+    if(dill__slow(type != SOCK_STREAM || domain != family || !acc != !listener)) {
+        errno = EINVAL;
+        return -1;
+    }
+    return dill__fd_nonblock(fd);
+}
+
 int dill__fd_nonblock(int fd) {
     int flags = fcntl(fd, F_GETFL);
     if(flags < 0) return -1;
@@ -287,7 +308,7 @@ int dill__fdsock_done(int s, const void *type) {
 }
 
 /* Half-close, then read and drop until the peer's EOF (the termination
-   handshake). */
+   handshake; drain.h bounds it against a peer that never stops sending). */
 static int dill__fdsock_handshake(struct dill__fdsock *self, int64_t deadline) {
     if(dill__cr_canceled()) {errno = ECANCELED; return -1;}
     if(self->outerr || self->inerr) {errno = ECONNRESET; return -1;}
@@ -296,9 +317,21 @@ static int dill__fdsock_handshake(struct dill__fdsock *self, int64_t deadline) {
         return -1;
     }
     self->outdone = 1;
+    struct dill__drain d;
+    dill__drain_start(&d, deadline);
     while(!self->indone) {
         struct dill_iolist iol = {NULL, 65536, NULL, 0};
-        if(dill__fdsock_brecvl(&self->bvfs, &iol, &iol, deadline) == 0) continue;
+        if(dill__fdsock_brecvl(&self->bvfs, &iol, &iol, deadline) == 0) {
+            /* Others run meanwhile: receiving stays busy for them. */
+            self->rbusy = 1;
+            int rc = dill__drain_step(&d, iol.iol_len);
+            self->rbusy = 0;
+            if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+            if(rc == 0) continue;
+            /* Receiving is left unusable, as by a receive that failed. */
+            self->inerr = 1;
+            return -1;
+        }
         if(errno == EPIPE) break;
         return -1;
     }
@@ -318,8 +351,16 @@ int dill__fdsock_close(int s, const void *type, const void *ltype,
         }
         return dill_hclose(s);
     }
+    self->closing = 1;
     int rc = dill__fdsock_handshake(self, deadline);
     int err = errno;
+    self->closing = 0;
+    if(dill__slow(self->closed)) {
+        /* hclose'd by another coroutine meanwhile: the number is gone. */
+        dill__fdsock_leave(self);
+        errno = EBADF;
+        return -1;
+    }
     dill_hclose(s);
     errno = err;
     return rc;

@@ -27,6 +27,7 @@ struct dill__fdsock {
     unsigned inerr : 1;    /* receiving failed: the direction is unusable */
     unsigned mem : 1;      /* in user storage: not freed */
     unsigned closed : 1;   /* hclose'd while busy: the last user frees it */
+    unsigned closing : 1;  /* ipc_close/tcp_close is running: it frees it */
     /* 1 while a brecv from TypeScript waits for bytes in JS, without a
        coroutine (libdill/host/host.c): receiving is busy as with rbusy.  A
        plain int: JS clears it when the bytes come. */
@@ -43,6 +44,11 @@ struct dill__fdlistener {
 
 /* Makes fd non-blocking; 0 or -1 with errno. */
 int dill__fd_nonblock(int fd);
+/* The *_fromfd calls: checks, as upstream does, that fd is a stream socket
+   of `family` (AF_UNIX, or AF_INET for either IP family) that listens if
+   and only if `listener`, then makes it non-blocking.  0, or -1 with EINVAL
+   (a negative fd, another kind of socket), EBADF or ENOTSOCK. */
+int dill__fd_adopt(int fd, int family, int listener);
 
 /* Wraps a connected non-blocking descriptor as a handle of `type` (in `mem`
    if not NULL); -1 with errno on failure (the descriptor stays open). */

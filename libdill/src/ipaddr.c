@@ -154,13 +154,13 @@ static int dill__ipaddr_resolve(const char *name, int mode,
 
 int dill_ipaddr_remotes(struct dill_ipaddr *addrs, int naddrs,
       const char *name, int port, int mode, int64_t deadline) {
-    if(dill__slow(naddrs < 0 || (!addrs && naddrs > 0) || !name)) {
+    /* Room for no address is EINVAL, as upstream has it. */
+    if(dill__slow(naddrs <= 0 || !addrs || !name)) {
         errno = EINVAL;
         return -1;
     }
     if(dill__slow(dill__ipaddr_args(name, port, &mode) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
-    if(naddrs == 0) return 0;
     struct dill_ipaddr lit;
     if(dill__ipaddr_literal(&lit, name, port, mode) == 0) {
         addrs[0] = lit;

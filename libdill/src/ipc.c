@@ -45,7 +45,7 @@ static int dill__ipc_addr(const char *addr, struct sockaddr_un *un) {
 }
 
 int dill_ipc_fromfd_mem(int fd, struct dill_ipc_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_UNIX, 0) < 0)) return -1;
     return dill__fdsock_make(fd, (struct dill__fdsock*)mem, dill__ipc_type);
 }
 
@@ -88,7 +88,7 @@ int dill_ipc_listen(const char *addr, int backlog) {
 }
 
 int dill_ipc_listener_fromfd_mem(int fd, struct dill_ipc_listener_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_UNIX, 1) < 0)) return -1;
     return dill__fdlistener_make(fd, (struct dill__fdlistener*)mem,
         dill__ipc_listener_type);
 }
@@ -168,15 +168,14 @@ int dill_ipc_recvfd(int s, int64_t deadline) {
         msg.msg_controllen = sizeof(ctl.b);
         ssize_t n = recvmsg(self->fd, &msg, 0);
         if(n == 1) {
-            /* No descriptor number was free for it: it is closed, as the
-               kernel does, and the stream goes on. */
-            if(msg.msg_flags & MSG_CTRUNC) {errno = EMFILE; break;}
+            /* No descriptor number was free for it (MSG_CTRUNC: the kernel
+               closed it), or a byte without one: EPROTO, and receiving is
+               unusable after it, as upstream has it. */
             struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            if(c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-                  c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+            if(!(msg.msg_flags & MSG_CTRUNC) && c && c->cmsg_level == SOL_SOCKET &&
+                  c->cmsg_type == SCM_RIGHTS && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
                 memcpy(&rc, CMSG_DATA(c), sizeof(int));
             } else {
-                /* A byte without a descriptor: not what the peer should send. */
                 errno = EPROTO;
                 self->inerr = 1;
             }

@@ -29,9 +29,17 @@ static int dill__tcp_tune_listener(int fd) {
     return setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 }
 
+/* NULL is EINVAL (upstream crashes); an address of no IP family (a zeroed
+   struct ipaddr) is EAFNOSUPPORT, as upstream has it from socket(). */
+static int dill__tcp_addr_check(const struct dill_ipaddr *addr) {
+    if(dill__slow(!addr)) {errno = EINVAL; return -1;}
+    if(dill__slow(!dill__ipaddr_valid(addr))) {errno = EAFNOSUPPORT; return -1;}
+    return 0;
+}
+
 int dill_tcp_listen_mem(struct dill_ipaddr *addr, int backlog,
       struct dill_tcp_listener_storage *mem) {
-    if(dill__slow(!dill__ipaddr_valid(addr))) {errno = EINVAL; return -1;}
+    if(dill__slow(dill__tcp_addr_check(addr) < 0)) return -1;
     int h = dill__fdlistener_listen(dill_ipaddr_family(addr),
         dill_ipaddr_sockaddr(addr), dill_ipaddr_len(addr), backlog,
         dill__tcp_tune_listener, (struct dill__fdlistener*)mem,
@@ -66,7 +74,7 @@ int dill_tcp_accept(int s, struct dill_ipaddr *addr, int64_t deadline) {
 
 int dill_tcp_connect_mem(const struct dill_ipaddr *addr,
       struct dill_tcp_storage *mem, int64_t deadline) {
-    if(dill__slow(!dill__ipaddr_valid(addr))) {errno = EINVAL; return -1;}
+    if(dill__slow(dill__tcp_addr_check(addr) < 0)) return -1;
     return dill__fdsock_connect(dill_ipaddr_family(addr),
         dill_ipaddr_sockaddr(addr), dill_ipaddr_len(addr),
         (struct dill__fdsock*)mem, dill__tcp_type, deadline);
@@ -86,7 +94,7 @@ int dill_tcp_close(int s, int64_t deadline) {
 }
 
 int dill_tcp_fromfd_mem(int fd, struct dill_tcp_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_INET, 0) < 0)) return -1;
     return dill__fdsock_make(fd, (struct dill__fdsock*)mem, dill__tcp_type);
 }
 
@@ -95,7 +103,7 @@ int dill_tcp_fromfd(int fd) {
 }
 
 int dill_tcp_listener_fromfd_mem(int fd, struct dill_tcp_listener_storage *mem) {
-    if(dill__slow(dill__fd_nonblock(fd) < 0)) return -1;
+    if(dill__slow(dill__fd_adopt(fd, AF_INET, 1) < 0)) return -1;
     return dill__fdlistener_make(fd, (struct dill__fdlistener*)mem,
         dill__tcp_listener_type);
 }

@@ -24,6 +24,7 @@
 
 #include "../include/libdillimpl.h"
 #include "cr.h"
+#include "drain.h"
 #include "handle.h"
 #include "proto.h"
 #include "utils.h"
@@ -264,8 +265,19 @@ static int dill__term_handshake(struct dill__term *self, int64_t deadline) {
     if(dill__slow(self->sbusy || self->rbusy)) {errno = EBUSY; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     if(!self->outdone && dill__term_done(self, deadline) < 0) return -1;
+    struct dill__drain d;
+    dill__drain_start(&d, deadline);
     while(!self->indone) {
-        if(dill__term_recv(self, NULL, NULL, deadline) >= 0) continue;
+        ssize_t n = dill__term_recv(self, NULL, NULL, deadline);
+        if(n >= 0) {
+            /* Others run meanwhile: receiving stays busy for them. */
+            self->rbusy = 1;
+            int rc = dill__drain_step(&d, (size_t)n);
+            self->rbusy = 0;
+            if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+            if(rc < 0) return -1;
+            continue;
+        }
         if(!self->indone) return -1;
     }
     return 0;

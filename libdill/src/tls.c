@@ -23,6 +23,7 @@
 
 #include "../include/libdillimpl.h"
 #include "cr.h"
+#include "drain.h"
 #include "handle.h"
 #include "proto.h"
 #include "utils.h"
@@ -435,14 +436,24 @@ int dill_tls_done(int s, int64_t deadline) {
 }
 
 /* The terminal handshake: our close_notify if tls_done did not send it,
-   then the peer's data is dropped up to its own. */
+   then the peer's data is dropped up to its own (drain.h bounds this
+   against a peer that never stops sending).  The caller holds the object
+   and both directions. */
 static int dill__tls_terminate(struct dill__tls *self, int64_t deadline) {
     if(self->outerr || self->inerr) {errno = ECONNRESET; return -1;}
     if(!self->outdone && dill__tls_close_notify(self, deadline) < 0) return -1;
-    if(self->indone) return 0;
-    struct dill_iolist all = {NULL, SIZE_MAX, NULL, 0};
-    if(dill__tls_recv(self, &all, deadline) == 0 || errno != EPIPE) return -1;
-    self->indone = 1;
+    struct dill__drain d;
+    dill__drain_start(&d, deadline);
+    while(!self->indone) {
+        struct dill_iolist chunk = {NULL, 65536, NULL, 0};
+        if(dill__tls_recv(self, &chunk, deadline) < 0) {
+            if(errno != EPIPE) return -1;
+            self->indone = 1;
+            break;
+        }
+        if(dill__drain_step(&d, chunk.iol_len) < 0) return -1;
+        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+    }
     return 0;
 }
 

@@ -181,9 +181,11 @@ static ssize_t dill__udp_mrecvl(struct dill_msock_vfs *mvfs,
 
 int dill_udp_open_mem(struct dill_ipaddr *local,
       const struct dill_ipaddr *remote, struct dill_udp_storage *mem) {
+    /* An address of no IP family (a zeroed struct ipaddr): EAFNOSUPPORT, as
+       upstream has it from socket(). */
     if(dill__slow((local && !dill__ipaddr_valid(local)) ||
           (remote && !dill__ipaddr_valid(remote)))) {
-        errno = EINVAL;
+        errno = EAFNOSUPPORT;
         return -1;
     }
     if(dill__slow(local && remote &&
@@ -200,7 +202,11 @@ int dill_udp_open_mem(struct dill_ipaddr *local,
     int fd = dill__hreserve() < 0 ? -1 : socket(family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
     if(dill__slow(fd < 0)) goto fail;
     if(local) {
-        if(bind(fd, dill_ipaddr_sockaddr(local), dill_ipaddr_len(local)) < 0)
+        /* As upstream: SO_REUSEADDR, so that a port in use can be bound
+           again (the socket bound last gets the datagrams). */
+        int one = 1;
+        if(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+              bind(fd, dill_ipaddr_sockaddr(local), dill_ipaddr_len(local)) < 0)
             goto fail;
         if(dill_ipaddr_port(local) == 0) {
             /* The ephemeral port chosen goes back into the caller's address. */

@@ -33,6 +33,7 @@
 #include "../include/libdillimpl.h"
 #include "bsock.h"
 #include "cr.h"
+#include "drain.h"
 #include "handle.h"
 #include "proto.h"
 #include "wscrypto.h"
@@ -871,13 +872,33 @@ int dill_ws_detach(int s, int status, const void *buf, size_t len,
     if(rc == 0 && !self->outdone)
         rc = dill__ws_sendclose(self, status, buf, len, deadline);
     /* Messages still on their way are dropped until the peer's close (one
-       too long to report its size is dropped all the same). */
+       too long to report its size is dropped all the same); drain.h bounds
+       this against a peer that never stops sending.  Held meanwhile, so
+       that an hclose from another coroutine leaves the object to us. */
+    struct dill__drain d;
+    dill__drain_start(&d, deadline);
+    self->users++;
     while(rc == 0 && !self->indone) {
         int op;
-        if(dill__ws_recvmsg(self, &op, NULL, deadline) < 0 && errno != EPIPE &&
-              errno != EMSGSIZE)
+        ssize_t n = dill__ws_recvmsg(self, &op, NULL, deadline);
+        if(n < 0 && errno != EPIPE && errno != EMSGSIZE) {
             rc = -1;
+            break;
+        }
+        if(self->indone) break;
+        /* Others run meanwhile: receiving stays busy for them. */
+        self->rbusy = 1;
+        rc = dill__drain_step(&d, n < 0 ? 0 : (size_t)n);
+        self->rbusy = 0;
+        if(dill__slow(self->closed)) break;
     }
+    if(dill__slow(self->closed)) {
+        /* hclose'd by another coroutine meanwhile: the number is gone. */
+        dill__ws_leave(self);
+        errno = EBADF;
+        return -1;
+    }
+    self->users--;
     int u = dill__proto_detached(s, rc, self->u);
     if(u >= 0) dill__ws_release(self);
     return u;

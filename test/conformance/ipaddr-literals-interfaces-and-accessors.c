@@ -1,8 +1,9 @@
 /* ipaddr_local: NULL name is the any address of the mode's family, literals
    of either family as the mode allows, interface names ("lo"), ENODEV for
    an unknown interface or a literal of a family the mode excludes, EINVAL
-   for bad ports, modes and NULL; the accessors ipaddr_str, _family, _len,
-   _port, _setport, _sockaddr and _equal. */
+   for bad ports; the accessors ipaddr_str, _family, _len, _port, _setport,
+   _sockaddr and _equal.  (Bad modes, a NULL address and garbage: see
+   ipaddr-bad-modes-null-and-garbage-give-einval-instead-of-crashing.c.) */
 #include <assert.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -45,12 +46,9 @@ int main(void) {
     assert(ipaddr_local(&a, "nosuchif0", 9000, 0) == -1 && errno == ENODEV);
     assert(ipaddr_local(&a, "", 9000, 0) == -1 && errno == ENODEV);
 
-    /* Bad arguments. */
-    assert(ipaddr_local(NULL, NULL, 80, 0) == -1 && errno == EINVAL);
+    /* Bad ports. */
     assert(ipaddr_local(&a, NULL, -1, 0) == -1 && errno == EINVAL);
     assert(ipaddr_local(&a, NULL, 65536, 0) == -1 && errno == EINVAL);
-    assert(ipaddr_local(&a, NULL, 80, 5) == -1 && errno == EINVAL);
-    assert(ipaddr_local(&a, NULL, 80, -1) == -1 && errno == EINVAL);
 
     /* setport, sockaddr, equal. */
     assert(ipaddr_local(&a, "127.0.0.1", 1000, 0) == 0);
@@ -73,13 +71,5 @@ int main(void) {
     assert(ipaddr_equal(&c, &d, 0) == 1);
     const struct sockaddr_in6 *in6 = (const struct sockaddr_in6*)ipaddr_sockaddr(&c);
     assert(in6->sin6_family == AF_INET6 && ntohs(in6->sin6_port) == 1);
-
-    /* Garbage is not an address: accessors fail instead of crashing. */
-    struct ipaddr junk;
-    memset(&junk, 0xab, sizeof(junk));
-    assert(ipaddr_family(&junk) == -1 && errno == EINVAL);
-    assert(ipaddr_len(&junk) == -1 && errno == EINVAL);
-    assert(ipaddr_str(&junk, buf) == NULL && errno == EINVAL);
-    assert(ipaddr_equal(&junk, &junk, 0) == 0);
     return 0;
 }

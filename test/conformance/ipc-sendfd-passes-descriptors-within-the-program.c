@@ -1,5 +1,6 @@
 /* ipc_sendfd/ipc_recvfd pass descriptors between sockets of one program;
-   the received descriptor refers to the same pipe end. */
+   the received descriptor refers to the same pipe end.  (A descriptor that
+   is not open: ipc-sendfd-of-a-descriptor-that-is-not-open-gives-ebadf.c.) */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,6 @@ int main(void) {
     assert(read(fds[0], buf, sizeof(buf)) == 3 && memcmp(buf, "via", 3) == 0);
     assert(close(got) == 0);
     assert(read(fds[0], buf, sizeof(buf)) == 0);
-    assert(ipc_sendfd(c, 999, -1) == -1 && errno == EBADF);
     assert(ipc_recvfd(s, 0) == -1 && errno == ETIMEDOUT);
     assert(ipc_sendfd(ls, 0, -1) == -1 && errno == ENOTSUP);
     assert(ipc_recvfd(-1, -1) == -1 && errno == EBADF);

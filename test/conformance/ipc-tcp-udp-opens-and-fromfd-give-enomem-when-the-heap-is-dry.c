@@ -7,7 +7,11 @@
    descriptor with the caller (usable afterwards), happyeyeballs_connect
    fails too.  The _mem variants allocate nothing of their own and work,
    until the handle table is full as well (it grows on the heap): then
-   they fail with ENOMEM too, and chmake_mem with them. */
+   they fail with ENOMEM too, and chmake_mem with them.
+
+   Our build only: it runs the heap dry through malloc, which WebAssembly's
+   bounded memory makes possible; natively Linux overcommits and the
+   program only times out (malloc does not fail). */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include "libdill.h"
 #include "oom-helpers.h"
@@ -44,12 +49,23 @@ int main(void) {
     assert(ipaddr_local(&local, "127.0.0.1", 0, 0) == 0);
     int sp[2];
     assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sp) == 0);
+    /* Listening sockets for the listener variants (they take no other). */
     int ulfd = socket(AF_UNIX, SOCK_STREAM, 0);
     assert(ulfd >= 0);
+    struct sockaddr_un un;
+    memset(&un, 0, sizeof(un));
+    un.sun_family = AF_UNIX;
+    snprintf(un.sun_path, sizeof(un.sun_path), "%s/u.sock", dir);
+    assert(bind(ulfd, (struct sockaddr*)&un, sizeof(un)) == 0 && listen(ulfd, 1) == 0);
     int tfd = socket(AF_INET, SOCK_STREAM, 0);
     assert(tfd >= 0);
     int tlfd = socket(AF_INET, SOCK_STREAM, 0);
     assert(tlfd >= 0);
+    struct sockaddr_in sin;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert(bind(tlfd, (struct sockaddr*)&sin, sizeof(sin)) == 0 && listen(tlfd, 1) == 0);
     /* The lowest free descriptor now: a call that leaked one would move it. */
     int probe = dup(0);
     assert(probe >= 0 && close(probe) == 0);
@@ -145,6 +161,7 @@ int main(void) {
     assert(hclose(ts) == 0 && hclose(tc) == 0 && hclose(tl) == 0);
     unlink(path2);
     unlink(path);
+    unlink(un.sun_path);
     rmdir(dir);
     return 0;
 }

@@ -4,17 +4,19 @@
    pipe, dup; ipc_pair, ipc_listen, ipc_connect, tcp_listen, tcp_connect,
    udp_open and their _mem variants; ipc_accept and tcp_accept (the
    connection stays in the backlog: once a descriptor is free, the same
-   connection is accepted and carries data); happyeyeballs_connect; a name
-   lookup; tls_attach_client (the socket stays with the caller, usable);
-   ipc_recvfd (the descriptor sent is closed, the stream goes on).  Calls
+   connection is accepted and carries data);
+   ipc_recvfd (the descriptor sent is closed: EPROTO, as upstream).  Calls
    that make handles only (chmake, go) still work: handles are not
-   descriptors.  Never a crash. */
+   descriptors.  Never a crash.  (happyeyeballs_connect and name lookups:
+   posix-emfile-name-lookups-and-happyeyeballs-report-emfile.c; TLS:
+   posix-emfile-tls-attach-needs-a-descriptor-in-our-build.c.) */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include "libdill.h"
 
@@ -47,6 +49,10 @@ static void unfill(int n) {
 static coroutine void nothing(void) {}
 
 int main(void) {
+    /* Natively, the same table size as ours (the process's limit may be far
+       higher); ours has no such limit to set, and ignores this. */
+    struct rlimit rl = {4096, 4096};
+    setrlimit(RLIMIT_NOFILE, &rl);
     char dir[] = "/tmp/dill-emfile-XXXXXX";
     assert(mkdtemp(dir));
     char path[128], path2[128];
@@ -106,19 +112,7 @@ int main(void) {
     struct udp_storage umem;
     assert(udp_open(&local, NULL) == -1 && errno == EMFILE);
     assert(udp_open_mem(&local, NULL, &umem) == -1 && errno == EMFILE);
-    char port[8];
-    snprintf(port, sizeof(port), "%d", ipaddr_port(&addr));
-    assert(happyeyeballs_connect("127.0.0.1", ipaddr_port(&addr), now() + 1000) == -1 &&
-        errno == EMFILE);
-    /* A name lookup needs a descriptor too. */
-    struct ipaddr named;
-    assert(ipaddr_remote(&named, "localhost", 80, IPADDR_IPV4, now() + 1000) == -1 &&
-        errno == EMFILE);
-    /* TLS fails before its handshake: the socket stays with the caller. */
-    assert(tls_attach_client(fp[0], now() + 1000) == -1 && errno == EMFILE);
-    assert(bsend(fp[0], "ok", 2, now() + 1000) == 0);
     char two[2];
-    assert(brecv(fp[1], two, 2, now() + 1000) == 0 && memcmp(two, "ok", 2) == 0);
 
     /* Handles are not descriptors. */
     int ch[2];
@@ -127,12 +121,12 @@ int main(void) {
     int cr = go(nothing());
     assert(cr >= 0 && hclose(cr) == 0);
 
-    /* A descriptor received with no number free is closed; the stream
-       goes on. */
+    /* A descriptor received with no number free is closed: EPROTO, and
+       receiving is unusable after it, as upstream has it. */
     assert(ipc_sendfd(fp[0], filler[0], now() + 1000) == 0);
-    assert(ipc_recvfd(fp[1], now() + 1000) == -1 && errno == EMFILE);
+    assert(ipc_recvfd(fp[1], now() + 1000) == -1 && errno == EPROTO);
     assert(bsend(fp[0], "on", 2, now() + 1000) == 0);
-    assert(brecv(fp[1], two, 2, now() + 1000) == 0 && memcmp(two, "on", 2) == 0);
+    assert(brecv(fp[1], two, 2, now() + 1000) == -1 && errno == ECONNRESET);
 
     /* With one number free, the waiting IPC connection is accepted, the
        same one: it carries data both ways. */

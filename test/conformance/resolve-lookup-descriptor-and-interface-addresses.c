@@ -7,7 +7,10 @@
    under the reserved .invalid domain gives no entries (quickly, without a
    network), closing a lookup before it finished is fine.
    dill__js_ifaddr("lo", AF_INET) gives 127.0.0.1, an unknown interface
-   -ENODEV. */
+   -ENODEV.
+
+   Our build only: these primitives are the wasm build's own (natively the
+   program does not link). */
 #include <assert.h>
 #include <errno.h>
 #include <poll.h>

@@ -1,6 +1,7 @@
 /* TCP connections under stress: tcp_close gives ETIMEDOUT when the peer
-   never closes, ECONNRESET when it resets, ECANCELED when cancelled, and the
-   handle is gone each time; a peer that closes with unread data resets the
+   never closes, ECONNRESET when it resets, ECANCELED when cancelled (that
+   the handle is gone each time: ipc-and-tcp-close-leave-no-handle-behind.c);
+   a peer that closes with unread data resets the
    connection (ECONNRESET from bsend and brecv); bsend to a peer that does
    not read blocks and honours its deadline; a second sender or receiver
    gets EBUSY. */
@@ -42,7 +43,6 @@ int main(void) {
     /* ETIMEDOUT: the peer never half-closes. */
     pair(&c, &s);
     assert(tcp_close(c, now() + 100) == -1 && errno == ETIMEDOUT);
-    assert(hclose(c) == -1 && errno == EBADF);
     char b;
     /* The peer saw our half-close, then our close. */
     assert(brecv(s, &b, 1, now() + 2000) == -1 && errno == EPIPE);
@@ -72,7 +72,6 @@ int main(void) {
     int h = go(closer(c));
     assert(hclose(h) == 0);
     assert(result == -1 && err == ECANCELED);
-    assert(hclose(c) == -1 && errno == EBADF);
     assert(hclose(s) == 0);
 
     /* Pushback: the peer does not read. */

@@ -57,11 +57,14 @@ int main(void) {
     assert(close(cfd) == -1 && errno == EBADF);
     assert(close(lfd) == -1 && errno == EBADF);
 
+    /* A socket that does not listen is no listener (it stays the
+       caller's). */
     struct tcp_listener_storage lmem2;
     int lfd2 = socket(AF_INET6, SOCK_STREAM, 0);
     assert(lfd2 >= 0);
-    int ls2 = tcp_listener_fromfd_mem(lfd2, &lmem2);
-    assert(ls2 >= 0 && hclose(ls2) == 0);
-    assert(tcp_fromfd(-1) == -1 && errno == EBADF);
+    assert(tcp_listener_fromfd_mem(lfd2, &lmem2) == -1 && errno == EINVAL);
+    assert(close(lfd2) == 0);
+    assert(tcp_fromfd(-1) == -1 && errno == EINVAL);
+    assert(tcp_fromfd(12345) == -1 && errno == EBADF);
     return 0;
 }

@@ -1,10 +1,13 @@
 /* UDP: udp_open with port 0 writes the chosen port back; datagrams keep
    their boundaries and carry the sender's address, IPv4 and IPv6;
-   zero-length datagrams; udp_sendl/udp_recvl gather and scatter (a NULL base
-   skips bytes); EMSGSIZE for a buffer too small (the datagram is consumed)
-   and for a datagram too large to send; a socket with a remote address
-   sends there by default and drops datagrams from anybody else; ETIMEDOUT,
-   ECANCELED, EBUSY, EBADF, ENOTSUP and EINVAL. */
+   zero-length datagrams; udp_sendl/udp_recvl gather and scatter; EMSGSIZE
+   for a datagram too large to send; a socket with a remote address sends
+   there by default and drops datagrams from anybody else; a port in use can
+   be opened again (SO_REUSEADDR, as upstream: the socket opened last gets
+   the datagrams); ETIMEDOUT, ECANCELED, EBUSY, EBADF, ENOTSUP, EINVAL and
+   EAFNOSUPPORT (an address of no IP family).  (Receive buffers too small,
+   NULL bases, NULL buffers, addresses not of this machine:
+   udp-truncation-skips-and-bad-arguments-as-the-manual-says.c.) */
 #include <assert.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,19 +41,13 @@ static void run(const char *ip) {
     assert(udp_recv(b, NULL, buf, sizeof(buf), now() + 2000) == 4 && memcmp(buf, "two!", 4) == 0);
     assert(udp_recv(b, NULL, buf, sizeof(buf), now() + 2000) == 0);
 
-    /* Too small a buffer: EMSGSIZE, and the datagram is gone. */
-    assert(udp_send(a, &lb, "0123456789", 10) == 0);
-    assert(udp_send(a, &lb, "next", 4) == 0);
-    assert(udp_recv(b, NULL, buf, 5, now() + 2000) == -1 && errno == EMSGSIZE);
-    assert(udp_recv(b, NULL, buf, sizeof(buf), now() + 2000) == 4 && memcmp(buf, "next", 4) == 0);
-
     /* Gather and scatter. */
     struct iolist i3 = {"!", 1, NULL, 0}, i2 = {"lo", 2, &i3, 0}, i1 = {"hel", 3, &i2, 0};
     assert(udp_sendl(a, &lb, &i1, &i3) == 0);
-    char x[2], y[3];
-    struct iolist r3 = {y, 3, NULL, 0}, r2 = {NULL, 1, &r3, 0}, r1 = {x, 2, &r2, 0};
+    char x[2], y[1], z[3];
+    struct iolist r3 = {z, 3, NULL, 0}, r2 = {y, 1, &r3, 0}, r1 = {x, 2, &r2, 0};
     assert(udp_recvl(b, &from, &r1, &r3, now() + 2000) == 6);
-    assert(memcmp(x, "he", 2) == 0 && memcmp(y, "lo!", 3) == 0);
+    assert(memcmp(x, "he", 2) == 0 && y[0] == 'l' && memcmp(z, "lo!", 3) == 0);
     assert(r1.iol_next == &r2 && r2.iol_next == &r3);   /* list unchanged */
 
     /* Too large to send. */
@@ -89,19 +86,19 @@ int main(void) {
     assert(ipaddr_local(&l4, "127.0.0.1", 0, 0) == 0 && ipaddr_local(&l6, "::1", 0, 0) == 0);
     memset(&junk, 0, sizeof(junk));
     assert(udp_open(&l4, &l6) == -1 && errno == EINVAL);   /* families differ */
-    assert(udp_open(&junk, NULL) == -1 && errno == EINVAL);
+    assert(udp_open(&junk, NULL) == -1 && errno == EAFNOSUPPORT);
     int s = udp_open(&l4, NULL);
     assert(s >= 0);
-    assert(udp_open(&l4, NULL) == -1 && errno == EADDRINUSE);
-    struct ipaddr far;
-    assert(ipaddr_local(&far, "192.0.2.1", 0, 0) == 0);
-    assert(udp_open(&far, NULL) == -1 && errno == EADDRNOTAVAIL);
+    /* The port again: the socket opened last gets the datagrams. */
     struct udp_storage umem;
-    assert(udp_open_mem(&far, NULL, &umem) == -1 && errno == EADDRNOTAVAIL);
-    assert(udp_open_mem(&l4, NULL, &umem) == -1 && errno == EADDRINUSE);
+    struct ipaddr again = l4;
+    int s2 = udp_open_mem(&again, NULL, &umem);
+    assert(s2 >= 0 && ipaddr_port(&again) == ipaddr_port(&l4));
     char b[4];
+    assert(udp_send(s, &l4, "re", 2) == 0);
+    assert(udp_recv(s2, NULL, b, sizeof(b), now() + 2000) == 2 && memcmp(b, "re", 2) == 0);
+    assert(hclose(s2) == 0);
     assert(udp_send(s, &junk, "x", 1) == -1 && errno == EINVAL);
-    assert(udp_send(s, &l4, NULL, 1) == -1 && errno == EINVAL);
     struct iolist loop = {b, 1, NULL, 0};
     loop.iol_next = &loop;
     assert(udp_sendl(s, &l4, &loop, &loop) == -1 && errno == EINVAL);

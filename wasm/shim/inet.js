@@ -336,7 +336,11 @@ mergeInto(LibraryManager.library, {
           return e;
         }
         if (optname === DILL_C.SO_TYPE && value === null)
-          return ep instanceof DillInet.Datagram ? DILL_C.SOCK_DGRAM : DILL_C.SOCK_STREAM;
+          return ep instanceof DillInet.Datagram ? DILL_C.SOCK_DGRAM : ep.type || DILL_C.SOCK_STREAM;
+        // Connections of socketpair() and unix connects carry no domain.
+        if (optname === DILL_C.SO_DOMAIN && value === null) return ep.domain || DILL_C.AF_UNIX;
+        if (optname === DILL_C.SO_ACCEPTCONN && value === null)
+          return ep instanceof DillInet.TcpListener || (ep instanceof DillNet.Listener && ep.listening) ? 1 : 0;
         if (optname === DILL_C.SO_REUSEADDR) {
           if (value !== null) opts.reuseaddr = value;
           return opts.reuseaddr || 0;

@@ -57,6 +57,8 @@ mergeInto(LibraryManager.library, {
   SCM_RIGHTS: 1,
   SO_TYPE: 3,
   SO_ERROR: 4,
+  SO_ACCEPTCONN: 30,
+  SO_DOMAIN: 39,
   SOL_SOCKET: 1,
   SOCK_STREAM: 1,
   S_IFDIR: 16384,
@@ -1168,6 +1170,7 @@ mergeInto(LibraryManager.library, {
 
     connectResult: function(conn) {
       if (conn.connecting) return DillNet.connectWait(conn);
+      conn.unreported = false;
       if (conn.failed) {
         var e = conn.soError || {{{ cDefine('ECONNREFUSED') }}};
         conn.soError = 0;
@@ -1815,6 +1818,12 @@ mergeInto(LibraryManager.library, {
     if (ep instanceof DillNet.NetConn) {
       if (ep.connecting) return ep.nonblock && !resumed ? -{{{ cDefine('EALREADY') }}} : DillNet.connectWait(ep);
       if (resumed) return DillNet.connectResult(ep);
+      // As Linux: the first connect after a non-blocking TCP connect has
+      // succeeded reports it (0); only the next ones are EISCONN.
+      if (ep.unreported && !ep.failed) {
+        ep.unreported = false;
+        return 0;
+      }
       return ep.failed ? -{{{ cDefine('ECONNREFUSED') }}} : -{{{ cDefine('EISCONN') }}};
     }
     if (ep instanceof DillInet.Datagram) {
@@ -1843,7 +1852,10 @@ mergeInto(LibraryManager.library, {
       if (typeof ta === 'number') return ta;
       var tconn = DillInet.tcpConnect(ep, stream, ta);
       if (typeof tconn === 'number') return tconn;
-      if (tconn.nonblock) return -{{{ cDefine('EINPROGRESS') }}};
+      if (tconn.nonblock) {
+        tconn.unreported = true;
+        return -{{{ cDefine('EINPROGRESS') }}};
+      }
       return DillNet.connectWait(tconn);
     }
     if (ep.path !== null) return -{{{ cDefine('EINVAL') }}};
@@ -1876,6 +1888,8 @@ mergeInto(LibraryManager.library, {
   __syscall_getsockopt: function(fd, level, optname, optval, optlen) {
     var ep = DillNet.sock(fd);
     if (typeof ep === 'number') return ep;
+    // A pipe end is not a socket.
+    if (ep instanceof DillNet.Endpoint && (!ep.canRead || !ep.canWrite)) return -{{{ cDefine('ENOTSOCK') }}};
     if (!optval || !optlen || HEAP32[optlen >> 2] < 4) return -{{{ cDefine('EINVAL') }}};
     var v = DillInet.sockopt(ep, level, optname, null);
     if (v < 0) return v;

@@ -1,6 +1,6 @@
 /* ipc_close: 0 after the peer's EOF; ETIMEDOUT when the peer never closes;
-   ECONNRESET when the peer reset; ECANCELED when canceled.  The handle is
-   gone in every case. */
+   ECONNRESET when the peer reset; ECANCELED when canceled.  (That the
+   handle is gone in every case: ipc-and-tcp-close-leave-no-handle-behind.c.) */
 #include <assert.h>
 #include "libdill.h"
 
@@ -28,14 +28,12 @@ int main(void) {
     assert(ipc_close(p[0], now() + 1000) == 0);
     assert(bundle_wait(h, now() + 1000) == 0);
     hclose(h);
-    assert(hclose(p[0]) == -1 && errno == EBADF);
 
     /* The peer keeps the connection open: ETIMEDOUT. */
     assert(ipc_pair(p) == 0);
     int64_t t0 = now();
     assert(ipc_close(p[0], now() + 50) == -1 && errno == ETIMEDOUT);
     assert(now() - t0 >= 45);
-    assert(hclose(p[0]) == -1 && errno == EBADF);
     /* The peer sees our half-close, then our close. */
     assert(brecv(p[1], buf, 1, now() + 1000) == -1 && errno == EPIPE);
     assert(hclose(p[1]) == 0);
@@ -45,14 +43,12 @@ int main(void) {
     assert(bsend(p[0], "unread", 6, -1) == 0);
     assert(hclose(p[1]) == 0);
     assert(ipc_close(p[0], now() + 1000) == -1 && errno == ECONNRESET);
-    assert(hclose(p[0]) == -1 && errno == EBADF);
 
     /* Canceled while waiting for the peer: ECANCELED. */
     assert(ipc_pair(p) == 0);
     h = go(closer(p[0]));
     assert(hclose(h) == 0);
     assert(closer_rc == -1 && closer_err == ECANCELED);
-    assert(hclose(p[0]) == -1 && errno == EBADF);
     assert(hclose(p[1]) == 0);
     return 0;
 }

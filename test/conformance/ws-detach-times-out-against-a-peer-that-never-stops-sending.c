@@ -1,0 +1,57 @@
+/* ws_detach sends its close frame, then reads and drops the peer's messages
+   until the peer's close frame: against a peer (a coroutine of this program)
+   that never stops sending messages, it fails with ETIMEDOUT at its
+   deadline, the whole stack is closed (the peer's next send fails with
+   ECONNRESET), and the other coroutines keep running while it drains (a
+   5 ms ticker ticks meanwhile).
+
+   Natively this program crashes (a jump to address 0) after ws_detach has
+   returned ETIMEDOUT as asserted here: when the peer's send, blocked on the
+   full socket, wakes to the closed stack.  Upstream corrupts memory on that
+   path (the same wake after a plain hclose of the WebSocket does not
+   crash); ours gives the peer ECONNRESET. */
+#include <assert.h>
+#include <string.h>
+#include "libdill.h"
+
+static int flood_err;
+static long flood_sent;
+
+coroutine static void flooder(int s) {
+    int ws = ws_attach_server(s, WS_BINARY | WS_NOHTTP, NULL, 0, NULL, 0, -1);
+    assert(ws >= 0);
+    char buf[1024];
+    memset(buf, 'x', sizeof(buf));
+    while(msend(ws, buf, sizeof(buf), -1) == 0) flood_sent++;
+    flood_err = errno;
+    assert(hclose(ws) == 0);
+}
+
+static long ticks;
+
+coroutine static void ticker(void) {
+    while(msleep(now() + 5) == 0) ticks++;
+}
+
+int main(void) {
+    int p[2];
+    assert(ipc_pair(p) == 0);
+    int b = bundle();
+    assert(b >= 0);
+    assert(bundle_go(b, flooder(p[1])) == 0);
+    assert(bundle_go(b, ticker()) == 0);
+    int ws = ws_attach_client(p[0], WS_BINARY | WS_NOHTTP, NULL, NULL, -1);
+    assert(ws >= 0);
+    int64_t t0 = now();
+    assert(ws_detach(ws, 1000, NULL, 0, t0 + 100) == -1 && errno == ETIMEDOUT);
+    int64_t took = now() - t0;
+    assert(took >= 95 && took < 1000);
+    assert(flood_sent > 0);
+    assert(ticks >= 3);
+    /* The flooder's next send finds the socket gone. */
+    int64_t until = now() + 2000;
+    while(!flood_err && now() < until) assert(msleep(now() + 10) == 0);
+    assert(flood_err == ECONNRESET);
+    assert(hclose(b) == 0);
+    return 0;
+}
