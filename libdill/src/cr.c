@@ -110,25 +110,33 @@ static void dill__ready_remove(struct dill__cr *cr) {
 
 /* Switch to the next runnable coroutine, or to the idle loop if none.
    Returns when somebody makes the running coroutine runnable again. */
-/* Fire the timers that are due without a trip to Node's event loop, unless
-   that loop is due a turn (see dill_yield).  Returns the number fired. */
-static int dill__timers_due(void) {
+/* Nobody is runnable: wake, without a trip to Node's event loop, whoever
+   waits on a deadline that has passed (msleep(0), and the deadlines of
+   coroutines that keep each other busy through this program's sockets, a
+   peer that never stops sending and one that drains it, which would
+   otherwise never expire) or on a descriptor that became ready meanwhile
+   (data between sockets of this program).  Unless Node's event loop is due
+   a turn (see dill_yield): then go idle for one.  Returns who runs next. */
+static struct dill__cr *dill__idle_next(void) {
     int64_t d = dill__timers_next();
-    if(d < 0) return 0;
-    int64_t t = dill__now();
-    if(d > t || t - dill__last_idle >=
-          (dill__fds_waiting ? DILL__BREATHE_IO_MS : DILL__BREATHE_MS))
-        return 0;
-    return dill__timers_fire(t);
+    if(d >= 0) {
+        int64_t t = dill__now();
+        if(t - dill__last_idle >=
+              (dill__fds_waiting ? DILL__BREATHE_IO_MS : DILL__BREATHE_MS)) {
+            dill__js_breathe();
+            return NULL;
+        }
+        /* A wait whose descriptor became ready at its deadline times out. */
+        if(d <= t) dill__timers_fire(t);
+    }
+    dill__fds_fire();
+    return dill__ready_pop();
 }
 
 static void dill__suspend(void) {
     struct dill__cr *self = dill__running;
     struct dill__cr *next = dill__ready_pop();
-    /* Before going idle, wake whoever waits on a descriptor that became
-       ready meanwhile (e.g. data between sockets of this program), or on a
-       deadline that has passed (msleep(0)). */
-    if(!next && (dill__fds_fire() || dill__timers_due())) next = dill__ready_pop();
+    if(!next) next = dill__idle_next();
     if(next == self) return;
     dill__running = next;
     dill__js_switch(&self->ctx, next ? &next->ctx : NULL);

@@ -106,14 +106,7 @@ int dill_fdclean(int fd) {
 }
 
 int dill__fds_fire(void) {
-    /* Due timers first.  The scheduler comes here instead of going idle
-       when nothing is runnable, and coroutines that feed each other through
-       this program's sockets (a peer that never stops sending and one that
-       drains it) keep it from ever going idle: their deadlines, and every
-       other coroutine's msleep, must still expire.  A wait whose descriptor
-       became ready at its deadline times out. */
     int total = 0;
-    if(dill__timers_next() >= 0) total = dill__timers_fire(dill__now());
     int ev[64];
     for(;;) {
         int n = dill__js_fd_events(ev, 32);
