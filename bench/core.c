@@ -62,6 +62,25 @@ int main(int argc, char **argv) {
     hclose(b);
     report("yield (context switch)", t1 - t0, 2 * n);
 
+    /* The same between coroutines on 4 KiB go_mem() buffers, whose frames
+       are saved through the scratch area (a copy out and in per switch). */
+    static char stk[2][4096] __attribute__((aligned(16)));
+    t0 = emscripten_get_now();
+    a = go_mem(yielder(n), stk[0], sizeof(stk[0]));
+    b = go_mem(yielder(n), stk[1], sizeof(stk[1]));
+    bundle_wait(a, -1);
+    bundle_wait(b, -1);
+    t1 = emscripten_get_now();
+    hclose(a);
+    hclose(b);
+    report("yield on 4 KiB go_mem stacks (context switch)", t1 - t0, 2 * n);
+
+    /* go_mem() on a 4 KiB buffer + hclose() of a coroutine that finishes. */
+    t0 = emscripten_get_now();
+    for(long i = 0; i < n; i++) hclose(go_mem(empty(), stk[0], sizeof(stk[0])));
+    t1 = emscripten_get_now();
+    report("go_mem (4 KiB) + hclose", t1 - t0, n);
+
     /* go() + hclose() of a coroutine that finishes at once. */
     t0 = emscripten_get_now();
     for(long i = 0; i < n; i++) hclose(go(empty()));
