@@ -24,10 +24,10 @@ const text = fs.readFileSync(header, 'utf8');
 // a TCP server or a UDP socket completes asynchronously, so the shim
 // suspends the whole program until it has, and the call must run as a
 // coroutine of its own (a synchronous call cannot suspend).
-// prefix_detach (upstream's signature has no deadline) does PREFIX's
-// terminal handshake: it sends its header and reads until the peer's.
+// (prefix_detach, without a deadline, never blocks: PREFIX has no terminal
+// handshake on the wire.)
 const ASYNC_WITHOUT_DEADLINE = new Set(['yield', 'ipc_listen', 'ipc_listen_mem',
-  'tcp_listen', 'tcp_listen_mem', 'udp_open', 'udp_open_mem', 'prefix_detach']);
+  'tcp_listen', 'tcp_listen_mem', 'udp_open', 'udp_open_mem']);
 // Functions whose TS form calls another C function (it must not wait).
 const IMPLEMENTED_BY = { hclose: 'dill__host_hclose' };
 // Written by hand in src/host.ts (macros in C, or TS-specific).

@@ -42,6 +42,24 @@ for (const [name, key] of [['dispose', 'nodejs.dispose'], ['asyncDispose', 'node
  * `err.syscall` the C function that failed (`'ipc_done'`), and the message
  * reads `ipc_done: EPIPE: Broken pipe` (the text is C's strerror).
  */
+/**
+ * Runs the C attach `call` on `sock`'s handle: on success C owns the handle
+ * (returned: the protocol's); if C failed on a valid handle it has closed
+ * it (upstream's attaches close the socket they were given), and so is
+ * `sock` now.
+ */
+function attachOrClose(sock: { _disown(): number }, call: () => number): number {
+  let h: number;
+  try {
+    h = call();
+  } catch (e) {
+    if (e instanceof DillError && e.code !== 'EBADF') sock._disown();
+    throw e;
+  }
+  sock._disown();
+  return h;
+}
+
 export class DillError extends Error {
   /** The errno name, e.g. `'EPIPE'` (`'E<number>'` for a number this build has no name for). */
   readonly code: string;
@@ -847,11 +865,13 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
     if (this.ahead) throw this.dill.error(fn, this.dill.api.EBUSY);
   }
 
-  /** Runs a non-blocking attach: on success C owns this object's handle. */
+  /**
+   * Runs a non-blocking attach: on success C owns this object's handle; on
+   * failure C has closed it (as upstream's attaches do), and so this object.
+   */
   private attachSync<T>(fn: string, rest: unknown[], make: (h: number, lower: (h: number) => this) => T): T {
     this.idle(fn);
-    const h = this.dill._sync(fn, [this.handle, ...rest]);
-    this._disown();
+    const h = attachOrClose(this, () => this.dill._sync(fn, [this.handle, ...rest]));
     return make(h, (u) => this._rewrap(u) as this);
   }
 
@@ -876,7 +896,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * size in a `hdrlen`-byte header (1 to 8; big-endian unless
    * `littleEndian`). This object is closed (the protocol owns the socket
    * now); {@link PrefixSocket.detach} gives it back. If attaching fails,
-   * this object stays open.
+   * the socket is closed too (as in C).
    * @throws DillError EINVAL (hdrlen), EBUSY (a chunk iterator's read is pending).
    */
   attachPrefix(hdrlen: number, opts?: { littleEndian?: boolean }): PrefixSocket<this> {
@@ -890,7 +910,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * Attaches SUFFIX (C's suffix_attach): messages, each followed by
    * `suffix` (1 to 32 bytes; a string is taken as UTF-8). This object is
    * closed; {@link SuffixSocket.detach} gives the socket back. If attaching
-   * fails, this object stays open.
+   * fails, the socket is closed too (as in C).
    * @throws DillError EINVAL (bad suffix), EBUSY.
    */
   attachSuffix(suffix: Uint8Array | string): SuffixSocket<this> {
@@ -1641,13 +1661,12 @@ export abstract class MessageSocket extends Handle implements AsyncIterable<Uint
    * `terminal` (a string is taken as UTF-8), sent by {@link TermSocket.done}
    * and recognised from the peer (its receives then fail with EPIPE). This
    * object is closed; {@link TermSocket.detach} gives the socket back. If
-   * attaching fails, this object stays open.
+   * attaching fails, the socket is closed too (as in C).
    */
   attachTerm(terminal: Uint8Array | string): TermSocket<this> {
     const buf = bytesOf(terminal);
     this.dill._precheck('term_attach', undefined, this);
-    const h = this.dill._sync('term_attach', [this.handle, buf, buf.byteLength]);
-    this._disown();
+    const h = attachOrClose(this, () => this.dill._sync('term_attach', [this.handle, buf, buf.byteLength]));
     return new TermSocket(this.dill, h, buf.slice(), (u) => this._rewrap(u) as this);
   }
 }
@@ -1669,8 +1688,8 @@ export class PrefixSocket<L extends ByteStream = ByteStream> extends MessageSock
     this.hdrlen = hdrlen;
     this.littleEndian = littleEndian;
     this.lower = lower;
-    // The largest size a header can carry (all 0xff is the terminal one).
-    if (hdrlen < 3) this.maxMessageSize = 256 ** hdrlen - 2;
+    // The largest size a header can carry.
+    if (hdrlen < 3) this.maxMessageSize = 256 ** hdrlen - 1;
   }
 
   /** @internal */
@@ -1679,12 +1698,12 @@ export class PrefixSocket<L extends ByteStream = ByteStream> extends MessageSock
   }
 
   /**
-   * Ends the protocol (C's prefix_detach): sends the terminal header, drops
-   * the peer's remaining messages until its terminal header, and gives the
-   * bytestream back, positioned right after it. This object is closed even
-   * if it fails (and so, as in C, is the socket). C's prefix_detach has no
-   * deadline: cancel it with the signal.
-   * @throws DillError ECONNRESET, ECANCELED.
+   * Ends the protocol (C's prefix_detach): gives the bytestream back at
+   * once, sending and reading nothing, positioned after the last message
+   * sent and received (messages not received yet stay in it). This object
+   * is closed even if it fails (and so, as in C, is the socket): after a
+   * failed send or receive (ECONNRESET) or while a call runs (EBUSY).
+   * @throws DillError ECONNRESET, EBUSY.
    */
   async detach(opts?: { signal?: AbortSignal }): Promise<L> {
     return this.lower(await this.terminate('prefix_detach', [], opts));

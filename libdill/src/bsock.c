@@ -16,20 +16,20 @@ static const int dill__bsock_peek_type_placeholder = 0;
 const void *dill__bsock_peek_type = &dill__bsock_peek_type_placeholder;
 
 int dill__buf_check(const void *buf, size_t len) {
-    /* Past the end of linear memory or longer than a ssize_t result can
-       say: never a valid buffer (natively the kernel answers EFAULT or
-       EINVAL; here the bytes would be read or written nowhere). */
+    /* Longer than a ssize_t result can say (EINVAL) or past the end of
+       linear memory (EFAULT): never a valid buffer, as the kernel answers
+       natively (here the bytes would be read or written nowhere). */
+    if(dill__slow(len > (size_t)SSIZE_MAX)) {errno = EINVAL; return -1;}
     size_t mem = __builtin_wasm_memory_size(0) * (size_t)65536;
-    if(dill__slow(len > (size_t)SSIZE_MAX ||
-          (buf && (len > mem || (size_t)buf > mem - len)))) {
-        errno = EINVAL;
+    if(dill__slow(buf && (len > mem || (size_t)buf > mem - len))) {
+        errno = EFAULT;
         return -1;
     }
     return 0;
 }
 
-int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
-      size_t *total) {
+static int dill__iol_walk(struct dill_iolist *first, struct dill_iolist *last,
+      size_t *total, int recv) {
     if(dill__slow(!first || !last || last->iol_next)) {errno = EINVAL; return -1;}
     /* `it` walks the list; `slow` follows at half speed, so a loop makes them
        meet.  The walk must reach `last`: both in the same list. */
@@ -37,10 +37,17 @@ int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
     struct dill_iolist *it = first, *slow = first;
     for(unsigned step = 0;; step++) {
         if(dill__slow(it->iol_rsvd != 0)) {errno = EINVAL; return -1;}
-        if(dill__slow(dill__buf_check(it->iol_base, it->iol_len) < 0)) return -1;
-        sum += it->iol_len;
-        /* Each length is at most SSIZE_MAX (above): the sum cannot wrap. */
-        if(dill__slow(sum > (size_t)SSIZE_MAX)) {errno = EINVAL; return -1;}
+        if(!it->iol_base && recv) {
+            /* A skip item: that many bytes are received and dropped,
+               whatever the length (SIZE_MAX included). */
+        } else {
+            /* Natively the kernel answers EFAULT for a NULL buffer. */
+            if(dill__slow(!it->iol_base && it->iol_len)) {errno = EFAULT; return -1;}
+            if(dill__slow(dill__buf_check(it->iol_base, it->iol_len) < 0)) return -1;
+            sum += it->iol_len;
+            /* Each length is at most SSIZE_MAX (above): the sum cannot wrap. */
+            if(dill__slow(sum > (size_t)SSIZE_MAX)) {errno = EINVAL; return -1;}
+        }
         if(it == last) break;
         it = it->iol_next;
         if(dill__slow(!it)) {errno = EINVAL; return -1;}
@@ -49,6 +56,15 @@ int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
     }
     if(total) *total = sum;
     return 0;
+}
+
+int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
+      size_t *total) {
+    return dill__iol_walk(first, last, total, 0);
+}
+
+int dill__iol_check_recv(struct dill_iolist *first, struct dill_iolist *last) {
+    return dill__iol_walk(first, last, NULL, 1);
 }
 
 int dill_bsendl(int s, struct dill_iolist *first, struct dill_iolist *last,
@@ -64,7 +80,7 @@ int dill_brecvl(int s, struct dill_iolist *first, struct dill_iolist *last,
       int64_t deadline) {
     struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
     if(dill__slow(!b)) return -1;
-    if(dill__slow(dill__iol_check(first, last, NULL) < 0)) return -1;
+    if(dill__slow(dill__iol_check_recv(first, last) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     return b->brecvl(b, first, last, deadline);
 }
@@ -72,7 +88,7 @@ int dill_brecvl(int s, struct dill_iolist *first, struct dill_iolist *last,
 int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
     struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
     if(dill__slow(!b)) return -1;
-    if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(!buf && len)) {errno = EFAULT; return -1;}
     if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {(void*)buf, len, NULL, 0};
@@ -82,7 +98,8 @@ int dill_bsend(int s, const void *buf, size_t len, int64_t deadline) {
 int dill_brecv(int s, void *buf, size_t len, int64_t deadline) {
     struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
     if(dill__slow(!b)) return -1;
-    if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
+    /* NULL: skip len bytes, whatever len. */
+    if(dill__slow(buf && dill__buf_check(buf, len) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {buf, len, NULL, 0};
     return b->brecvl(b, &iol, &iol, deadline);

@@ -20,13 +20,19 @@ struct dill__bsock_peek {
 };
 
 /* EINVAL unless first..last is a well-formed list (see bsendl(3)) of
-   usable buffers (dill__buf_check) whose total fits a ssize_t; stores the
-   total length in *total if not NULL. */
+   usable buffers (dill__buf_check) whose total fits a ssize_t, EFAULT for
+   an item with a NULL base and a length (as the kernel answers natively);
+   stores the total length in *total if not NULL.  For send lists. */
 int dill__iol_check(struct dill_iolist *first, struct dill_iolist *last,
     size_t *total);
+/* The same for a receive list, where an item with a NULL base is a skip
+   item: that many bytes are dropped, whatever the length, and only real
+   buffers count towards the total. */
+int dill__iol_check_recv(struct dill_iolist *first, struct dill_iolist *last);
 
-/* 0, or -1 with EINVAL for a buffer no call can use: longer than SSIZE_MAX
-   or reaching past the end of the program's memory (NULL: length only). */
+/* 0, or -1 for a buffer no call can use: EINVAL if longer than SSIZE_MAX,
+   EFAULT if reaching past the end of the program's memory (NULL: length
+   only). */
 int dill__buf_check(const void *buf, size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../include/libdillimpl.h"
@@ -46,6 +47,18 @@ static inline int dill__proto_own(int s, struct dill_hvfs *vfs, int *u) {
 }
 
 /*
+ * A failed attach of prefix.c, suffix.c, term.c or http.c: as upstream's,
+ * the socket s handed to it is closed (unless s was no handle at all), with
+ * errno kept.  Returns -1.
+ */
+static inline int dill__proto_fail(int s) {
+    int err = errno;
+    if(dill__hvfs(s)) dill_hclose(s);
+    errno = err;
+    return -1;
+}
+
+/*
  * The end of a *_detach of protocol handle s over socket u, after the
  * terminal handshake gave rc: on failure s is closed with everything under
  * it (the manual: "the socket is closed even in the case of error"), errno
@@ -63,12 +76,12 @@ static inline int dill__proto_detached(int s, int rc, int u) {
     return u;
 }
 
-/* Total length of a send list; -1 with EINVAL if an item has a NULL base
+/* Total length of a send list; -1 with EFAULT if an item has a NULL base
    but a length (only receive lists may skip bytes). */
 static inline int dill__proto_sendlen(struct dill_iolist *first, size_t *total) {
     size_t sum = 0;
     for(struct dill_iolist *it = first; it; it = it->iol_next) {
-        if(dill__slow(!it->iol_base && it->iol_len)) {errno = EINVAL; return -1;}
+        if(dill__slow(!it->iol_base && it->iol_len)) {errno = EFAULT; return -1;}
         sum += it->iol_len;
     }
     *total = sum;
@@ -111,10 +124,14 @@ static inline int dill__proto_send(struct dill_bsock_vfs *lower,
     return rc;
 }
 
-/* Total capacity of a receive list. */
+/* Total capacity of a receive list, SIZE_MAX if more (skip items, NULL
+   bases, can be of any length). */
 static inline size_t dill__proto_recvlen(struct dill_iolist *first) {
     size_t sum = 0;
-    for(struct dill_iolist *it = first; it; it = it->iol_next) sum += it->iol_len;
+    for(struct dill_iolist *it = first; it; it = it->iol_next) {
+        if(it->iol_len > SIZE_MAX - sum) return SIZE_MAX;
+        sum += it->iol_len;
+    }
     return sum;
 }
 

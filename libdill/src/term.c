@@ -145,7 +145,8 @@ static ssize_t dill__term_recv(struct dill__term *self,
                 if(it == last) last = &rest;
             }
         }
-        cap += it->iol_len;
+        /* Skip items can be of any length (SIZE_MAX): saturated. */
+        cap = it->iol_len > SIZE_MAX - cap ? SIZE_MAX : cap + it->iol_len;
     }
     struct dill_iolist tail = {scratch + cap, len - cap, NULL, 0};
     if(cap < len) last->iol_next = &tail;

@@ -253,7 +253,7 @@ int dill_udp_sendl(int s, const struct dill_ipaddr *addr,
 
 int dill_udp_send(int s, const struct dill_ipaddr *addr, const void *buf,
       size_t len) {
-    if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(!buf && len)) {errno = EFAULT; return -1;}
     struct dill_iolist iol = {(void*)buf, len, NULL, 0};
     return dill_udp_sendl(s, addr, &iol, &iol);
 }
@@ -262,14 +262,13 @@ ssize_t dill_udp_recvl(int s, struct dill_ipaddr *addr,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     struct dill__udp *self = dill__hquery(s, dill__udp_type);
     if(dill__slow(!self)) return -1;
-    if(dill__slow(dill__iol_check(first, last, NULL) < 0)) return -1;
+    if(dill__slow(dill__iol_check_recv(first, last) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     return dill__udp_recvl_from(self, addr, first, deadline);
 }
 
 ssize_t dill_udp_recv(int s, struct dill_ipaddr *addr, void *buf, size_t len,
       int64_t deadline) {
-    if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
     struct dill_iolist iol = {buf, len, NULL, 0};
     return dill_udp_recvl(s, addr, &iol, &iol, deadline);
 }

@@ -401,8 +401,8 @@ static ssize_t dill__ws_recvmsg(struct dill__ws *self, int *op,
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
     if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
-    size_t cap = 0;
-    for(struct dill_iolist *it = first; it; it = it->iol_next) cap += it->iol_len;
+    /* Skip items (NULL bases) can be of any length: saturated. */
+    size_t cap = dill__proto_recvlen(first);
     self->rbusy = 1;
     self->users++;
     struct dill__ws_cursor cur = {first, 0};
@@ -947,7 +947,7 @@ int dill_ws_send(int s, int flags, const void *buf, size_t len,
     if(dill__slow(!self)) return -1;
     int op = dill__ws_typeop(flags);
     if(dill__slow(op < 0)) return -1;
-    if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
+    if(dill__slow(!buf && len)) {errno = EFAULT; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {(void*)buf, len, NULL, 0};
     return dill__ws_sendmsg(self, op, &iol, &iol, len, deadline);
@@ -966,7 +966,7 @@ ssize_t dill_ws_recvl(int s, int *flags, struct dill_iolist *first,
       struct dill_iolist *last, int64_t deadline) {
     struct dill__ws *self = dill__ws_of(s);
     if(dill__slow(!self)) return -1;
-    if(dill__slow(dill__iol_check(first, last, NULL) < 0)) return -1;
+    if(dill__slow(dill__iol_check_recv(first, last) < 0)) return -1;
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     return dill__ws_recvtyped(self, flags, first, deadline);
 }
@@ -975,7 +975,6 @@ ssize_t dill_ws_recv(int s, int *flags, void *buf, size_t len,
       int64_t deadline) {
     struct dill__ws *self = dill__ws_of(s);
     if(dill__slow(!self)) return -1;
-    if(dill__slow(!buf && len)) {errno = EINVAL; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {buf, len, NULL, 0};
     return dill__ws_recvtyped(self, flags, &iol, deadline);

@@ -2,7 +2,10 @@
    succeeds as usual or fails with -1/ENOMEM -- and if it fails, the old
    handle is closed (its close function ran and the number is invalid). In
    no case is the object left reachable through two numbers or through none
-   while still open. */
+   while still open.
+   Depends on our build: it runs the wasm heap dry through our malloc (a
+   native process would take the whole machine's memory first, and times out
+   in the oracle). */
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -99,6 +99,7 @@ int main(void) {
     assert(udp_recv(s2, NULL, b, sizeof(b), now() + 2000) == 2 && memcmp(b, "re", 2) == 0);
     assert(hclose(s2) == 0);
     assert(udp_send(s, &junk, "x", 1) == -1 && errno == EINVAL);
+    assert(udp_send(s, &l4, NULL, 1) == -1 && errno == EFAULT);
     struct iolist loop = {b, 1, NULL, 0};
     loop.iol_next = &loop;
     assert(udp_sendl(s, &l4, &loop, &loop) == -1 && errno == EINVAL);

@@ -27,6 +27,8 @@ int main(void) {
 
     struct iolist i2 = {"def", 3, NULL, 0}, i1 = {"abc", 3, &i2, 0};
     assert(msendl(b, &i1, &i2, -1) == 0);
+    assert(mrecv(a, buf, sizeof(buf), now() + 2000) == 6 && memcmp(buf, "abcdef", 6) == 0);
+    assert(msendl(b, &i1, &i2, -1) == 0);
     char p[4], q[2];
     struct iolist r2 = {q, 2, NULL, 0}, r1 = {p, 4, &r2, 0};
     assert(mrecvl(a, &r1, &r2, now() + 2000) == 6);
@@ -38,6 +40,7 @@ int main(void) {
     assert(mrecvl(a, &r1, NULL, -1) == -1 && errno == EINVAL);
     i2.iol_rsvd = 1;
     assert(msendl(b, &i1, &i2, -1) == -1 && errno == EINVAL);
+    assert(msend(b, NULL, 3, -1) == -1 && errno == EFAULT);
     assert(msend(12345, "x", 1, -1) == -1 && errno == EBADF);
     assert(hclose(a) == 0 && hclose(b) == 0 && hclose(a2) == 0);
     return 0;

@@ -94,8 +94,8 @@ static void handles(void) {
     assert(ws_send(c, 2, "x", 1, -1) == -1 && errno == EINVAL);
     assert(ws_send(c, WS_NOHTTP, "x", 1, -1) == -1 && errno == EINVAL);
     assert(ws_send(c, -1, "x", 1, -1) == -1 && errno == EINVAL);
-    assert(ws_send(c, WS_TEXT, NULL, 1, -1) == -1 && errno == EINVAL);
-    assert(ws_recv(c, &fl, NULL, 1, -1) == -1 && errno == EINVAL);
+    assert(ws_send(c, WS_TEXT, NULL, 1, -1) == -1 && errno == EFAULT);
+    /* (ws_recv(c, &fl, NULL, n, ...) skips a message of at most n bytes.) */
     assert(ws_sendl(c, 5, &iol, &iol, -1) == -1 && errno == EINVAL);
     struct iolist i2 = {buf, 1, NULL, 0};
     struct iolist i1 = {buf, 1, &i2, 0};
@@ -106,8 +106,9 @@ static void handles(void) {
     assert(ws_sendl(c, WS_TEXT, &i1, &i1, -1) == -1 && errno == EINVAL);  /* last->next */
     assert(ws_sendl(c, WS_TEXT, &i1, &other, -1) == -1 && errno == EINVAL);
     assert(ws_sendl(c, WS_TEXT, &rsvd, &rsvd, -1) == -1 && errno == EINVAL);
-    assert(ws_sendl(c, WS_TEXT, &nullbase, &nullbase, -1) == -1 && errno == EINVAL);
-    assert(msendl(c, &nullbase, &nullbase, -1) == -1 && errno == EINVAL);
+    /* A NULL buffer to send: EFAULT (upstream crashes on it). */
+    assert(ws_sendl(c, WS_TEXT, &nullbase, &nullbase, -1) == -1 && errno == EFAULT);
+    assert(msendl(c, &nullbase, &nullbase, -1) == -1 && errno == EFAULT);
     assert(ws_recvl(c, &fl, NULL, NULL, -1) == -1 && errno == EINVAL);
     assert(ws_recvl(c, &fl, &i1, &i1, -1) == -1 && errno == EINVAL);
     assert(ws_recvl(c, &fl, &rsvd, &rsvd, -1) == -1 && errno == EINVAL);
