@@ -2167,7 +2167,7 @@ const SOCKS5_REPLIES: readonly string[] = ['success', 'general-failure', 'connec
 
 /** Options of {@link ByteStream.socks5Connect}. */
 export interface Socks5ConnectOptions extends CallOptions {
-  /** Username and password (RFC 1929), each 1 to 255 bytes; leave both out for no authentication. */
+  /** Username and password (RFC 1929), each up to 255 bytes; offered only when both are given. */
   username?: string;
   password?: string;
   /** A host name (or address literal) for the proxy to resolve; or give `addr`. */

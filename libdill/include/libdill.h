@@ -474,7 +474,6 @@ DILL_EXPORT int dill_socks5_proxy_sendreply(int s, int reply,
 #define SOCKS5_TTL_EXPIRED DILL_SOCKS5_TTL_EXPIRED
 #define SOCKS5_COMMAND_NOT_SUPPORTED DILL_SOCKS5_COMMAND_NOT_SUPPORTED
 #define SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED DILL_SOCKS5_ADDRESS_TYPE_NOT_SUPPORTED
-#define socks5_auth_function dill_socks5_auth_function
 #define socks5_client_connect dill_socks5_client_connect
 #define socks5_client_connectbyname dill_socks5_client_connectbyname
 #define socks5_proxy_auth dill_socks5_proxy_auth

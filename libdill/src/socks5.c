@@ -43,12 +43,13 @@ static int dill__s5_check(int s) {
 /*  Client                                                                    */
 /******************************************************************************/
 
-/* Credentials are both NULL (no authentication) or both 1-255 bytes. */
+/* Credentials longer than RFC 1929's 255 bytes cannot be sent (EINVAL
+   before anything goes out); empty ones can.  Only a username together with
+   a password is offered to the proxy: either one alone counts as none, as
+   upstream does. */
 static int dill__s5_creds_ok(const char *username, const char *password) {
-    if(!username && !password) return 1;
-    if(!username || !password) return 0;
-    size_t ulen = strlen(username), plen = strlen(password);
-    return ulen >= 1 && ulen <= 255 && plen >= 1 && plen <= 255;
+    return (!username || strlen(username) <= 255) &&
+        (!password || strlen(password) <= 255);
 }
 
 /* Method negotiation, then RFC 1929 authentication if the proxy picks it. */
@@ -58,14 +59,15 @@ static int dill__s5_client_auth(int s, const char *username,
        whether it wants them. */
     uint8_t hello[4] = {DILL__S5_VERSION, 1, DILL__S5_NO_AUTH,
         DILL__S5_USERPASS};
-    if(username) hello[1] = 2;
+    int creds = username && password;
+    if(creds) hello[1] = 2;
     if(dill_bsend(s, hello, 2 + hello[1], deadline) < 0) return -1;
     uint8_t choice[2];
     if(dill_brecv(s, choice, 2, deadline) < 0) return -1;
     if(dill__slow(choice[0] != DILL__S5_VERSION)) {errno = EPROTO; return -1;}
     if(choice[1] == DILL__S5_NO_AUTH) return 0;
     if(choice[1] == DILL__S5_NO_METHOD) {errno = EACCES; return -1;}
-    if(dill__slow(choice[1] != DILL__S5_USERPASS || !username)) {
+    if(dill__slow(choice[1] != DILL__S5_USERPASS || !creds)) {
         /* A method we did not offer. */
         errno = EPROTO;
         return -1;
@@ -85,11 +87,12 @@ static int dill__s5_client_auth(int s, const char *username,
     return 0;
 }
 
-/* The errno a failure reply code stands for; EPROTO for unassigned codes. */
+/* The errno a failure reply code stands for, as upstream maps them; EPROTO
+   for unassigned codes. */
 static int dill__s5_reply_errno(int rep) {
     switch(rep) {
-    case DILL_SOCKS5_GENERAL_FAILURE: return ECONNABORTED;
-    case DILL_SOCKS5_CONNECTION_NOT_ALLOWED: return EPERM;
+    case DILL_SOCKS5_GENERAL_FAILURE: return EIO;
+    case DILL_SOCKS5_CONNECTION_NOT_ALLOWED: return EACCES;
     case DILL_SOCKS5_NETWORK_UNREACHABLE: return ENETUNREACH;
     case DILL_SOCKS5_HOST_UNREACHABLE: return EHOSTUNREACH;
     case DILL_SOCKS5_CONNECTION_REFUSED: return ECONNREFUSED;
@@ -112,38 +115,44 @@ static int dill__s5_client_request(int s, const uint8_t *addr, size_t alen,
     req[3 + alen] = (uint8_t)(port >> 8);
     req[4 + alen] = (uint8_t)port;
     if(dill_bsend(s, req, 5 + alen, deadline) < 0) return -1;
-    /* Version and reply code first: a proxy that refuses may close right
-       after them, and the reason is what matters then. */
+    /* The whole reply, bound address included, before its code is looked
+       at (a proxy that closes after the code gives EPIPE): the stream is
+       left at the proxied data either way. */
     uint8_t rep[DILL__S5_MAXMSG];
-    if(dill_brecv(s, rep, 2, deadline) < 0) return -1;
-    if(dill__slow(rep[0] != DILL__S5_VERSION)) {errno = EPROTO; return -1;}
+    if(dill_brecv(s, rep, 4, deadline) < 0) return -1;
+    if(dill__slow(rep[0] != DILL__S5_VERSION || rep[2] != 0)) {
+        errno = EPROTO;
+        return -1;
+    }
+    size_t rest;
+    switch(rep[3]) {
+    case DILL__S5_IPV4: rest = 4 + 2; break;
+    case DILL__S5_IPV6: rest = 16 + 2; break;
+    case DILL__S5_NAME:
+        if(dill_brecv(s, rep + 4, 1, deadline) < 0) return -1;
+        rest = rep[4] + 2;
+        break;
+    default: errno = EPROTO; return -1;
+    }
+    if(dill_brecv(s, rep + 5, rest, deadline) < 0) return -1;
     if(dill__slow(rep[1] != DILL_SOCKS5_SUCCESS)) {
         errno = dill__s5_reply_errno(rep[1]);
         return -1;
     }
-    /* Reserved byte, address type, and the address's first byte (a name's
-       length); then the rest of the bound address and the port, which we
-       read only to leave the stream at the proxied data. */
-    if(dill_brecv(s, rep, 3, deadline) < 0) return -1;
-    if(dill__slow(rep[0] != 0)) {errno = EPROTO; return -1;}
-    size_t rest;
-    switch(rep[1]) {
-    case DILL__S5_IPV4: rest = 4 - 1 + 2; break;
-    case DILL__S5_IPV6: rest = 16 - 1 + 2; break;
-    case DILL__S5_NAME: rest = rep[2] + 2; break;
-    default: errno = EPROTO; return -1;
-    }
-    return dill_brecv(s, rep + 3, rest, deadline);
+    return 0;
 }
 
 int dill_socks5_client_connect(int s, const char *username,
       const char *password, struct dill_ipaddr *addr, int64_t deadline) {
     if(dill__slow(dill__s5_check(s) < 0)) return -1;
-    if(dill__slow(!dill__ipaddr_valid(addr) ||
-          !dill__s5_creds_ok(username, password))) {
+    if(dill__slow(!dill__s5_creds_ok(username, password))) {
         errno = EINVAL;
         return -1;
     }
+    /* As upstream, the address is looked at once the proxy has accepted us:
+       a bad one fails after the method negotiation. */
+    if(dill__s5_client_auth(s, username, password, deadline) < 0) return -1;
+    if(dill__slow(!dill__ipaddr_valid(addr))) {errno = EINVAL; return -1;}
     uint8_t a[1 + 16];
     size_t alen;
     if(dill_ipaddr_family(addr) == AF_INET) {
@@ -155,7 +164,6 @@ int dill_socks5_client_connect(int s, const char *username,
         memcpy(a + 1, &((struct sockaddr_in6*)addr)->sin6_addr, 16);
         alen = 1 + 16;
     }
-    if(dill__s5_client_auth(s, username, password, deadline) < 0) return -1;
     return dill__s5_client_request(s, a, alen, dill_ipaddr_port(addr),
         deadline);
 }
@@ -163,9 +171,16 @@ int dill_socks5_client_connect(int s, const char *username,
 int dill_socks5_client_connectbyname(int s, const char *username,
       const char *password, const char *hostname, int port, int64_t deadline) {
     if(dill__slow(dill__s5_check(s) < 0)) return -1;
+    if(dill__slow(!dill__s5_creds_ok(username, password))) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* The name and port are looked at after the method negotiation, as
+       upstream does.  An empty name is sent as such; port 0 is refused (by
+       address it is not), as upstream does. */
+    if(dill__s5_client_auth(s, username, password, deadline) < 0) return -1;
     size_t nlen = hostname ? strlen(hostname) : 0;
-    if(dill__slow(nlen < 1 || nlen > 255 || port < 0 || port > 0xffff ||
-          !dill__s5_creds_ok(username, password))) {
+    if(dill__slow(!hostname || nlen > 255 || port < 1 || port > 0xffff)) {
         errno = EINVAL;
         return -1;
     }
@@ -173,7 +188,6 @@ int dill_socks5_client_connectbyname(int s, const char *username,
     a[0] = DILL__S5_NAME;
     a[1] = (uint8_t)nlen;
     memcpy(a + 2, hostname, nlen);
-    if(dill__s5_client_auth(s, username, password, deadline) < 0) return -1;
     return dill__s5_client_request(s, a, 2 + nlen, port, deadline);
 }
 
@@ -191,13 +205,13 @@ static int dill__s5_refuse(int s, uint8_t ver, uint8_t code, int err,
 }
 
 /* Reads a 1-byte length and that many bytes into buf (room for 256), as a
-   C string.  1 if it has a NUL inside (so it cannot be a C string). */
+   C string: like upstream, a NUL inside ends the string there. */
 static int dill__s5_recv_lstring(int s, char *buf, int64_t deadline) {
     uint8_t len;
     if(dill_brecv(s, &len, 1, deadline) < 0) return -1;
     if(dill_brecv(s, buf, len, deadline) < 0) return -1;
     buf[len] = 0;
-    return strlen(buf) != len;
+    return 0;
 }
 
 int dill_socks5_proxy_auth(int s, dill_socks5_auth_function *auth_fn,
@@ -207,6 +221,8 @@ int dill_socks5_proxy_auth(int s, dill_socks5_auth_function *auth_fn,
     if(dill_brecv(s, hello, 2, deadline) < 0) return -1;
     if(dill__slow(hello[0] != DILL__S5_VERSION)) {errno = EPROTO; return -1;}
     if(dill_brecv(s, hello + 2, hello[1], deadline) < 0) return -1;
+    /* Refusals answer 0xff as upstream does; upstream then returns -1
+       without setting errno, we say EACCES. */
     uint8_t want = auth_fn ? DILL__S5_USERPASS : DILL__S5_NO_AUTH;
     if(dill__slow(!memchr(hello + 2, want, hello[1])))
         return dill__s5_refuse(s, DILL__S5_VERSION, DILL__S5_NO_METHOD, EACCES,
@@ -218,22 +234,21 @@ int dill_socks5_proxy_auth(int s, dill_socks5_auth_function *auth_fn,
     if(dill_brecv(s, &ver, 1, deadline) < 0) return -1;
     if(dill__slow(ver != DILL__S5_AUTH_VERSION)) {errno = EPROTO; return -1;}
     char username[256], password[256];
-    int bad = dill__s5_recv_lstring(s, username, deadline);
-    if(bad < 0) return -1;
-    int rc = dill__s5_recv_lstring(s, password, deadline);
-    if(rc < 0) return -1;
-    /* A NUL inside would let auth_fn see a name other than the one sent. */
-    bad |= rc;
-    if(bad || !auth_fn(username, password))
-        return dill__s5_refuse(s, DILL__S5_AUTH_VERSION, 1, EACCES, deadline);
+    if(dill__s5_recv_lstring(s, username, deadline) < 0) return -1;
+    if(dill__s5_recv_lstring(s, password, deadline) < 0) return -1;
+    if(!auth_fn(username, password))
+        return dill__s5_refuse(s, DILL__S5_AUTH_VERSION, 0xff, EACCES,
+            deadline);
     uint8_t ok[2] = {DILL__S5_AUTH_VERSION, 0};
     return dill_bsend(s, ok, 2, deadline);
 }
 
 /*
- * Reads a request up to its address.  Returns the command with *atyp and
- * the address bytes in addr (for a name: a C string, room for 256 bytes),
- * *port; or -1 with errno.
+ * Reads a whole request.  Returns the command with *atyp and the address
+ * bytes in addr (for a name: a C string, room for 256 bytes), *port; or -1
+ * with errno: EPROTO for a wrong version or reserved byte or an unknown
+ * address type (read no further: its length is unknown), and for an
+ * unknown command once the request is read.
  */
 static int dill__s5_recv_request(int s, int *atyp, uint8_t *addr, int *port,
       int64_t deadline) {
@@ -250,22 +265,18 @@ static int dill__s5_recv_request(int s, int *atyp, uint8_t *addr, int *port,
     case DILL__S5_IPV6:
         if(dill_brecv(s, addr, 16, deadline) < 0) return -1;
         break;
-    case DILL__S5_NAME: {
-        int bad = dill__s5_recv_lstring(s, (char*)addr, deadline);
-        if(bad < 0) return -1;
-        if(dill__slow(bad || !addr[0])) {errno = EPROTO; return -1;}
+    case DILL__S5_NAME:
+        if(dill__s5_recv_lstring(s, (char*)addr, deadline) < 0) return -1;
         break;
-    }
     default:
-        /* The address's length is unknown: the rest stays unread. */
-        errno = EAFNOSUPPORT;
+        errno = EPROTO;
         return -1;
     }
     uint8_t p[2];
     if(dill_brecv(s, p, 2, deadline) < 0) return -1;
     if(dill__slow(hdr[1] < DILL_SOCKS5_CONNECT ||
           hdr[1] > DILL_SOCKS5_UDP_ASSOCIATE)) {
-        errno = ENOTSUP;
+        errno = EPROTO;
         return -1;
     }
     *atyp = hdr[3];
@@ -296,11 +307,12 @@ static void dill__s5_make_ipaddr(struct dill_ipaddr *ipaddr, int atyp,
 int dill_socks5_proxy_recvcommand(int s, struct dill_ipaddr *ipaddr,
       int64_t deadline) {
     if(dill__slow(dill__s5_check(s) < 0)) return -1;
-    if(dill__slow(!ipaddr)) {errno = EINVAL; return -1;}
     int atyp, port;
     uint8_t addr[256];
     int cmd = dill__s5_recv_request(s, &atyp, addr, &port, deadline);
     if(cmd < 0) return -1;
+    /* As upstream, a NULL ipaddr is found out once the request is read. */
+    if(dill__slow(!ipaddr)) {errno = EINVAL; return -1;}
     if(atyp != DILL__S5_NAME) {
         dill__s5_make_ipaddr(ipaddr, atyp, addr, port);
         return cmd;
@@ -314,11 +326,13 @@ int dill_socks5_proxy_recvcommand(int s, struct dill_ipaddr *ipaddr,
 int dill_socks5_proxy_recvcommandbyname(int s, char *host, int *port,
       int64_t deadline) {
     if(dill__slow(dill__s5_check(s) < 0)) return -1;
-    if(dill__slow(!host || !port)) {errno = EINVAL; return -1;}
     int atyp, p;
     uint8_t addr[256];
     int cmd = dill__s5_recv_request(s, &atyp, addr, &p, deadline);
     if(cmd < 0) return -1;
+    /* Upstream writes through NULL here; we fail as recvcommand does with
+       a NULL ipaddr, the request read. */
+    if(dill__slow(!host || !port)) {errno = EINVAL; return -1;}
     if(atyp == DILL__S5_NAME) {
         strcpy(host, (char*)addr);
     } else {
@@ -338,7 +352,9 @@ int dill_socks5_proxy_sendreply(int s, int reply, struct dill_ipaddr *ipaddr,
         errno = EINVAL;
         return -1;
     }
-    /* No address: 0.0.0.0 port 0, which RFC 1928 clients take as "none". */
+    /* No address (upstream crashes on NULL): 0.0.0.0 port 0, which RFC 1928
+       clients take as "none".  An address that is no address is EINVAL
+       (upstream fails there too, leaving errno as it was). */
     uint8_t msg[4 + 16 + 2] = {DILL__S5_VERSION, (uint8_t)reply, 0,
         DILL__S5_IPV4};
     size_t alen = 4;

@@ -1,9 +1,10 @@
 /* Malformed answers from a raw proxy (over ipc_pair) give the client
-   EPROTO, never a crash: a method choice with the wrong version, a method
-   the client did not offer (username/password when no credentials were
-   given, GSSAPI), an authentication status with the wrong version, a reply
-   with the wrong version, a nonzero reserved byte, or an unknown address
-   type.  EACCES when the proxy accepts none of the methods or refuses the
+   EPROTO, never a crash: a method choice with the wrong version, an
+   authentication status with the wrong version, a reply with the wrong
+   version, a nonzero reserved byte, or an unknown address type (a method
+   the client did not offer: see
+   socks5-client-fails-with-eproto-when-the-proxy-picks-a-method-not-offered.c,
+   where upstream crashes).  EACCES when the proxy accepts none of the methods or refuses the
    credentials (any nonzero status).  EOF in the middle of any message gives
    EPIPE, a proxy that resets the connection gives ECONNRESET.  A reply whose
    bound address is an empty name is well-formed. */
@@ -46,9 +47,6 @@ int main(void) {
         /* EPROTO */
         assert(ANSWER("\x04\x00", NULL, NULL, byname) == -1 && errno == EPROTO);
         assert(ANSWER("\x00\x00", NULL, NULL, byname) == -1 && errno == EPROTO);
-        assert(ANSWER("\x05\x02", NULL, NULL, byname) == -1 && errno == EPROTO);
-        assert(ANSWER("\x05\x01", "u", "p", byname) == -1 && errno == EPROTO);
-        assert(ANSWER("\x05\x80", "u", "p", byname) == -1 && errno == EPROTO);
         assert(ANSWER("\x05\x02" "\x05\x00", "u", "p", byname) == -1 && errno == EPROTO);
         assert(ANSWER("\x05\x00" "\x04\x00\x00\x01\0\0\0\0\0\0", NULL, NULL, byname) == -1 &&
             errno == EPROTO);

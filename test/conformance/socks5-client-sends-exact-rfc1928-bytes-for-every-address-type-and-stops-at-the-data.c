@@ -2,10 +2,11 @@
    over ipc_pair: the exact bytes of RFC 1928/1929 for IPv4, IPv6 and names,
    with and without credentials (and a proxy that takes no authentication
    although credentials were offered); replies whose bound address is IPv4,
-   IPv6 or a name; ports 0 and 65535; a 255-byte name.  The proxy's answers
-   are queued before the call, followed by proxied data: the client reads
-   exactly its messages and the data is still there afterwards.  The address
-   passed in is not modified. */
+   IPv6 or a name; ports 0 (by address) and 65535; a 255-byte name and an
+   empty one.  The proxy's answers are queued before the call, followed by
+   proxied data: the client reads exactly its messages and the data is still
+   there afterwards.  The address passed in is not modified.  By name, port
+   0 is EINVAL once the proxy has picked a method, as upstream does. */
 #include <assert.h>
 #include <string.h>
 #include "libdill.h"
@@ -104,17 +105,26 @@ int main(void) {
     memcpy(want + n, "\xff\xff", 2); n += 2;
     expect_sent(want, n);
 
-    /* Port 0 by address and by name. */
+    /* Port 0 by address. */
     fresh();
     queue("\x05\x00" "\x05\x00\x00\x01\0\0\0\0\0\0" "DATA", 16);
     assert(ipaddr_remote(&a, "192.168.0.1", 0, IPADDR_IPV4, -1) == 0);
     assert(socks5_client_connect(c, NULL, NULL, &a, now() + 2000) == 0);
     expect_data();
     expect_sent("\x05\x01\x00" "\x05\x01\x00\x01\xc0\xa8\x00\x01\x00\x00", 13);
+    /* By name, port 0 is EINVAL, found once the proxy has picked a method
+       (as a name that is NULL or too long, or a port over 65535); an empty
+       name is sent as it is. */
+    fresh();
+    queue("\x05\x00" "DATA", 6);
+    assert(socks5_client_connectbyname(c, NULL, NULL, "a", 0, now() + 2000) == -1 &&
+        errno == EINVAL);
+    expect_data();
+    expect_sent("\x05\x01\x00", 3);
     fresh();
     queue("\x05\x00" "\x05\x00\x00\x01\0\0\0\0\0\0" "DATA", 16);
-    assert(socks5_client_connectbyname(c, NULL, NULL, "a", 0, now() + 2000) == 0);
+    assert(socks5_client_connectbyname(c, NULL, NULL, "", 1, now() + 2000) == 0);
     expect_data();
-    expect_sent("\x05\x01\x00" "\x05\x01\x00\x03\x01" "a" "\x00\x00", 11);
+    expect_sent("\x05\x01\x00" "\x05\x01\x00\x03\x00" "\x00\x01", 10);
     return 0;
 }
