@@ -922,7 +922,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   /**
    * Attaches HTTP (C's http_attach): request or status lines and header
    * fields; {@link HttpSocket.detach} gives the socket back positioned at
-   * the body. If attaching fails, this object stays open.
+   * the body. If attaching fails, the socket is closed too (as in C).
    * @throws DillError EBUSY.
    */
   attachHttp(): HttpSocket<this> {
@@ -1837,7 +1837,7 @@ export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
   /**
    * Receives the request line (C's http_recvrequest).
    * @throws DillError EPROTO (malformed), EMSGSIZE (a line too long),
-   *   ECONNRESET (the peer closed), ETIMEDOUT, ECANCELED.
+   *   EPIPE (the peer closed; ECONNRESET after), ETIMEDOUT, ECANCELED.
    */
   async recvRequest(opts?: CallOptions): Promise<HttpRequest> {
     const command = new Uint8Array(HTTP_ROOM);
@@ -1866,9 +1866,11 @@ export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
   }
 
   /**
-   * Sends a header field `name: value` (C's http_sendfield).
+   * Sends a header field `name: value` (C's http_sendfield), the value
+   * without its leading and trailing spaces. Each line is written when it
+   * is sent.
    * @throws DillError EINVAL (a bad name, control characters in the
-   *   value), EPIPE (after done()), ECONNRESET, ETIMEDOUT, ECANCELED.
+   *   value), EPROTO (an empty value), ECONNRESET, ETIMEDOUT, ECANCELED.
    */
   async sendField(name: string, value: string, opts?: CallOptions): Promise<void> {
     await this.dill._call('http_sendfield', [this.handle, name, value, deadlineOf(opts)], opts, this);
@@ -1876,7 +1878,9 @@ export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
 
   /**
    * Receives the next header field (C's http_recvfield), or null at the
-   * blank line that ends them (C's EPIPE).
+   * blank line that ends them (C's EPIPE; also the peer's end, as
+   * upstream's: ECONNRESET after). Each call reads a line: call it no more
+   * after null.
    * @throws DillError EPROTO (malformed), EMSGSIZE, ECONNRESET, ETIMEDOUT,
    *   ECANCELED.
    */
@@ -1905,9 +1909,10 @@ export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
   }
 
   /**
-   * Ends the head being sent: the blank line (C's http_done). A client
-   * must call it before the server answers.
-   * @throws DillError EPIPE if done already, ETIMEDOUT, ECANCELED.
+   * Ends the head being sent: the blank line (C's http_done), sent once
+   * per connection, as upstream's. A client must call it before the
+   * server answers.
+   * @throws DillError EPIPE if done already, ECONNRESET, ETIMEDOUT, ECANCELED.
    */
   async done(opts?: CallOptions): Promise<void> {
     await this.dill._call('http_done', [this.handle, deadlineOf(opts)], opts, this);
@@ -1915,7 +1920,8 @@ export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
 
   /**
    * Ends the protocol (C's http_detach): ends our head if done() did not,
-   * drops the rest of the peer's head, and gives the bytestream back,
+   * drops the rest of the peer's head if no blank line came from it yet,
+   * and gives the bytestream back,
    * positioned at the body. This object is closed even if it fails (and
    * so, as in C, is the socket).
    * @throws DillError ECONNRESET, ETIMEDOUT, ECANCELED.

@@ -6,12 +6,9 @@
  *
  * Lines are received through SUFFIX with "\r\n", in the object's own
  * storage, so nothing past the blank line is ever read: http_detach returns
- * the socket positioned at the first byte after the head.  Lines sent are
- * queued (up to DILL__HTTP_OUT bytes) and the head goes out in one write at
- * http_done, http_detach or the next http_recv* call: written line by line
- * over TCP, a head would wait for the peer's delayed acknowledgement
- * (Nagle) at every exchange, tens of ms.  A write error thus shows at the
- * call that writes; lines still queued when the socket is closed are lost.
+ * the socket positioned at the first byte after the head.  Each line sent
+ * is written when its call is made (one write of the bytestream), as
+ * upstream's: a peer can read a request line before the fields exist.
  *
  * A line received is at most DILL__HTTP_LINE bytes; a longer one is
  * EMSGSIZE, and it leaves the receiving direction unusable (its end was not
@@ -19,16 +16,13 @@
  * (missing or extra spaces, a bad version or status code, a field without a
  * ':' or with a bad name, control characters) is EPROTO; it has been read
  * whole, so the connection stays usable.  The peer closing the connection
- * in the middle of a head is ECONNRESET: EPIPE from http_recvfield only
- * ever means the blank line that ends the fields.
+ * in the middle of a head is EPIPE, as upstream's, ECONNRESET after.
  *
- * http_done ends the head being sent (a blank line); http_sendfield after it
- * is EPIPE.  http_sendrequest/http_sendstatus, and on the receiving side
- * http_recvrequest/http_recvstatus, start a new head, so HTTP/1.1's interim
- * responses (100 Continue) can be exchanged before the final one.
- * http_detach ends the head being sent if http_done was not called, and
- * reads and drops the rest of the peer's head if its blank line has not
- * arrived: that is the terminal handshake.
+ * As upstream's: http_done sends the blank line once (EPIPE after); lines
+ * sent after it still go out.  http_recvfield reads one line per call, the
+ * blank line being EPIPE; http_detach sends the blank line if http_done was
+ * not called and, if no blank line has been received yet, reads and drops
+ * the peer's lines up to one: that is the terminal handshake.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,16 +38,17 @@ static const int dill__http_type_placeholder = 0;
 static const void *dill__http_type = &dill__http_type_placeholder;
 
 #define DILL__HTTP_LINE 4096
-#define DILL__HTTP_OUT 4096
+/* Lines up to this size are copied into one buffer for their write. */
+#define DILL__HTTP_OUT 512
 
 struct dill__http {
     struct dill_hvfs hvfs;
     struct dill_msock_vfs *lines;    /* the SUFFIX socket's: lines come in there */
     struct dill_bsock_vfs *raw;      /* the bytestream below: heads go out there */
     int s;                           /* the SUFFIX socket's handle */
-    unsigned outdone : 1;            /* the blank line was sent */
+    unsigned outdone : 1;            /* the blank line was sent (http_done) */
     unsigned outerr : 1;             /* a write failed part-way */
-    unsigned indone : 1;             /* the peer's blank line was received */
+    unsigned indone : 1;             /* a blank line was received */
     unsigned sbusy : 1;
     unsigned rbusy : 1;
     unsigned detaching : 1;          /* http_detach is running */
@@ -61,8 +56,6 @@ struct dill__http {
     unsigned closed : 1;             /* hclose'd while busy */
     struct dill_suffix_storage sfx;
     char line[DILL__HTTP_LINE + 1];  /* the line received last, NUL-terminated */
-    size_t outlen;
-    char out[DILL__HTTP_OUT];        /* lines queued until the head is complete */
 };
 DILL__STATIC_ASSERT(sizeof(struct dill__http) <= sizeof(struct dill_http_storage),
     "http_storage too small");
@@ -150,66 +143,48 @@ static int dill__http_copy(char *dst, size_t len, const char *p, size_t n) {
 /*  Lines                                                                     */
 /******************************************************************************/
 
-/* Writes the queued lines in one call of the bytestream. */
-static int dill__http_flush(struct dill__http *self, int64_t deadline) {
-    if(self->outlen == 0) return 0;
+/* Writes a, b, the clen bytes of c, d and CRLF as a line, in one call of
+   the bytestream. */
+static int dill__http_line(struct dill__http *self, const char *a,
+      const char *b, const char *c, size_t clen, const char *d,
+      int64_t deadline) {
     if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
     if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
-    struct dill_iolist iol = {self->out, self->outlen, NULL, 0};
+    struct dill_iolist iol[5] = {
+        {(void*)a, strlen(a), &iol[1], 0}, {(void*)b, strlen(b), &iol[2], 0},
+        {(void*)c, clen, &iol[3], 0}, {(void*)d, strlen(d), &iol[4], 0},
+        {"\r\n", 2, NULL, 0}};
+    size_t len = 0;
+    for(int i = 0; i < 5; i++) len += iol[i].iol_len;
+    /* A short line goes as one buffer (a stream socket sends each item of
+       a list on its own). */
+    char buf[DILL__HTTP_OUT];
+    struct dill_iolist one = {buf, len, NULL, 0};
+    struct dill_iolist *first = &iol[0], *last = &iol[4];
+    if(len <= sizeof(buf)) {
+        size_t off = 0;
+        for(int i = 0; i < 5; i++) {
+            memcpy(buf + off, iol[i].iol_base, iol[i].iol_len);
+            off += iol[i].iol_len;
+        }
+        first = last = &one;
+    }
     self->sbusy = 1;
-    int rc = self->raw->bsendl(self->raw, &iol, &iol, deadline);
+    int rc = self->raw->bsendl(self->raw, first, last, deadline);
     self->sbusy = 0;
     if(dill__slow(self->closed)) {
         dill__http_leave(self);
         errno = EBADF;
         return -1;
     }
-    self->outlen = 0;
     if(dill__slow(rc < 0)) self->outerr = 1;
     return rc;
 }
 
-/* Queues a, b, c, d and CRLF as a line (what is queued goes first if they
-   do not fit; a line longer than the queue is written at once). */
-static int dill__http_queue(struct dill__http *self, const char *a,
-      const char *b, const char *c, const char *d, int64_t deadline) {
-    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
-    if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
-    struct dill_iolist iol[5] = {
-        {(void*)a, strlen(a), &iol[1], 0}, {(void*)b, strlen(b), &iol[2], 0},
-        {(void*)c, strlen(c), &iol[3], 0}, {(void*)d, strlen(d), &iol[4], 0},
-        {"\r\n", 2, NULL, 0}};
-    size_t len = 0;
-    for(int i = 0; i < 5; i++) len += iol[i].iol_len;
-    if(self->outlen + len > DILL__HTTP_OUT && dill__http_flush(self, deadline) < 0)
-        return -1;
-    if(dill__slow(len > DILL__HTTP_OUT)) {
-        self->sbusy = 1;
-        int rc = self->raw->bsendl(self->raw, &iol[0], &iol[4], deadline);
-        self->sbusy = 0;
-        if(dill__slow(self->closed)) {
-            dill__http_leave(self);
-            errno = EBADF;
-            return -1;
-        }
-        if(dill__slow(rc < 0)) self->outerr = 1;
-        return rc;
-    }
-    for(int i = 0; i < 5; i++) {
-        memcpy(self->out + self->outlen, iol[i].iol_base, iol[i].iol_len);
-        self->outlen += iol[i].iol_len;
-    }
-    return 0;
-}
-
-/* Receives a line into self->line; its length, or -1 with errno.  The end
-   of the stream is ECONNRESET: a head never ends that way. */
+/* Receives a line into self->line; its length, or -1 with errno (the end of
+   the stream is EPIPE, as upstream's, then ECONNRESET). */
 static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
-    /* The peer may be waiting for what we queued (unless another coroutine
-       is writing it right now). */
-    if(self->outlen && !self->sbusy && dill__http_flush(self, deadline) < 0)
-        return -1;
     self->rbusy = 1;
     struct dill_iolist iol = {self->line, DILL__HTTP_LINE, NULL, 0};
     ssize_t n = self->lines->mrecvl(self->lines, &iol, &iol, deadline);
@@ -219,10 +194,7 @@ static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
         errno = EBADF;
         return -1;
     }
-    if(dill__slow(n < 0)) {
-        if(errno == EPIPE) errno = ECONNRESET;
-        return -1;
-    }
+    if(dill__slow(n < 0)) return -1;
     self->line[n] = 0;
     return n;
 }
@@ -232,25 +204,32 @@ static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
 /******************************************************************************/
 
 int dill_http_attach_mem(int s, struct dill_http_storage *mem) {
+    /* As upstream's: a handle that is not a bytestream is ENOTSUP, and a
+       failed attach closes s. */
     struct dill_bsock_vfs *raw = dill__proto_lower(s, dill_bsock_type);
-    if(dill__slow(!raw)) return -1;
+    if(dill__slow(!raw)) {
+        if(errno == EPROTO) errno = ENOTSUP;
+        return dill__proto_fail(s);
+    }
     struct dill__http *self = mem ? (struct dill__http*)mem : malloc(sizeof(*self));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    if(dill__slow(!self)) {errno = ENOMEM; return dill__proto_fail(s);}
     self->hvfs.query = dill__http_query;
     self->hvfs.close = dill__http_hclose;
     self->outdone = self->outerr = self->indone = self->sbusy = self->rbusy = 0;
     self->detaching = self->closed = 0;
-    self->outlen = 0;
     self->mem = !!mem;
     self->raw = raw;
-    /* Our number first: SUFFIX takes s over only if that worked, and if it
-       fails, s is untouched. */
+    /* Our number first: SUFFIX takes s over only if that worked. */
     int h = dill__hmake(&self->hvfs);
     if(dill__slow(h < 0)) goto fail;
     self->s = dill_suffix_attach_mem(s, "\r\n", 2, &self->sfx);
     if(dill__slow(self->s < 0)) {
+        /* (SUFFIX closed s.) */
+        int err = errno;
         dill__hdrop(h);
-        goto fail;
+        dill__http_free(self);
+        errno = err;
+        return -1;
     }
     self->lines = dill__hquery(self->s, dill_msock_type);
     return h;
@@ -258,7 +237,7 @@ fail:;
     int err = errno;
     dill__http_free(self);
     errno = err;
-    return -1;
+    return dill__proto_fail(s);
 }
 
 int dill_http_attach(int s) {
@@ -275,9 +254,8 @@ int dill_http_sendrequest(int s, const char *command, const char *resource,
         errno = EINVAL;
         return -1;
     }
-    int rc = dill__http_queue(self, command, " ", resource, " HTTP/1.1", deadline);
-    if(rc == 0) self->outdone = 0;
-    return rc;
+    return dill__http_line(self, command, " ", resource, strlen(resource),
+        " HTTP/1.1", deadline);
 }
 
 int dill_http_sendstatus(int s, int status, const char *reason,
@@ -291,9 +269,8 @@ int dill_http_sendstatus(int s, int status, const char *reason,
     }
     char code[6] = {' ', '0' + status / 100, '0' + status / 10 % 10,
         '0' + status % 10, ' ', 0};
-    int rc = dill__http_queue(self, "HTTP/1.1", code, reason, "", deadline);
-    if(rc == 0) self->outdone = 0;
-    return rc;
+    return dill__http_line(self, "HTTP/1.1", code, reason, strlen(reason), "",
+        deadline);
 }
 
 int dill_http_sendfield(int s, const char *name, const char *value,
@@ -305,17 +282,23 @@ int dill_http_sendfield(int s, const char *name, const char *value,
         errno = EINVAL;
         return -1;
     }
-    if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
-    return dill__http_queue(self, name, ": ", value, "", deadline);
+    /* The value goes without its leading and trailing spaces, as upstream
+       sends it; none left is EPROTO, as upstream's (its all-spaces case
+       crashes). */
+    size_t vlen = strlen(value);
+    while(*value == ' ') {value++; vlen--;}
+    while(vlen && value[vlen - 1] == ' ') vlen--;
+    if(dill__slow(vlen == 0)) {errno = EPROTO; return -1;}
+    return dill__http_line(self, name, ": ", value, vlen, "", deadline);
 }
 
 int dill_http_done(int s, int64_t deadline) {
     struct dill__http *self = dill__http_get(s);
     if(dill__slow(!self)) return -1;
     if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
-    if(dill__slow(dill__http_queue(self, "", "", "", "", deadline) < 0)) return -1;
+    if(dill__slow(dill__http_line(self, "", "", "", 0, "", deadline) < 0)) return -1;
     self->outdone = 1;
-    return dill__http_flush(self, deadline);
+    return 0;
 }
 
 int dill_http_recvrequest(int s, char *command, size_t commandlen,
@@ -327,7 +310,6 @@ int dill_http_recvrequest(int s, char *command, size_t commandlen,
     /* Empty lines before a request are ignored (RFC 7230 section 3.5). */
     do n = dill__http_recvline(self, deadline); while(n == 0);
     if(dill__slow(n < 0)) return -1;
-    self->indone = 0;
     const char *l = self->line;
     const char *sp1 = memchr(l, ' ', n);
     const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', l + n - sp1 - 1) : NULL;
@@ -350,7 +332,6 @@ int dill_http_recvstatus(int s, char *reason, size_t reasonlen,
     if(dill__slow(!reason)) {errno = EINVAL; return -1;}
     ssize_t n = dill__http_recvline(self, deadline);
     if(dill__slow(n < 0)) return -1;
-    self->indone = 0;
     /* "HTTP/1.1 200 OK"; a missing reason with its space is tolerated. */
     const char *l = self->line;
     if(dill__slow(n < 12 || !dill__http_version(l, 8) || l[8] != ' ' ||
@@ -370,7 +351,6 @@ int dill_http_recvfield(int s, char *name, size_t namelen, char *value,
     struct dill__http *self = dill__http_get(s);
     if(dill__slow(!self)) return -1;
     if(dill__slow(!name || !value)) {errno = EINVAL; return -1;}
-    if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
     ssize_t n = dill__http_recvline(self, deadline);
     if(dill__slow(n < 0)) return -1;
     if(n == 0) {
@@ -396,15 +376,22 @@ int dill_http_recvfield(int s, char *name, size_t namelen, char *value,
     return 0;
 }
 
+/* For ws.c: 1 if a blank line has come from the peer of HTTP socket h (its
+   EPIPE was the end of a head, not of the stream). */
+int dill__http_blank(int h) {
+    struct dill__http *self = dill__hquery(h, dill__http_type);
+    return self && self->indone;
+}
+
 /* The terminal handshake: our head ended, the rest of the peer's dropped. */
 static int dill__http_handshake(struct dill__http *self, int64_t deadline) {
     if(dill__slow(self->sbusy || self->rbusy)) {errno = EBUSY; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
     if(!self->outdone) {
-        if(dill__http_queue(self, "", "", "", "", deadline) < 0) return -1;
+        if(dill__http_line(self, "", "", "", 0, "", deadline) < 0) return -1;
         self->outdone = 1;
     }
-    if(dill__http_flush(self, deadline) < 0) return -1;
     while(!self->indone) {
         ssize_t n = dill__http_recvline(self, deadline);
         if(n < 0) return -1;

@@ -15,12 +15,11 @@
  * hands back the socket positioned right after the last delimiter
  * received, with no bytes read ahead.
  *
- * A message must not contain the delimiter (nor, for a delimiter that
- * overlaps itself such as "aa", end in a way that would make the delimiter
- * appear early): msend refuses such messages with EINVAL, because the peer
- * would split them.  There is no terminal handshake on the wire: every byte
- * sequence is a valid message, so there is nothing unambiguous to send
- * (TERM over SUFFIX gives one); suffix_detach returns at once.
+ * A message containing the delimiter goes as it is, as upstream's (the
+ * peer receives it as more than one message).  There is no terminal
+ * handshake on the wire: suffix_detach returns at once.  As upstream's, a
+ * direction whose call failed (any error, the peer's end included) is
+ * broken: ECONNRESET from then on, and suffix_detach closes the socket.
  */
 #include <errno.h>
 #include <limits.h>
@@ -52,7 +51,6 @@ struct dill__suffix {
     unsigned rbusy : 1;             /* a coroutine is receiving */
     unsigned outerr : 1;            /* a send failed: its position is unknown */
     unsigned inerr : 1;             /* a receive failed part-way */
-    unsigned ineof : 1;             /* the peer closed the bytestream */
     unsigned mem : 1;               /* in user storage: not freed */
     unsigned closed : 1;            /* hclose'd while busy: the last user frees it */
     uint8_t len;
@@ -108,30 +106,16 @@ static inline int dill__suffix_step(const struct dill__suffix *self,
     return 0;
 }
 
-/* 1 if the message first..last followed by the delimiter would be received
-   as that message: the delimiter must first appear at the very end. */
-static int dill__suffix_sendable(const struct dill__suffix *self,
-      struct dill_iolist *first) {
-    unsigned k = 0;
-    for(struct dill_iolist *it = first; it; it = it->iol_next) {
-        const uint8_t *p = it->iol_base;
-        for(size_t i = 0; i < it->iol_len; i++)
-            if(dill__suffix_step(self, &k, p[i], NULL, NULL)) return 0;
-    }
-    for(unsigned i = 0; i < self->len; i++)
-        if(dill__suffix_step(self, &k, self->sfx[i], NULL, NULL))
-            return i == self->len - 1u;
-    return 0;
-}
-
 static int dill__suffix_msendl(struct dill_msock_vfs *mvfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     struct dill__suffix *self = dill__cont(mvfs, struct dill__suffix, mvfs);
     if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
-    if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
+    /* As upstream's, a failed call (EBUSY too) breaks the direction. */
+    if(dill__slow(self->sbusy)) {self->outerr = 1; errno = EBUSY; return -1;}
     size_t total;
     if(dill__slow(dill__proto_sendlen(first, &total) < 0)) return -1;
-    if(dill__slow(!dill__suffix_sendable(self, first))) {errno = EINVAL; return -1;}
+    /* The delimiter inside a message goes as it is (the peer then receives
+       it as more than one message), as upstream's. */
     self->sbusy = 1;
     int rc = dill__proto_send(self->lower, NULL, 0, first, last, total,
         self->sfx, self->len, deadline);
@@ -174,9 +158,10 @@ static int dill__suffix_emit(void *ctx, const uint8_t *p, size_t n) {
 static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
       struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
     struct dill__suffix *self = dill__cont(mvfs, struct dill__suffix, mvfs);
-    if(dill__slow(self->ineof)) {errno = EPIPE; return -1;}
+    /* As upstream's, a failed receive (the end of the stream, EPIPE, too)
+       breaks the direction: ECONNRESET from then on. */
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
-    if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
+    if(dill__slow(self->rbusy)) {self->inerr = 1; errno = EBUSY; return -1;}
     struct dill__suffix_out o = {first, 0, 0, first == NULL};
     self->rbusy = 1;
     ssize_t rc = -1;
@@ -188,8 +173,7 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
             uint8_t ahead[DILL__SUFFIX_PEEK];
             ssize_t n = self->peek->peek(self->peek, ahead, sizeof(ahead), deadline);
             if(dill__slow(n < 0)) {
-                if(errno == EPIPE) self->ineof = 1;
-                else self->inerr = 1;
+                self->inerr = 1;
                 break;
             }
             size_t i = 0;
@@ -219,8 +203,7 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
         size_t want = self->len - k;
         struct dill_iolist iol = {chunk, want, NULL, 0};
         if(dill__slow(self->lower->brecvl(self->lower, &iol, &iol, deadline) < 0)) {
-            if(errno == EPIPE) self->ineof = 1;
-            else self->inerr = 1;
+            self->inerr = 1;
             break;
         }
         int done = 0;
@@ -246,14 +229,15 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
 
 int dill_suffix_attach_mem(int s, const void *suffix, size_t suffixlen,
       struct dill_suffix_storage *mem) {
+    /* As upstream's, a failed attach closes s. */
     struct dill_bsock_vfs *lower = dill__proto_lower(s, dill_bsock_type);
-    if(dill__slow(!lower)) return -1;
+    if(dill__slow(!lower)) return dill__proto_fail(s);
     if(dill__slow(!suffix || suffixlen == 0 || suffixlen > DILL__SUFFIX_MAX)) {
         errno = EINVAL;
-        return -1;
+        return dill__proto_fail(s);
     }
     struct dill__suffix *self = mem ? (struct dill__suffix*)mem : malloc(sizeof(*self));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    if(dill__slow(!self)) {errno = ENOMEM; return dill__proto_fail(s);}
     memset(self, 0, sizeof(*self));
     self->hvfs.query = dill__suffix_query;
     self->hvfs.close = dill__suffix_hclose;
@@ -275,6 +259,7 @@ int dill_suffix_attach_mem(int s, const void *suffix, size_t suffixlen,
         int err = errno;
         dill__suffix_free(self);
         errno = err;
+        return dill__proto_fail(s);
     }
     return h;
 }

@@ -6,8 +6,8 @@
  * message, and hands the message socket back: both peers then agree on
  * where the stream stands.
  *
- * A message equal to the terminal message cannot be sent (EINVAL): the
- * peer would take it for the end.  The underlying socket reporting the end
+ * A message equal to the terminal message goes as it is, as upstream's (the
+ * peer takes it for the end).  The underlying socket reporting the end
  * of the connection (EPIPE) without the terminal message is ECONNRESET, so
  * that EPIPE always means a clean termination.
  *
@@ -102,10 +102,8 @@ static int dill__term_msendl(struct dill_msock_vfs *mvfs,
     if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
     size_t total;
     if(dill__slow(dill__proto_sendlen(first, &total) < 0)) return -1;
-    if(dill__slow(dill__term_is_terminal(self, first, total))) {
-        errno = EINVAL;
-        return -1;
-    }
+    /* A message equal to the terminal one goes as it is (the peer takes it
+       for the end), as upstream's. */
     self->sbusy = 1;
     int rc = self->lower->msendl(self->lower, first, last, deadline);
     self->sbusy = 0;
@@ -195,25 +193,26 @@ static ssize_t dill__term_mrecvl(struct dill_msock_vfs *mvfs,
 int dill_term_attach_mem(int s, const void *buf, size_t len,
       struct dill_term_storage *mem) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    /* As upstream's, a failed attach closes s. */
     struct dill_msock_vfs *lower = dill__proto_lower(s, dill_msock_type);
-    if(dill__slow(!lower)) return -1;
+    if(dill__slow(!lower)) return dill__proto_fail(s);
     if(dill__slow((!buf && len) || len > (SIZE_MAX - sizeof(struct dill__term)) / 2)) {
         errno = EINVAL;
-        return -1;
+        return dill__proto_fail(s);
     }
     /* Room for the message and as much scratch: in the object if it fits,
        after the object if we allocate it, else apart. */
     int fits = 2 * len <= DILL__TERM_INLINE;
     struct dill__term *self = (struct dill__term*)mem;
     if(!mem) self = malloc(sizeof(*self) + (fits ? 0 : 2 * len));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    if(dill__slow(!self)) {errno = ENOMEM; return dill__proto_fail(s);}
     memset(self, 0, sizeof(*self));
     self->mem = !!mem;
     if(fits) self->buf = self->inl;
     else if(!mem) self->buf = (uint8_t*)(self + 1);
     else {
         self->buf = malloc(2 * len);
-        if(dill__slow(!self->buf)) {errno = ENOMEM; return -1;}
+        if(dill__slow(!self->buf)) {errno = ENOMEM; return dill__proto_fail(s);}
         self->ownbuf = 1;
     }
     if(len) memcpy(self->buf, buf, len);
@@ -228,6 +227,7 @@ int dill_term_attach_mem(int s, const void *buf, size_t len,
         int err = errno;
         dill__term_free(self);
         errno = err;
+        return dill__proto_fail(s);
     }
     return h;
 }

@@ -603,6 +603,15 @@ static int dill__ws_hastoken(const char *v, const char *token) {
 #define DILL__WS_NAMEMAX 256
 #define DILL__WS_VALUEMAX 4096
 
+/* http.c: 1 if HTTP socket h has received a blank line. */
+int dill__http_blank(int h);
+
+/* The peer's end of the stream during a head (http_* EPIPE without the
+   blank line) is ECONNRESET for the handshake. */
+static void dill__ws_http_eof(int h) {
+    if(errno == EPIPE && !dill__http_blank(h)) errno = ECONNRESET;
+}
+
 /* The HTTP handshake begins: HTTP attached to socket u and, in *scratch,
    room for one header field.  The HTTP handle, or -1 with u still the
    caller's, untouched, and nothing allocated. */
@@ -650,11 +659,15 @@ static int dill__ws_client_handshake(int u, const char *resource,
         return dill__ws_http_end(h, rc, scratch, deadline);
     char *name = scratch, *value = scratch + DILL__WS_NAMEMAX;
     int status = dill_http_recvstatus(h, value, DILL__WS_VALUEMAX, deadline);
-    if(status < 0) return dill__ws_http_end(h, rc, scratch, deadline);
+    if(status < 0) {
+        dill__ws_http_eof(h);
+        return dill__ws_http_end(h, rc, scratch, deadline);
+    }
     int upgrade = 0, connection = 0, accepted = 0, extra = 0;
     for(;;) {
         if(dill_http_recvfield(h, name, DILL__WS_NAMEMAX, value,
               DILL__WS_VALUEMAX, deadline) < 0) {
+            dill__ws_http_eof(h);
             if(errno == EPIPE) break;
             return dill__ws_http_end(h, rc, scratch, deadline);
         }
@@ -688,6 +701,7 @@ static int dill__ws_server_handshake(int u, char *resource,
     /* A malformed request (EPROTO) is answered with 400 too. */
     if(dill_http_recvrequest(h, command, sizeof(command), resource,
           resourcelen, deadline) < 0) {
+        dill__ws_http_eof(h);
         if(errno != EPROTO) return dill__ws_http_end(h, rc, scratch, deadline);
         bad = 1;
     }
@@ -696,6 +710,7 @@ static int dill__ws_server_handshake(int u, char *resource,
     while(!bad) {
         if(dill_http_recvfield(h, name, DILL__WS_NAMEMAX, value,
               DILL__WS_VALUEMAX, deadline) < 0) {
+            dill__ws_http_eof(h);
             if(errno == EPIPE) break;
             if(errno != EPROTO) return dill__ws_http_end(h, rc, scratch, deadline);
             bad = 1;

@@ -3,7 +3,10 @@
    prefix_detach and tcp_close); on SUFFIX "\r\n" on TCP with an empty
    terminal message (the shape of an HTTP head); on UDP sockets (a message
    socket of another kind).  And term_attach under memory exhaustion:
-   ENOMEM, the socket still the caller's. */
+   ENOMEM, and (as every failed attach, upstream's too) the socket closed.
+   Depends on our build for its ENOMEM part (the wasm heap run dry through
+   our malloc), and fails natively before it: upstream's TERM over PREFIX
+   crashes (see term-handshake-receive-lists-and-errors.c). */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +75,6 @@ int main(void) {
     a = term_attach_mem(sa, "", 0, &tmem);
     b = term_attach(suffix_attach(b, "\r\n", 2), NULL, 0);
     assert(a >= 0 && b >= 0);
-    assert(msend(a, "", 0, -1) == -1 && errno == EINVAL);
     assert(msend(a, "Host: example.org", 17, -1) == 0);
     assert(msend(a, "Accept: */*", 11, -1) == 0);
     assert(term_done(a, -1) == 0);
@@ -136,19 +138,24 @@ int main(void) {
     assert(hclose(a) == 0 && hclose(b) == 0);
 
     /* ENOMEM. */
-    int p[2];
-    assert(ipc_pair(p) == 0);
+    int p[2], q[2];
+    assert(ipc_pair(p) == 0 && ipc_pair(q) == 0);
     int m = prefix_attach(p[0], 1, 0);
-    assert(m >= 0);
+    int n = prefix_attach(q[0], 1, 0);
+    assert(m >= 0 && n >= 0);
     struct chunk *chunks = exhaust_memory();
     assert(term_attach(m, "STOP", 4) == -1 && errno == ENOMEM);
     static char longmsg[1000];
-    assert(term_attach_mem(m, longmsg, sizeof(longmsg), &tmem) == -1 && errno == ENOMEM);
+    assert(term_attach_mem(n, longmsg, sizeof(longmsg), &tmem) == -1 && errno == ENOMEM);
     release_memory(chunks);
-    assert(msend(m, "intact", 6, -1) == 0);
-    assert(brecv(p[1], buf, 7, -1) == 0 && memcmp(buf, "\x06intact", 7) == 0);
+    assert(msend(m, "gone", 4, -1) == -1 && errno == EBADF);
+    assert(msend(n, "gone", 4, -1) == -1 && errno == EBADF);
+    assert(brecv(q[1], buf, 1, now() + 1000) == -1 && errno == EPIPE);
+    assert(hclose(q[1]) == 0);
+    m = prefix_attach(p[1], 1, 0);
+    assert(m >= 0);
     int t = term_attach_mem(m, longmsg, sizeof(longmsg), &tmem);
     assert(t >= 0);
-    assert(hclose(t) == 0 && hclose(p[1]) == 0);
+    assert(hclose(t) == 0);
     return 0;
 }

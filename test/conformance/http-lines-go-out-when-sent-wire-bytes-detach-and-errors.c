@@ -1,14 +1,19 @@
 /* HTTP over ipc_pair against a raw peer (bsend/brecv on the other end):
-   the exact bytes of request, status and field lines and of http_done; the
-   parsing of a response with odd whitespace; an interim 100 response; the
-   body after http_detach intact; then client and server both HTTP; and
-   every errno of the http_* functions that can be provoked here. */
+   each line goes out when its call is made (one write of the socket below
+   per line), with the exact bytes of request, status and field lines (field
+   values without their leading and trailing spaces) and of http_done's
+   blank line, sent once; the parsing of a response with odd whitespace; an
+   interim 100 response; the body after http_detach intact; then client and
+   server both HTTP, and one coroutine doing send-then-receive; and the
+   errno of the http_* functions that can be provoked here.  Arguments ours
+   refuses but upstream sends as they are (empty names, CR/LF inside):
+   http-sending-refuses-malformed-lines-with-einval.c; ENOMEM:
+   http-attach-without-memory-fails-with-enomem-and-closes-the-socket.c. */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "libdillimpl.h"
-#include "oom-helpers.h"
 
 static void expect_raw(int s, const char *bytes) {
     char b[512];
@@ -79,30 +84,35 @@ int main(void) {
     int p[2];
     char reason[64], name[64], value[64], cmd[16], res[64];
 
-    /* The client's bytes. */
+    /* The client's bytes, line by line as they are sent. */
     assert(ipc_pair(p) == 0);
     int s = http_attach(p[0]);
     assert(s >= 0);
     assert(bsend(p[0], "x", 1, -1) == -1 && errno == EBADF);   /* taken over */
     assert(http_sendrequest(s, "GET", "/index.html", -1) == 0);
+    expect_raw(p[1], "GET /index.html HTTP/1.1\r\n");
     assert(http_sendfield(s, "Host", "www.example.org", -1) == 0);
-    assert(http_sendfield(s, "X-Empty", "", -1) == 0);
+    expect_raw(p[1], "Host: www.example.org\r\n");
+    assert(http_sendfield(s, "X-Padded", "  a  b  ", -1) == 0);
+    expect_raw(p[1], "X-Padded: a  b\r\n");
     assert(http_sendfield(s, "X-Tab", "a\tb", -1) == 0);
+    assert(http_sendfield(s, "X-Tabs", "\t\t", -1) == 0);   /* only spaces go */
+    assert(http_sendfield(s, "X-Empty", "", -1) == -1 && errno == EPROTO);
     assert(http_done(s, -1) == 0);
-    expect_raw(p[1], "GET /index.html HTTP/1.1\r\nHost: www.example.org\r\n"
-        "X-Empty: \r\nX-Tab: a\tb\r\n\r\n");
+    expect_raw(p[1], "X-Tab: a\tb\r\nX-Tabs: \t\t\r\n\r\n");
+    /* The blank line goes once; what is sent after it still goes. */
     assert(http_done(s, -1) == -1 && errno == EPIPE);
-    assert(http_sendfield(s, "Late", "x", -1) == -1 && errno == EPIPE);
+    assert(http_sendfield(s, "Late", "x", -1) == 0);
+    expect_raw(p[1], "Late: x\r\n");
 
     /* A response: an interim 100 first, then the final one with fields in
        odd shapes, then the body. */
     send_raw(p[1], "HTTP/1.1 100 Continue\r\n\r\n"
         "HTTP/1.0 404 Not found\r\nContent-Type:text/plain\r\n"
-        "X-Spaced: \t  a  value \t \r\nX-Colon: a:b: c\r\nX-Empty:\r\n"
+        "X-Spaced:    a  value\r\nX-Colon: a:b: c\r\nX-Empty:\r\n"
         "Content-Length: 4\r\n\r\nbody");
     assert(http_recvstatus(s, reason, sizeof(reason), -1) == 100);
     assert(strcmp(reason, "Continue") == 0);
-    assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
     assert(http_recvstatus(s, reason, sizeof(reason), -1) == 404);
     assert(strcmp(reason, "Not found") == 0);
@@ -115,39 +125,36 @@ int main(void) {
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
     int u = http_detach(s, -1);
     assert(u >= 0);
-    assert(http_done(s, -1) == -1 && errno == EBADF);
     char b[8];
     assert(brecv(u, b, 4, now() + 1000) == 0 && memcmp(b, "body", 4) == 0);
     assert(bsend(u, "raw", 3, -1) == 0);
     expect_raw(p[1], "raw");
 
-    /* The server's bytes (http_attach_mem); a status without a reason;
-       empty lines before a request are skipped. */
+    /* The server's bytes (http_attach_mem); a status without a reason. */
     struct http_storage mem;
     s = http_attach_mem(u, &mem);
     assert(s >= 0);
-    send_raw(p[1], "\r\n\r\nDELETE /a/b%20c HTTP/1.0\r\nA: 1\r\n\r\n");
+    send_raw(p[1], "DELETE /a/b%20c HTTP/1.0\r\nA: 1\r\n\r\n");
     assert(http_recvrequest(s, cmd, sizeof(cmd), res, sizeof(res), -1) == 0);
     assert(strcmp(cmd, "DELETE") == 0 && strcmp(res, "/a/b%20c") == 0);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == 0);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
-    assert(http_sendstatus(s, 100, "Continue", -1) == 0);
-    assert(http_done(s, -1) == 0);
-    expect_raw(p[1], "HTTP/1.1 100 Continue\r\n\r\n");
     assert(http_sendstatus(s, 599, "", -1) == 0);
+    expect_raw(p[1], "HTTP/1.1 599 \r\n");
     assert(http_sendfield(s, "Server", "libdill-wasm", -1) == 0);
-    /* Queued: the lines go out before the next receive. */
-    send_raw(p[1], "HTTP/1.1 204\r\n\r\n");
+    expect_raw(p[1], "Server: libdill-wasm\r\n");
+    send_raw(p[1], "HTTP/1.1 204 No Content\r\n\r\n");
     assert(http_recvstatus(s, reason, sizeof(reason), -1) == 204);
-    assert(strcmp(reason, "") == 0);
-    expect_raw(p[1], "HTTP/1.1 599 \r\nServer: libdill-wasm\r\n");
-    /* http_detach ends our head (the blank line) and, the peer's being
-       complete, returns at once. */
+    assert(strcmp(reason, "No Content") == 0);
+    assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
+    /* http_detach ends our head (the blank line) and, a blank line from the
+       peer having come, returns at once. */
     u = http_detach(s, -1);
     assert(u >= 0);
     expect_raw(p[1], "\r\n");
 
-    /* http_detach drops the rest of the peer's head. */
+    /* http_detach drops the rest of the peer's head, none of its blank line
+       having come. */
     s = http_attach(u);
     assert(s >= 0);
     assert(http_done(s, -1) == 0);
@@ -161,30 +168,18 @@ int main(void) {
     /* Argument errors: EINVAL, nothing sent. */
     s = http_attach(u);
     assert(s >= 0);
-    assert(http_sendrequest(s, NULL, "/", -1) == -1 && errno == EINVAL);
-    assert(http_sendrequest(s, "GET", NULL, -1) == -1 && errno == EINVAL);
-    assert(http_sendrequest(s, "", "/", -1) == -1 && errno == EINVAL);
     assert(http_sendrequest(s, "G T", "/", -1) == -1 && errno == EINVAL);
+    assert(http_sendrequest(s, "GE\tT", "/", -1) == -1 && errno == EINVAL);
     assert(http_sendrequest(s, "GET\r\n", "/", -1) == -1 && errno == EINVAL);
-    assert(http_sendrequest(s, "GET", "", -1) == -1 && errno == EINVAL);
     assert(http_sendrequest(s, "GET", "/a b", -1) == -1 && errno == EINVAL);
-    assert(http_sendrequest(s, "GET", "/\r\nX: y", -1) == -1 && errno == EINVAL);
+    assert(http_sendrequest(s, "GET", "/\t", -1) == -1 && errno == EINVAL);
     assert(http_sendstatus(s, 99, "x", -1) == -1 && errno == EINVAL);
     assert(http_sendstatus(s, 600, "x", -1) == -1 && errno == EINVAL);
     assert(http_sendstatus(s, -200, "x", -1) == -1 && errno == EINVAL);
-    assert(http_sendstatus(s, 200, NULL, -1) == -1 && errno == EINVAL);
-    assert(http_sendstatus(s, 200, "O\nK", -1) == -1 && errno == EINVAL);
-    assert(http_sendfield(s, NULL, "v", -1) == -1 && errno == EINVAL);
-    assert(http_sendfield(s, "n", NULL, -1) == -1 && errno == EINVAL);
-    assert(http_sendfield(s, "", "v", -1) == -1 && errno == EINVAL);
     assert(http_sendfield(s, "Bad:Name", "v", -1) == -1 && errno == EINVAL);
     assert(http_sendfield(s, "Bad Name", "v", -1) == -1 && errno == EINVAL);
-    assert(http_sendfield(s, "Name", "v\r\nInjected: 1", -1) == -1 && errno == EINVAL);
-    assert(http_recvrequest(s, NULL, 1, res, sizeof(res), -1) == -1 && errno == EINVAL);
-    assert(http_recvrequest(s, cmd, sizeof(cmd), NULL, 1, -1) == -1 && errno == EINVAL);
-    assert(http_recvstatus(s, NULL, 1, -1) == -1 && errno == EINVAL);
-    assert(http_recvfield(s, NULL, 1, value, sizeof(value), -1) == -1 && errno == EINVAL);
-    assert(http_recvfield(s, name, sizeof(name), NULL, 1, -1) == -1 && errno == EINVAL);
+    assert(http_sendfield(s, "N(", "v", -1) == -1 && errno == EINVAL);
+    assert(http_sendfield(s, "N\t", "v", -1) == -1 && errno == EINVAL);
     /* EMSGSIZE: the line is consumed and the connection goes on. */
     send_raw(p[1], "GET /0123456789 HTTP/1.1\r\nLongName: v\r\nN: LongValue\r\n"
         "HTTP/1.1 200 LongReason\r\nGET / HTTP/1.1\r\n");
@@ -217,20 +212,25 @@ int main(void) {
     assert(msend(s, "x", 1, -1) == -1 && errno == ENOTSUP);   /* not a message socket */
     assert(bsend(s, "x", 1, -1) == -1 && errno == ENOTSUP);
 
-    /* EBUSY while another coroutine receives; ETIMEDOUT then ECONNRESET. */
+    /* EBUSY while another coroutine receives (upstream's socket is broken
+       after it); ETIMEDOUT then ECONNRESET. */
     int h = go(field_receiver(s));
     assert(http_recvfield(s, name, 1, value, 1, 0) == -1 && errno == EBUSY);
-    assert(http_recvstatus(s, reason, sizeof(reason), 0) == -1 && errno == EBUSY);
     send_raw(p[1], "K: v\r\n");
     assert(bundle_wait(h, now() + 1000) == 0 && rc1 == 0);
     assert(hclose(h) == 0);
+    assert(hclose(s) == 0 && hclose(p[1]) == 0);
+    assert(ipc_pair(p) == 0);
+    s = http_attach(p[0]);
+    assert(s >= 0);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), now() + 20) == -1 && errno == ETIMEDOUT);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == ECONNRESET);
-    /* The head being sent is still fine, but the socket cannot be handed
-       back: http_detach fails and closes it. */
+    /* Sending is still fine, but the socket cannot be handed back:
+       http_detach fails and closes it. */
     assert(http_sendstatus(s, 200, "OK", -1) == 0);
+    expect_raw(p[1], "HTTP/1.1 200 OK\r\n");
     assert(http_detach(s, -1) == -1 && errno == ECONNRESET);
-    expect_raw(p[1], "HTTP/1.1 200 OK\r\n\r\n");
+    expect_raw(p[1], "\r\n");   /* our blank line went first */
     assert(brecv(p[1], b, 1, now() + 1000) == -1 && errno == EPIPE);
     assert(hclose(p[1]) == 0);
 
@@ -241,30 +241,14 @@ int main(void) {
     h = go(field_receiver(s));
     assert(hclose(h) == 0);
     assert(rc1 == -1 && err1 == ECANCELED);
-    /* EBADF for the receiver when the handle is closed under it. */
-    hclose(s);
-    assert(hclose(p[1]) == 0);
-    assert(ipc_pair(p) == 0);
-    s = http_attach(p[0]);
-    assert(s >= 0);
-    h = go(field_receiver(s));
     assert(hclose(s) == 0);
-    assert(bundle_wait(h, now() + 1000) == 0 && rc1 == -1 && err1 == EBADF);
-    assert(hclose(h) == 0);
-    assert(brecv(p[1], b, 1, now() + 1000) == -1 && errno == EPIPE);
-    /* EBUSY from http_detach: it closes the socket anyway. */
     assert(hclose(p[1]) == 0);
-    assert(ipc_pair(p) == 0);
-    s = http_attach(p[0]);
-    assert(s >= 0);
-    h = go(field_receiver(s));
-    assert(http_detach(s, -1) == -1 && errno == EBUSY);
-    assert(bundle_wait(h, now() + 1000) == 0 && rc1 == -1 && err1 == EBADF);
-    assert(hclose(h) == 0);
-    assert(hclose(p[1]) == 0);
+    /* (Closing or detaching under a running receive:
+       http-closing-or-detaching-under-a-running-receive.c.) */
 
-    /* ECONNRESET: the peer closes in the middle of a head; http_detach
-       timing out waiting for the peer's blank line. */
+    /* The peer closes in the middle of a head: EPIPE (as upstream's: from
+       the stream below), then ECONNRESET; http_detach timing out waiting
+       for the peer's blank line. */
     assert(ipc_pair(p) == 0);
     s = http_attach(p[0]);
     assert(s >= 0);
@@ -272,6 +256,7 @@ int main(void) {
     assert(ipc_done(p[1], -1) == 0);
     assert(http_recvstatus(s, reason, sizeof(reason), -1) == 200);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == 0);
+    assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == EPIPE);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == -1 && errno == ECONNRESET);
     assert(hclose(s) == 0);
     assert(hclose(p[1]) == 0);
@@ -283,34 +268,34 @@ int main(void) {
     assert(brecv(p[1], b, 1, now() + 1000) == -1 && errno == EPIPE);   /* closed */
     assert(hclose(p[1]) == 0);
 
-    /* A failed write (the peer is gone) shows at the call that writes the
-       queued head; sending is then ECONNRESET. */
+    /* A failed write (the peer is gone) shows at the call that writes;
+       sending is then ECONNRESET. */
     assert(ipc_pair(p) == 0);
     s = http_attach(p[0]);
     assert(s >= 0);
     assert(hclose(p[1]) == 0);
-    assert(http_sendrequest(s, "GET", "/", -1) == 0);
-    assert(http_sendfield(s, "A", "b", -1) == 0);
-    assert(http_done(s, -1) == -1 && errno == ECONNRESET);
     assert(http_sendrequest(s, "GET", "/", -1) == -1 && errno == ECONNRESET);
+    assert(http_sendfield(s, "A", "b", -1) == -1 && errno == ECONNRESET);
+    assert(http_done(s, -1) == -1 && errno == ECONNRESET);
     assert(http_sendstatus(s, 200, "OK", -1) == -1 && errno == ECONNRESET);
     assert(http_detach(s, -1) == -1 && errno == ECONNRESET);
 
-    /* Errors of http_attach leave the socket with the caller. */
+    /* Errors of http_attach: as upstream's, a handle that is not a
+       bytestream is ENOTSUP, and a failed attach closes the socket. */
     assert(http_attach(-1) == -1 && errno == EBADF);
     int ch[2];
     assert(chmake(ch) == 0);
-    assert(http_attach(ch[0]) == -1 && errno == EPROTO);
-    assert(http_attach_mem(ch[0], &mem) == -1 && errno == EPROTO);
-    assert(hclose(ch[0]) == 0 && hclose(ch[1]) == 0);
+    assert(http_attach(ch[0]) == -1 && errno == ENOTSUP);
+    assert(hclose(ch[0]) == -1 && errno == EBADF);
+    assert(http_attach_mem(ch[1], &mem) == -1 && errno == ENOTSUP);
+    assert(hclose(ch[1]) == -1 && errno == EBADF);
     assert(ipc_pair(p) == 0);
     int m = suffix_attach(p[0], "\n", 1);
-    assert(http_attach(m) == -1 && errno == EPROTO);   /* a message socket */
-    assert(msend(m, "still mine", 10, -1) == 0);
-    expect_raw(p[1], "still mine\n");
-    assert(hclose(m) == 0 && hclose(p[1]) == 0);
-    /* ENOTSUP: a handle that is not a bytestream is EPROTO instead.
-       EMFILE/ENFILE: no descriptor is opened.  ENOMEM: below. */
+    assert(http_attach(m) == -1 && errno == ENOTSUP);   /* a message socket */
+    assert(msend(m, "gone", 4, -1) == -1 && errno == EBADF);
+    assert(brecv(p[1], b, 1, now() + 1000) == -1 && errno == EPIPE);
+    assert(hclose(p[1]) == 0);
+    /* EMFILE/ENFILE: no descriptor is opened. */
 
     /* Client and server both HTTP, the body after the heads. */
     assert(ipc_pair(p) == 0);
@@ -334,9 +319,8 @@ int main(void) {
     assert(bundle_wait(h, -1) == 0 && hclose(h) == 0);
     assert(hclose(u) == 0);
 
-    /* A head is one write of the socket below (over TCP, a write per line
-       would wait for the peer's delayed acknowledgements); a line longer
-       than the queue (4096 bytes) is written at once. */
+    /* One write of the socket below per line, when it is sent: one
+       coroutine can send a request and then wait for the answer. */
     assert(ipc_pair(p) == 0);
     static struct counting cnt;
     cnt.hvfs.query = counting_query;
@@ -346,37 +330,27 @@ int main(void) {
     cnt.u = p[0];
     s = http_attach(hmake(&cnt.hvfs));
     assert(s >= 0);
+    sv = http_attach(p[1]);
+    assert(sv >= 0);
     assert(http_sendrequest(s, "GET", "/", -1) == 0);
-    for(int i = 0; i < 20; i++) assert(http_sendfield(s, "Field", "value", -1) == 0);
-    assert(cnt.sends == 0);
-    assert(http_done(s, -1) == 0);
     assert(cnt.sends == 1);
-    static char big[5000], expect[5100];
-    memset(big, 'v', 4999);
-    assert(http_sendrequest(s, "GET", "/", -1) == 0);
-    assert(http_sendfield(s, "Big", big, -1) == 0);   /* the queue, then the line */
-    assert(cnt.sends == 3);
-    assert(http_sendfield(s, "Small", "x", -1) == 0);
-    assert(cnt.sends == 3);
-    send_raw(p[1], "\r\n");   /* the peer's (empty) head */
-    u = http_detach(s, -1);   /* queued line and blank line in one write */
-    assert(cnt.sends == 4);
-    static char wire[10000];
-    assert(brecv(p[1], wire, 16, -1) == 0 && memcmp(wire, "GET / HTTP/1.1\r\n", 16) == 0);
-    for(int i = 0; i < 20; i++)
-        assert(brecv(p[1], wire, 14, -1) == 0 && memcmp(wire, "Field: value\r\n", 14) == 0);
-    snprintf(expect, sizeof(expect), "\r\nGET / HTTP/1.1\r\nBig: %s\r\nSmall: x\r\n\r\n", big);
-    assert(brecv(p[1], wire, strlen(expect), -1) == 0 && memcmp(wire, expect, strlen(expect)) == 0);
-    assert(u >= 0);
-    assert(hclose(u) == 0 && hclose(p[1]) == 0);
-
-    /* ENOMEM from http_attach; the socket is still the caller's. */
-    assert(ipc_pair(p) == 0);
-    struct chunk *chunks = exhaust_memory();
-    assert(http_attach(p[0]) == -1 && errno == ENOMEM);
-    release_memory(chunks);
-    assert(bsend(p[0], "intact", 6, -1) == 0);
-    expect_raw(p[1], "intact");
-    assert(hclose(p[0]) == 0 && hclose(p[1]) == 0);
+    assert(http_recvrequest(sv, cmd, sizeof(cmd), res, sizeof(res), now() + 1000) == 0);
+    for(int i = 0; i < 20; i++) assert(http_sendfield(s, "Field", "value", -1) == 0);
+    assert(cnt.sends == 21);
+    static char big[5000];
+    memset(big, 'v', 1000);   /* upstream cuts lines at 1024 bytes */
+    assert(http_sendfield(s, "Big", big, -1) == 0);
+    assert(cnt.sends == 22);
+    assert(http_done(s, -1) == 0);
+    assert(cnt.sends == 23);
+    for(int i = 0; i < 20; i++) {
+        assert(http_recvfield(sv, name, sizeof(name), value, sizeof(value), now() + 1000) == 0);
+        assert(strcmp(name, "Field") == 0 && strcmp(value, "value") == 0);
+    }
+    static char bigvalue[5000];
+    assert(http_recvfield(sv, name, sizeof(name), bigvalue, sizeof(bigvalue), now() + 1000) == 0);
+    assert(strcmp(bigvalue, big) == 0);
+    assert(http_recvfield(sv, name, sizeof(name), value, sizeof(value), now() + 1000) == -1 && errno == EPIPE);
+    assert(hclose(s) == 0 && hclose(sv) == 0);
     return 0;
 }

@@ -1,17 +1,18 @@
 /* SUFFIX with delimiters that overlap themselves ("aab", "abab", "aa"):
-   random messages over {a,b} are sent when the peer would read them back
-   unchanged (the delimiter first appears at their end) and refused with
-   EINVAL otherwise; what is sent arrives intact, whether the peer uses
+   random messages over {a,b} that the peer reads back unchanged (the
+   delimiter first appears at their end; the others, which would go as they
+   are and be split, are not sent) arrive intact, whether the peer uses
    SUFFIX too or the bytes come raw in random pieces, and whether the
    receiving SUFFIX is on IPC or on a user-written bytestream layer.  Then
-   SUFFIX stacked on TCP, detached back to TCP on both sides; and
-   suffix_attach under memory exhaustion: ENOMEM, and the socket is still
-   the caller's. */
+   SUFFIX stacked on TCP, detached back to TCP on both sides.  (ENOMEM:
+   suffix-attach-without-memory-fails-with-enomem-and-closes-the-socket.c.)
+   Natively this program hangs in its first case (delimiter "aab": a call
+   without deadline never returns; not narrowed down further, upstream
+   receives "xaaab" as "xa" correctly), so it is ours only for now. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "libdillimpl.h"
-#include "oom-helpers.h"
 
 #define N 300
 
@@ -87,7 +88,6 @@ static void random_messages(const char *d, int layered) {
         char m[16];
         for(size_t i = 0; i < len; i++) m[i] = "ab"[rnd(2)];
         if(!sendable(m, len, d)) {
-            assert(msend(s0, m, len, -1) == -1 && errno == EINVAL);
             refused++;
             continue;
         }
@@ -164,18 +164,5 @@ int main(void) {
     assert(tcp_close(d, now() + 5000) == 0);
     assert(hclose(ls) == 0);
 
-    /* ENOMEM: suffix_attach fails and the socket is untouched. */
-    int p[2];
-    assert(ipc_pair(p) == 0);
-    struct chunk *chunks = exhaust_memory();
-    assert(suffix_attach(p[0], "\n", 1) == -1 && errno == ENOMEM);
-    assert(bsend(p[0], "intact", 6, -1) == 0);
-    assert(brecv(p[1], b, 6, -1) == 0 && memcmp(b, "intact", 6) == 0);
-    release_memory(chunks);
-    int s = suffix_attach(p[0], "\n", 1);
-    assert(s >= 0);
-    assert(msend(s, "fine", 4, -1) == 0);
-    assert(brecv(p[1], b, 5, -1) == 0 && memcmp(b, "fine\n", 5) == 0);
-    assert(hclose(s) == 0 && hclose(p[1]) == 0);
     return 0;
 }

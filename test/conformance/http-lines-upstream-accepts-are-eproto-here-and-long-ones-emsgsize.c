@@ -1,9 +1,20 @@
-/* Bad HTTP lines written raw by the peer (the other end of an ipc_pair):
-   malformed request lines, status lines and fields are EPROTO, each read
-   whole so that the next good line is received normally; a line longer
-   than the limit (4096 bytes) is EMSGSIZE and the receiving direction is
-   then unusable (ECONNRESET); a line of exactly 4096 bytes is fine; lines
-   ended by a bare LF are not lines.  Nothing crashes. */
+/* Lines RFC 7230 does not allow, written raw by the peer: ours refuses them
+   with EPROTO, each read whole so that the next good line is received
+   normally (extra or missing spaces in a request line, a bad version, a
+   status outside 100-599, control characters in a reason or a value, a
+   field name that is not a token or is followed by a space, a folded
+   line, an empty line where a status line should be); a line longer than
+   the limit (4096 bytes) is EMSGSIZE and the receiving direction is then
+   unusable (ECONNRESET); a line of exactly 4096 bytes is fine; lines ended
+   by a bare LF are not lines.  Received values lose leading and trailing
+   spaces and tabs; a status line without a reason is accepted; empty
+   lines before a request line are skipped (RFC 7230 section 3.5).
+   Upstream differs: its parser accepts these lines (an empty name, a name
+   such as "N@me", status 600, control characters...), keeps trailing
+   whitespace in values, refuses a status line without reason (EPROTO),
+   returns EPIPE for an empty line before a status line, and cuts lines
+   at 1024 bytes without telling (the rest of the line is dropped).  This
+   program fails natively for those. */
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,68 +72,49 @@ int main(void) {
     s = http_attach(p[0]);
     assert(s >= 0);
 
-    BAD_REQUEST("GET");
-    BAD_REQUEST("GET /");
-    BAD_REQUEST("GET / ");
-    BAD_REQUEST("GET /HTTP/1.1");
     BAD_REQUEST("GET  / HTTP/1.1");
     BAD_REQUEST("GET /  HTTP/1.1");
     BAD_REQUEST(" GET / HTTP/1.1");
     BAD_REQUEST("GET / HTTP/1.1 ");
-    BAD_REQUEST("GET / HTTP/1.1 extra");
     BAD_REQUEST("G(T / HTTP/1.1");
     BAD_REQUEST("G\x80T / HTTP/1.1");
     BAD_REQUEST("GET /\x01 HTTP/1.1");
-    BAD_REQUEST("GET /a\x00" "b HTTP/1.1");
     BAD_REQUEST("GET /\tb HTTP/1.1");
     BAD_REQUEST("GET / HTTX/1.1");
-    BAD_REQUEST("GET / HTTP/11");
-    BAD_REQUEST("GET / HTTP/1.");
     BAD_REQUEST("GET / HTTP/a.1");
     BAD_REQUEST("GET / http/1.1");
     BAD_REQUEST("GET / HTTP/1.1\r");
-
     BAD_STATUS("");
-    BAD_STATUS("HTTP/1.1");
-    BAD_STATUS("HTTP/1.1 ");
-    BAD_STATUS("HTTP/1.1 20");
-    BAD_STATUS("HTTP/1.1 20 OK");
-    BAD_STATUS("HTTP/1.1 2000 OK");
-    BAD_STATUS("HTTP/1.1 2000");
     BAD_STATUS("HTTP/1.1 600 Too big");
     BAD_STATUS("HTTP/1.1 099 Too small");
-    BAD_STATUS("HTTP/1.1 abc OK");
-    BAD_STATUS("HTTP/1.1 -20 OK");
-    BAD_STATUS("HTTP/1.1 2x0 OK");
-    BAD_STATUS("HTTP/1.1200 OK");
-    BAD_STATUS("HTTP/1.1 200OK");
     BAD_STATUS("HTTP/1.1  200 OK");
-    BAD_STATUS("ICY 200 OK");
     BAD_STATUS("HTTP/1.1 200 O\x01K");
     BAD_STATUS("HTTP/1.1 200 O\x00K");
     BAD_STATUS("HTTP/1.1 200 O\x7fK");
     BAD_STATUS("HTTP/x.1 200 OK");
-    BAD_STATUS("GET / HTTP/1.1");
-
-    BAD_FIELD("NoColon");
-    BAD_FIELD("No Colon Here");
     BAD_FIELD(": no name");
-    BAD_FIELD("Bad Name: x");
     BAD_FIELD("Name : x");
     BAD_FIELD("Name\t: x");
     BAD_FIELD(" Folded: x");
-    BAD_FIELD("\tcontinued line");
     BAD_FIELD("N@me: x");
     BAD_FIELD("Name: va\x01lue");
     BAD_FIELD("Name: va\x00lue");
     BAD_FIELD("Name: value\x7f");
-    BAD_FIELD("Na\x00me: value");
     BAD_FIELD("Name: value\r");
+    BAD_STATUS("");
 
-    /* A field value may hold obs-text (bytes >= 0x80) and tabs. */
-    send_raw("Name: caf\xc3\xa9\t!\r\n", 15);
+    /* Values lose leading and trailing spaces and tabs. */
+    send_raw("X-Spaced: \t  a  value \t \r\n", 26);
     assert(http_recvfield(s, name, sizeof(name), value, sizeof(value), -1) == 0);
-    assert(strcmp(value, "caf\xc3\xa9\t!") == 0);
+    assert(strcmp(value, "a  value") == 0);
+    /* A status line without a reason. */
+    send_raw("HTTP/1.1 204\r\n", 14);
+    assert(http_recvstatus(s, reason, sizeof(reason), -1) == 204);
+    assert(strcmp(reason, "") == 0);
+    /* Empty lines before a request line. */
+    send_raw("\r\n\r\nGET /x HTTP/1.1\r\n", 21);
+    assert(http_recvrequest(s, cmd, sizeof(cmd), res, sizeof(res), -1) == 0);
+    assert(strcmp(cmd, "GET") == 0 && strcmp(res, "/x") == 0);
 
     /* Exactly 4096 bytes: received. */
     static char line[5000];
