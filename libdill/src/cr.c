@@ -325,25 +325,32 @@ static void dill__bundle_wake(struct dill__bundle *b) {
 /*  Starting and finishing coroutines                                         */
 /******************************************************************************/
 
+/* A fresh coroutine record at `cr`, in the block [mem, mem+len), with its C
+   stack in [limit, base). */
+static struct dill__cr *dill__cr_place(struct dill__cr *cr, void *mem,
+      size_t len, uintptr_t limit, uintptr_t base) {
+    memset(cr, 0, sizeof(*cr));
+    cr->ctx.stack_limit = limit;
+    cr->ctx.stack_base = base;
+    cr->ctx.sp = base;
+    cr->timer.idx = -1;
+    cr->block = mem;
+    cr->blocksize = len;
+    return cr;
+}
+
 /* Lay out a coroutine, its Asyncify area (`alen` bytes) and its C stack in
    our own block [mem, mem+len). */
 static struct dill__cr *dill__cr_init(void *mem, size_t len, size_t alen) {
     uintptr_t lo = ((uintptr_t)mem + 15) & ~(uintptr_t)15;
     uintptr_t hi = ((uintptr_t)mem + len) & ~(uintptr_t)15;
     if(hi < lo + sizeof(struct dill__cr) + DILL__MIN_STACK) return NULL;
-    struct dill__cr *cr = (struct dill__cr*)lo;
-    memset(cr, 0, sizeof(*cr));
     uintptr_t area = (lo + sizeof(struct dill__cr) + 15) & ~(uintptr_t)15;
     uintptr_t split = (area + alen + 15) & ~(uintptr_t)15;
+    struct dill__cr *cr = dill__cr_place((struct dill__cr*)lo, mem, len, split, hi);
     cr->ctx.astart = area;
     cr->ctx.acur = area;
     cr->ctx.aend = split;
-    cr->ctx.stack_limit = split;
-    cr->ctx.stack_base = hi;
-    cr->ctx.sp = hi;
-    cr->timer.idx = -1;
-    cr->block = mem;
-    cr->blocksize = len;
     return cr;
 }
 
@@ -360,18 +367,11 @@ static struct dill__cr *dill__cr_init_user(void *mem, size_t len, size_t min) {
     if(top < lo + DILL__MIN_USER_STACK) return NULL;
     void *save = malloc(DILL__SAVE_INIT);
     if(!save) return NULL;
-    struct dill__cr *cr = (struct dill__cr*)top;
-    memset(cr, 0, sizeof(*cr));
+    struct dill__cr *cr = dill__cr_place((struct dill__cr*)top, mem, len, lo, top);
     cr->ctx.astart = cr->ctx.acur = (uintptr_t)dill__scratch;
     cr->ctx.aend = (uintptr_t)dill__scratch + DILL__SCRATCH_SIZE;
     cr->ctx.save = (uintptr_t)save;
     cr->ctx.savecap = DILL__SAVE_INIT;
-    cr->ctx.stack_limit = lo;
-    cr->ctx.stack_base = top;
-    cr->ctx.sp = top;
-    cr->timer.idx = -1;
-    cr->block = mem;
-    cr->blocksize = len;
     return cr;
 }
 
