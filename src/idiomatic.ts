@@ -878,17 +878,12 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   /**
    * Runs a blocking attach (a handshake). C takes the handle over as it
    * starts, so this object is closed from then on; if the attach fails,
-   * the socket is closed too, except for EINVAL (bad arguments, refused
-   * before anything was sent), which leaves this object as it was.
+   * the socket is closed too (as upstream libdill does, bad arguments
+   * included).
    */
   private async attachAsync(fn: string, rest: unknown[], opts: CallOptions | undefined): Promise<number> {
     const h = this._disown();
-    try {
-      return await this.dill._call(fn, [h, ...rest], opts, null);
-    } catch (e) {
-      if (e instanceof DillError && e.code === 'EINVAL') this._reown(h);
-      throw e;
-    }
+    return await this.dill._call(fn, [h, ...rest], opts, null);
   }
 
   /**
@@ -935,8 +930,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * answer, unless `noHttp` (a handshake done by hand). `text` makes it a
    * text socket (for plain msend/mrecv; {@link WebSocket.send} chooses per
    * message). This object is closed once the handshake starts; if it
-   * fails, so is the socket (except for EINVAL: bad arguments, nothing
-   * sent, this object stays open).
+   * fails, so is the socket (bad arguments too, as upstream).
    * @throws DillError EPROTO (the server refused or answered wrongly),
    *   ECONNRESET, ETIMEDOUT, ECANCELED, EINVAL.
    */

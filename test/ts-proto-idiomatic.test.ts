@@ -350,7 +350,7 @@ describe('WebSocket', () => {
     s.close();
   });
 
-  test('noHttp with a handshake by hand (wsRequestKey/wsResponseKey); a refused handshake closes the socket; bad resource is EINVAL and leaves it', async () => {
+  test('noHttp with a handshake by hand (wsRequestKey/wsResponseKey); a refused handshake closes the socket; bad resource is EINVAL and closes it too', async () => {
     expect(d.wsResponseKey('dGhlIHNhbXBsZSBub25jZQ==')).toBe('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
     expect(d.wsRequestKey()).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(failureSync(() => d.wsResponseKey('nope')).code).toBe('EPROTO');
@@ -362,9 +362,12 @@ describe('WebSocket', () => {
     expect((await wb.recv()).text).toBe(true);
     wa.close();
     wb.close();
+    const [e0, f0] = d.ipcPair();
+    expect((await failure(e0.attachWsClient({ resource: 'has space' }))).code).toBe('EINVAL');
+    // As upstream, a failed attach closes the socket.
+    expect(e0.closed).toBe(true);
+    f0.close();
     const [e, f] = d.ipcPair();
-    expect((await failure(e.attachWsClient({ resource: 'has space' }))).code).toBe('EINVAL');
-    expect(e.closed).toBe(false);
     // A peer that is no WebSocket server: EPROTO, and the socket is closed.
     const fake = (async () => {
       let seen = '';

@@ -1,41 +1,103 @@
-/* Shared by the tls-* conformance programs: test certificates made by
-   /usr/bin/openssl in a temporary folder (removed when the program exits),
-   and the coroutines that play the other end of a connection. */
+/* Shared by the tls-* conformance programs: test certificates written
+   into a temporary folder (removed when the program exits), and the
+   coroutines that play the other end of a connection.  Plain C and POSIX:
+   the programs build natively as well as with dillcc. */
 #ifndef TLS_HELPERS_H
 #define TLS_HELPERS_H
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <emscripten.h>
+#include <unistd.h>
 #include <libdillimpl.h>
 
-/* Runs openssl with the arguments in `args` (a JSON array) in `dir`;
-   0, or -1 if it failed. */
-EM_JS(int, tls__openssl, (const char *dir, const char *args), {
-  try {
-    require('child_process').execFileSync('/usr/bin/openssl', JSON.parse(UTF8ToString(args)),
-      { cwd: UTF8ToString(dir), stdio: 'ignore' });
-    return 0;
-  } catch (e) {
-    return -1;
-  }
-});
-
-/* A fresh temporary folder, removed when the program exits. */
-EM_JS(void, tls__mkdtemp, (char *out, int len), {
-  var fs = require('fs');
-  var dir = fs.mkdtempSync(require('path').join(require('os').tmpdir(), 'dill-tls-'));
-  process.on('exit', function() { fs.rmSync(dir, { recursive: true, force: true }); });
-  stringToUTF8(dir, out, len);
-});
+/* The test certificates: self-signed (each its own CA), EC P-256 keys,
+   valid from 2000 to 2099, made once with
+     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes
+       -subj /CN=<cn> -addext subjectAltName=<san>
+       -addext basicConstraints=critical,CA:TRUE
+   signed by themselves with openssl ca -selfsign -startdate/-enddate. */
+static const struct {
+    const char *cn, *san, *pem, *key;
+} tls__certs[] = {
+    {"localhost", "DNS:localhost,IP:127.0.0.1",
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBZzCCAQ2gAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAlsb2NhbGhv\n"
+        "c3QwIBcNMDAwMTAxMDAwMDAwWhgPMjA5OTEyMzEyMzU5NTlaMBQxEjAQBgNVBAMM\n"
+        "CWxvY2FsaG9zdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABL0o9yzKNu5lqJ9N\n"
+        "/vVnw1SqTOsRfg5JSk26Id/sQpPy2Dw1baQ8B1NoVf6dzli/4gzYq3fWsVVYoVYV\n"
+        "EnFbOM2jTjBMMBoGA1UdEQQTMBGCCWxvY2FsaG9zdIcEfwAAATAPBgNVHRMBAf8E\n"
+        "BTADAQH/MB0GA1UdDgQWBBRnaa5tp24y2nx1GAJsnRtHFa68AjAKBggqhkjOPQQD\n"
+        "AgNIADBFAiAOszA/RAABe6SC6D23C+j3xvY9Cfnb5hk4Z/+0nlf1WgIhANcGi0Mj\n"
+        "hJWyLy5RMlzRazQ5ti8gmUT6E/Y9y4jqc5qb\n"
+        "-----END CERTIFICATE-----\n",
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgF+u+PIE0zIsDA/kQ\n"
+        "SBBlAE5+Q/d0Jo51nE9YB/47G5ihRANCAAS9KPcsyjbuZaifTf71Z8NUqkzrEX4O\n"
+        "SUpNuiHf7EKT8tg8NW2kPAdTaFX+nc5Yv+IM2Kt31rFVWKFWFRJxWzjN\n"
+        "-----END PRIVATE KEY-----\n"},
+    {"other", "DNS:other",
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBUzCB+6ADAgECAgECMAoGCCqGSM49BAMCMBAxDjAMBgNVBAMMBW90aGVyMCAX\n"
+        "DTAwMDEwMTAwMDAwMFoYDzIwOTkxMjMxMjM1OTU5WjAQMQ4wDAYDVQQDDAVvdGhl\n"
+        "cjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABORGy0hj62q6BwiC1EMUJRye51ya\n"
+        "eHDvT/BCnE4W7fGdOFxZ3vfaMM1usPMvCavLiymcTTdH0sZBz04eyUT0qTmjRDBC\n"
+        "MBAGA1UdEQQJMAeCBW90aGVyMA8GA1UdEwEB/wQFMAMBAf8wHQYDVR0OBBYEFPpO\n"
+        "MHgbl26wsccSSbfkoDFuR7ueMAoGCCqGSM49BAMCA0cAMEQCIFOCvEE7xk4M0By5\n"
+        "zWGx0zAhyaVVwDCuOPSOT0CVLseqAiBH3OB8XFaVUXQvekqyuJpakJXJ4GN2BX37\n"
+        "jLVyKFOUjg==\n"
+        "-----END CERTIFICATE-----\n",
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgv/Pf3A2KXGB009xX\n"
+        "Dnf0JvioXNiezpUGKLpJlCZ8geehRANCAATkRstIY+tqugcIgtRDFCUcnudcmnhw\n"
+        "70/wQpxOFu3xnThcWd732jDNbrDzLwmry4spnE03R9LGQc9OHslE9Kk5\n"
+        "-----END PRIVATE KEY-----\n"},
+    {"other.example", "DNS:other.example",
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBbDCCAROgAwIBAgIBAzAKBggqhkjOPQQDAjAYMRYwFAYDVQQDDA1vdGhlci5l\n"
+        "eGFtcGxlMCAXDTAwMDEwMTAwMDAwMFoYDzIwOTkxMjMxMjM1OTU5WjAYMRYwFAYD\n"
+        "VQQDDA1vdGhlci5leGFtcGxlMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAExBtK\n"
+        "gqCd/ufYwiYKQiaw4cUJIkxqPKWljRRUZNPWKH8xU4cFYXTHqQtCtzEZVV2rz506\n"
+        "VojOcY4x+xh+8UrSYaNMMEowGAYDVR0RBBEwD4INb3RoZXIuZXhhbXBsZTAPBgNV\n"
+        "HRMBAf8EBTADAQH/MB0GA1UdDgQWBBRbNFG2bMzpLsO2b9lpc8PWG9SoszAKBggq\n"
+        "hkjOPQQDAgNHADBEAiBW+OzPpVVeOlu1QRCtPtRbOH988hIkEm7iHlcLIeOzLAIg\n"
+        "JmLcWfj2Bg1nSVBH9/5YMX39QvE/ty2TqpI/fvtYFEw=\n"
+        "-----END CERTIFICATE-----\n",
+        "-----BEGIN PRIVATE KEY-----\n"
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgREdEKwtuzrWwNJiQ\n"
+        "mBUr1FI7En8dQitOqhnnEwDDCJyhRANCAATEG0qCoJ3+59jCJgpCJrDhxQkiTGo8\n"
+        "paWNFFRk09YofzFThwVhdMepC0K3MRlVXavPnTpWiM5xjjH7GH7xStJh\n"
+        "-----END PRIVATE KEY-----\n"},
+};
 
 static char tls__dir[512];
 
+/* Removes the temporary folder and what the program left in it. */
+static void tls__cleanup(void) {
+    DIR *d = opendir(tls__dir);
+    if(!d) return;
+    struct dirent *e;
+    char p[1024];
+    while((e = readdir(d))) {
+        if(strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        snprintf(p, sizeof(p), "%s/%s", tls__dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(tls__dir);
+}
+
+/* A fresh temporary folder, removed when the program exits. */
 static inline const char *tls_dir(void) {
-    if(!tls__dir[0]) tls__mkdtemp(tls__dir, sizeof(tls__dir));
+    if(!tls__dir[0]) {
+        const char *t = getenv("TMPDIR");
+        snprintf(tls__dir, sizeof(tls__dir), "%s/dill-tls-XXXXXX", t && *t ? t : "/tmp");
+        assert(mkdtemp(tls__dir));
+        atexit(tls__cleanup);
+    }
     return tls__dir;
 }
 
@@ -54,17 +116,22 @@ static inline const char *tls_path(const char *name) {
     return paths[i];
 }
 
+/* Writes `text` to <dir>/<name>; returns the path. */
+static inline const char *tls_file(const char *name, const char *text);
+
 /* A self-signed certificate <name>.pem (for CN `cn`, with subjectAltName
-   `san`, e.g. "DNS:localhost,IP:127.0.0.1") and its key <name>.key, an EC
-   P-256 key (quick to make). */
+   `san`, e.g. "DNS:localhost,IP:127.0.0.1") and its key <name>.key: one of
+   the certificates above. */
 static inline void tls_cert(const char *name, const char *cn, const char *san) {
-    char args[1024];
-    snprintf(args, sizeof(args),
-        "[\"req\",\"-x509\",\"-newkey\",\"ec\",\"-pkeyopt\",\"ec_paramgen_curve:P-256\","
-        "\"-nodes\",\"-days\",\"2\",\"-subj\",\"/CN=%s\",\"-addext\",\"subjectAltName=%s\","
-        "\"-keyout\",\"%s.key\",\"-out\",\"%s.pem\"]", cn, san, name, name);
-    int rc = tls__openssl(tls_dir(), args);
-    assert(rc == 0);
+    size_t i, n = sizeof(tls__certs) / sizeof(tls__certs[0]);
+    for(i = 0; i < n; i++)
+        if(strcmp(tls__certs[i].cn, cn) == 0 && strcmp(tls__certs[i].san, san) == 0) break;
+    assert(i < n);
+    char f[128];
+    snprintf(f, sizeof(f), "%s.pem", name);
+    tls_file(f, tls__certs[i].pem);
+    snprintf(f, sizeof(f), "%s.key", name);
+    tls_file(f, tls__certs[i].key);
 }
 
 /* <name>.pem and <name>.key, their full paths. */

@@ -1,15 +1,21 @@
 /* Opening handshakes that go wrong.  Our client against raw responses: a
    status other than 101, Sec-WebSocket-Accept missing or wrong, Upgrade or
-   Connection missing or wrong, an extension or subprotocol we did not ask
-   for, a malformed head: EPROTO; the response cut short: ECONNRESET; none
+   Connection missing or wrong, a malformed head: EPROTO; the response cut
+   short: EPIPE before its status line is complete, ECONNRESET after; none
    at all: ETIMEDOUT.  Our server against raw requests: not GET, a key
-   missing or malformed, Host, Upgrade or Connection missing, a malformed
-   request line or field: 400 Bad Request and EPROTO; another version: 426
-   with "Sec-WebSocket-Version: 13" and EPROTO; a resource or host too long
-   for the caller's buffer: EMSGSIZE; the request cut short: ECONNRESET;
-   none: ETIMEDOUT.  In every case the socket is closed (the peer sees the
-   end of the stream).  A resource or host HTTP cannot carry is EINVAL
-   before anything happens: the socket stays the caller's. */
+   missing or malformed, Upgrade or Connection missing or another version
+   than 13, a malformed request line or field, a request cut short among
+   its fields: EPROTO; a resource or host too long for the caller's buffer:
+   EMSGSIZE; the request cut short in its first line: EPIPE; none:
+   ETIMEDOUT.  In every case the socket is closed (the peer sees the end of
+   the stream), as is one given with a resource with white space (EINVAL).  Elsewhere, where upstream differs: a status other than 101
+   (upstream does not close the socket:
+   ws-client-closes-the-socket-when-the-status-is-not-101.c), extensions
+   and subprotocols not asked for (upstream takes them:
+   ws-client-refuses-a-response-with-an-extension-or-subprotocol-it-did-not-ask-for.c),
+   the server's 400 and 426 answers and a request without Host (upstream
+   answers nothing, takes that one:
+   ws-server-answers-a-handshake-it-refuses-with-400-or-426.c). */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -27,9 +33,11 @@ static void read_head(int raw, char *buf, size_t len) {
     buf[n] = 0;
 }
 
+/* The other side closed its socket (after whatever it answered). */
 static void expect_closed(int raw) {
     char x;
-    int rc = brecv(raw, &x, 1, now() + 5000);
+    int rc;
+    while((rc = brecv(raw, &x, 1, now() + 5000)) == 0) {}
     assert(rc == -1 && (errno == EPIPE || errno == ECONNRESET));
 }
 
@@ -50,8 +58,9 @@ coroutine void client(int s, int64_t deadline) {
     client_err = errno;
 }
 
-/* The response, with "%s" replaced by the right accept key. */
-static void bad_response(const char *fmt, int err) {
+/* The response, with "%s" replaced by the right accept key.  The socket is
+   closed afterwards unless `leaves` (upstream leaves it open then). */
+static void bad_response_ex(const char *fmt, int err, int leaves) {
     int p[2];
     assert(ipc_pair(p) == 0);
     int h = go(client(p[0], now() + 5000));
@@ -59,12 +68,16 @@ static void bad_response(const char *fmt, int err) {
     request_key(p[1], accept);
     snprintf(resp, sizeof(resp), fmt, accept);
     assert(bsend(p[1], resp, strlen(resp), -1) == 0);
-    if(err == ECONNRESET) assert(ipc_done(p[1], -1) == 0);
+    assert(ipc_done(p[1], -1) == 0);
     assert(bundle_wait(h, now() + 5000) == 0);
     hclose(h);
     assert(client_rc == -1 && client_err == err);
-    expect_closed(p[1]);
+    if(!leaves) expect_closed(p[1]);
     hclose(p[1]);
+}
+
+static void bad_response(const char *fmt, int err) {
+    bad_response_ex(fmt, err, 0);
 }
 
 static void client_side(void) {
@@ -84,8 +97,9 @@ static void client_side(void) {
     hclose(client_rc);
     hclose(p[1]);
 
-    bad_response("HTTP/1.1 200 OK\r\n" OK_FIELDS "Sec-WebSocket-Accept: %s\r\n\r\n", EPROTO);
-    bad_response("HTTP/1.1 400 Bad Request\r\n\r\n%s", EPROTO);
+    bad_response_ex("HTTP/1.1 200 OK\r\n" OK_FIELDS "Sec-WebSocket-Accept: %s\r\n\r\n",
+        EPROTO, 1);
+    bad_response_ex("HTTP/1.1 400 Bad Request\r\n\r\n%s", EPROTO, 1);
     bad_response("HTTP/1.1 101 Switching Protocols\r\n" OK_FIELDS "\r\n%s", EPROTO);
     bad_response("HTTP/1.1 101 Switching Protocols\r\n" OK_FIELDS
         "Sec-WebSocket-Accept: x%s\r\n\r\n", EPROTO);
@@ -99,18 +113,14 @@ static void client_side(void) {
         "Sec-WebSocket-Accept: %s\r\n\r\n", EPROTO);
     bad_response("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: close\r\n"
         "Sec-WebSocket-Accept: %s\r\n\r\n", EPROTO);
-    bad_response("HTTP/1.1 101 Switching Protocols\r\n" OK_FIELDS
-        "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n", EPROTO);
-    bad_response("HTTP/1.1 101 Switching Protocols\r\n" OK_FIELDS
-        "Sec-WebSocket-Accept: %s\r\nSec-WebSocket-Protocol: chat\r\n\r\n", EPROTO);
     bad_response("HTTP/1.1 1O1 Switching Protocols\r\n%s\r\n\r\n", EPROTO);
     bad_response("HTTP/1.1 101 Switching Protocols\r\n" OK_FIELDS
         "Sec-WebSocket-Accept %s\r\n\r\n", EPROTO);
     /* Cut short. */
     bad_response("HTTP/1.1 101 Switching Protocols\r\n" OK_FIELDS
         "Sec-WebSocket-Accept: %s\r\n", ECONNRESET);
-    bad_response("HTTP/1.1 10%s", ECONNRESET);
-    bad_response("%s", ECONNRESET);
+    bad_response("HTTP/1.1 10%s", EPIPE);
+    bad_response("%s", EPIPE);
     /* No answer. */
     assert(ipc_pair(p) == 0);
     int64_t t = now();
@@ -122,20 +132,18 @@ static void client_side(void) {
     expect_closed(p[1]);
     hclose(p[1]);
 
-    /* EINVAL: the socket is left alone. */
-    assert(ipc_pair(p) == 0);
-    const char *bad_resources[] = {"", "/a b", "/a\r\nX: y", "/\x7f"};
-    for(int i = 0; i < 4; i++) {
-        assert(ws_attach_client(p[0], 0, bad_resources[i], "host", -1) == -1);
+    /* EINVAL for a resource with white space: nothing is sent, the socket
+       is closed.  (More that HTTP cannot carry, where upstream sends it:
+       ws-client-refuses-a-resource-or-host-http-cannot-carry.c.) */
+    const char *bad[][2] = {{"/a b", "host"}, {"/a\r\nX: y", "host"}};
+    for(int i = 0; i < 2; i++) {
+        assert(ipc_pair(p) == 0);
+        assert(ws_attach_client(p[0], 0, bad[i][0], bad[i][1], -1) == -1);
         assert(errno == EINVAL);
+        char x;
+        assert(brecv(p[1], &x, 1, now() + 5000) == -1 && errno == EPIPE);
+        hclose(p[1]);
     }
-    assert(ws_attach_client(p[0], 0, "/", "ho\r\nst", -1) == -1 && errno == EINVAL);
-    assert(ws_attach_client(p[0], 0, "/", "h\x01", -1) == -1 && errno == EINVAL);
-    char x[2];
-    assert(bsend(p[0], "ok", 2, -1) == 0);
-    assert(brecv(p[1], x, 2, -1) == 0 && memcmp(x, "ok", 2) == 0);
-    hclose(p[0]);
-    hclose(p[1]);
 }
 
 static int server_rc, server_err;
@@ -150,23 +158,18 @@ coroutine void server(int s, int64_t deadline) {
 #define GOOD_REST "Host: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" \
     "Sec-WebSocket-Version: 13\r\n"
 
-/* Sends req, expects the status line `status` (0: no response at all). */
-static void bad_request(const char *req, int status, int err) {
+/* Sends req; the server fails with err and closes the socket (after an
+   answer, which ws-server-answers-a-handshake-it-refuses-with-400-or-426.c
+   looks at). */
+static void bad_request(const char *req, int err) {
     int p[2];
     assert(ipc_pair(p) == 0);
     int h = go(server(p[0], now() + 5000));
     assert(bsend(p[1], req, strlen(req), -1) == 0);
-    if(err == ECONNRESET) assert(ipc_done(p[1], -1) == 0);
+    assert(ipc_done(p[1], -1) == 0);
     assert(bundle_wait(h, now() + 5000) == 0);
     hclose(h);
     assert(server_rc == -1 && server_err == err);
-    if(status) {
-        char head[512], line[64];
-        read_head(p[1], head, sizeof(head));
-        snprintf(line, sizeof(line), "HTTP/1.1 %d ", status);
-        assert(strncmp(head, line, strlen(line)) == 0);
-        if(status == 426) assert(strstr(head, "\r\nSec-WebSocket-Version: 13\r\n"));
-    }
     expect_closed(p[1]);
     hclose(p[1]);
 }
@@ -189,31 +192,28 @@ static void server_side(void) {
     hclose(server_rc);
     hclose(p[1]);
 
-    bad_request("POST /r HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", 400, EPROTO);
-    bad_request("get /r HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", 400, EPROTO);
-    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "\r\n", 400, EPROTO);
-    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "Sec-WebSocket-Key: c2hvcnQ=\r\n\r\n", 400, EPROTO);
-    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "Sec-WebSocket-Key: \r\n\r\n", 400, EPROTO);
-    bad_request("GET /r HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Version: 13\r\n" GOOD_KEY "\r\n", 400, EPROTO);
+    bad_request("POST /r HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", EPROTO);
+    bad_request("get /r HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", EPROTO);
+    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "\r\n", EPROTO);
+    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "Sec-WebSocket-Key: c2hvcnQ=\r\n\r\n", EPROTO);
+    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "Sec-WebSocket-Key: \r\n\r\n", EPROTO);
     bad_request("GET /r HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Version: 13\r\n" GOOD_KEY "\r\n", 400, EPROTO);
+        "Sec-WebSocket-Version: 13\r\n" GOOD_KEY "\r\n", EPROTO);
     bad_request("GET /r HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\n"
-        "Sec-WebSocket-Version: 13\r\n" GOOD_KEY "\r\n", 400, EPROTO);
+        "Sec-WebSocket-Version: 13\r\n" GOOD_KEY "\r\n", EPROTO);
     bad_request("GET /r HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        GOOD_KEY "\r\n", 400, EPROTO);
+        GOOD_KEY "\r\n", EPROTO);
     bad_request("GET /r HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Version: 8\r\n" GOOD_KEY "\r\n", 426, EPROTO);
-    bad_request("GET /r\r\n\r\n", 400, EPROTO);
-    bad_request("GET  /r HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", 400, EPROTO);
-    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "Bad Field: x\r\n" GOOD_KEY "\r\n", 400, EPROTO);
+        "Sec-WebSocket-Version: 8\r\n" GOOD_KEY "\r\n", EPROTO);
+    bad_request("GET /r\r\n\r\n", EPROTO);
+    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST "Bad Field: x\r\n" GOOD_KEY "\r\n", EPROTO);
     /* Too long for the caller's buffers (16 bytes with the NUL). */
-    bad_request("GET /0123456789abcdef HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", 0, EMSGSIZE);
-    bad_request("GET /r HTTP/1.1\r\nHost: 0123456789abcdef\r\n", 0, EMSGSIZE);
+    bad_request("GET /0123456789abcdef HTTP/1.1\r\n" GOOD_REST GOOD_KEY "\r\n", EMSGSIZE);
+    bad_request("GET /r HTTP/1.1\r\nHost: 0123456789abcdef\r\n", EMSGSIZE);
     /* Cut short. */
-    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST, 0, ECONNRESET);
-    bad_request("GET /r HT", 0, ECONNRESET);
-    bad_request("", 0, ECONNRESET);
+    bad_request("GET /r HTTP/1.1\r\n" GOOD_REST, EPROTO);
+    bad_request("GET /r HT", EPIPE);
+    bad_request("", EPIPE);
     /* No request. */
     assert(ipc_pair(p) == 0);
     int64_t t = now();

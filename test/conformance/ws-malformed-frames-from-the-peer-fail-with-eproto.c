@@ -1,14 +1,14 @@
 /* Frames that break RFC 6455, written raw on the other end of an ipc_pair:
-   the receiving call fails with EPROTO (never a crash), our side sends a
-   close frame with status 1002 (protocol error), and later receives and
-   sends fail with ECONNRESET.  An unmasked frame to a
-   server, a masked one to a client, reserved bits, unknown opcodes, a
-   continuation frame with no message, a new message inside a fragmented
-   one, control frames over 125 bytes or fragmented, a 64-bit length with
-   its top bit set, close frames with a 1-byte payload or a status that may
-   not be sent.  A frame cut short by the end of the stream (one announcing
-   1 TiB included), or the end of the stream between frames with no close
-   frame, is a broken connection: ECONNRESET. */
+   the receiving call fails with EPROTO (never a crash); as upstream, our
+   side sends nothing about it and can still send.  An unmasked frame to a
+   server, a masked one to a client, reserved bits, unknown opcodes,
+   control frames over 125 bytes or fragmented, close frames with a 1-byte
+   payload or a status out of 1000-4999.  A frame cut short by the end of
+   the stream (one announcing 1 TiB included), or the end of the stream
+   between frames with no close frame: EPIPE, as upstream, and no status.
+   (Frames out of sequence and a 64-bit length with its top bit set, which
+   upstream takes or waits for:
+   ws-frames-out-of-sequence-or-with-an-impossible-length-fail-with-eproto.c.) */
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
@@ -24,11 +24,12 @@ static void violation(int client, const uint8_t *bytes, size_t len) {
     errno = 0;
     assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1);
     assert(errno == EPROTO);
-    expect_close(raw, 1002);
-    errno = 0;
-    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1 && errno == ECONNRESET);
-    assert(mrecv(ws, buf, sizeof(buf), now() + 5000) == -1 && errno == ECONNRESET);
-    assert(ws_send(ws, WS_TEXT, "x", 1, now() + 5000) == -1 && errno == ECONNRESET);
+    /* Nothing was sent (the next frame the peer gets is our message):
+       sending still works. */
+    assert(ws_send(ws, WS_TEXT, "x", 1, now() + 5000) == 0);
+    int b0, masked;
+    uint8_t p[8];
+    assert(raw_read(raw, &b0, &masked, p, sizeof(p)) == 1 && b0 == (0x80 | OP_TEXT));
     assert(hclose(ws) == 0);
     assert(hclose(raw) == 0);
 }
@@ -46,7 +47,7 @@ static void both_sides(int b0, const void *p, uint64_t len) {
     bad_frame(0, b0, 1, p, len, LEN_MINIMAL);
 }
 
-/* The end of the stream where it must not be: ECONNRESET. */
+/* The end of the stream where it must not be: EPIPE, no status. */
 static void truncated(int client, const uint8_t *bytes, size_t len) {
     int ws, raw;
     ws_raw_pair(client, 0, &ws, &raw);
@@ -56,8 +57,8 @@ static void truncated(int client, const uint8_t *bytes, size_t len) {
     int fl;
     errno = 0;
     assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1);
-    assert(errno == ECONNRESET);
-    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1 && errno == ECONNRESET);
+    assert(errno == EPIPE);
+    assert(ws_recv(ws, &fl, buf, sizeof(buf), now() + 5000) == -1 && errno == EPIPE);
     /* No close frame came: no status. */
     int st;
     assert(ws_status(ws, &st, NULL, 0) == -1 && errno == EAGAIN);
@@ -85,19 +86,6 @@ int main(void) {
     for(size_t i = 0; i < sizeof(undefined) / sizeof(undefined[0]); i++)
         both_sides(0x80 | undefined[i], "op", 2);
 
-    /* A continuation with no message started. */
-    both_sides(0x80 | OP_CONT, "cont", 4);
-    both_sides(OP_CONT, "cont", 4);
-
-    /* A new message while one is fragmented. */
-    for(int client = 0; client < 2; client++) {
-        uint8_t b[64];
-        const uint8_t *k = client ? NULL : KEY;
-        size_t n = frame_ex(b, OP_TEXT, k, "frag", 4, LEN_MINIMAL);
-        n += frame_ex(b + n, 0x80 | OP_BIN, k, "new", 3, LEN_MINIMAL);
-        violation(client, b, n);
-    }
-
     /* Control frames: at most 125 bytes (whatever the encoding), never
        fragmented. */
     both_sides(0x80 | OP_PING, big, 126);
@@ -107,16 +95,9 @@ int main(void) {
     both_sides(OP_PING, "frag", 4);
     both_sides(OP_CLOSE, "\x03\xe8", 2);
 
-    /* A 64-bit length must have its top bit clear. */
-    for(int client = 0; client < 2; client++) {
-        uint8_t b[14] = {0x82, client ? 127 : 0x80 | 127,
-            0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4};
-        violation(client, b, client ? 10 : 14);
-    }
-
-    /* Close frames: a 1-byte payload, statuses that may not be sent. */
+    /* Close frames: a 1-byte payload, statuses out of 1000-4999. */
     both_sides(0x80 | OP_CLOSE, "\x03", 1);
-    int nostatus[] = {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535};
+    int nostatus[] = {0, 999, 5000, 65535};
     for(size_t i = 0; i < sizeof(nostatus) / sizeof(nostatus[0]); i++) {
         uint8_t p[2] = {(uint8_t)(nostatus[i] >> 8), (uint8_t)nostatus[i]};
         both_sides(0x80 | OP_CLOSE, p, 2);

@@ -2,14 +2,16 @@
    the stream) even while other coroutines are blocked in it: a receiver, a
    sender in the middle of a message, a sender waiting for a pong to go
    out; each gets an error (never a crash or a use after free) and the
-   object is freed once the last of them leaves.  Thousands of attach /
-   exchange / hclose and attach / detach cycles, malloc'd and in the
-   caller's memory, leave the heap where it was. */
+   object is freed once the last of them leaves.  Upstream libdill aborts
+   here (an assertion fails: `rc == 0` in fd.c:388, closing a socket a
+   coroutine is waiting on), and it does not answer pings; we wake them
+   with an error.  The pong part also depends on our build: it fills the
+   pipe with exactly what an ipc_pair buffers here (256 KiB).  (The
+   attach/close/detach cycles: ws-attach-exchange-close-and-detach-cycles-do-not-leak.c.) */
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "ws-helpers.h"
 
 static int failures;
@@ -69,51 +71,8 @@ static void close_while_blocked(int client) {
     free(m);
 }
 
-static void exchange(int c, int s) {
-    char buf[8];
-    int fl;
-    assert(ws_send(c, WS_TEXT, "ping", 4, -1) == 0);
-    assert(ws_recv(s, &fl, buf, sizeof(buf), -1) == 4);
-    assert(ws_send(s, WS_BINARY, "pong", 4, -1) == 0);
-    assert(ws_recv(c, &fl, buf, sizeof(buf), -1) == 4);
-}
-
-static struct ws_storage m1, m2;
-
-static void cycle(int i) {
-    int p[2];
-    assert(ipc_pair(p) == 0);
-    int c, s;
-    if(i & 1) {
-        c = ws_attach_client_mem(p[0], WS_NOHTTP, NULL, NULL, &m1, -1);
-        s = ws_attach_server_mem(p[1], WS_NOHTTP, NULL, 0, NULL, 0, &m2, -1);
-    } else {
-        c = ws_attach_client(p[0], WS_NOHTTP, NULL, NULL, -1);
-        s = ws_attach_server(p[1], WS_NOHTTP, NULL, 0, NULL, 0, -1);
-    }
-    assert(c >= 0 && s >= 0);
-    exchange(c, s);
-    if(i & 2) {
-        assert(hclose(c) == 0);
-        assert(hclose(s) == 0);
-        return;
-    }
-    assert(ws_done(s, 1000, NULL, 0, -1) == 0);
-    int u = ws_detach(c, 1000, "bye", 3, -1);
-    assert(u >= 0);
-    int v = ws_detach(s, 0, NULL, 0, -1);
-    assert(v >= 0);
-    assert(hclose(u) == 0);
-    assert(hclose(v) == 0);
-}
-
 int main(void) {
     close_while_blocked(1);
     close_while_blocked(0);
-    for(int i = 0; i < 500; i++) cycle(i);
-    char *brk0 = sbrk(0);
-    for(int i = 0; i < 20000; i++) cycle(i);
-    char *brk1 = sbrk(0);
-    assert(brk1 - brk0 < 256 * 1024);
     return 0;
 }

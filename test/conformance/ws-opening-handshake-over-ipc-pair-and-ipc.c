@@ -1,13 +1,16 @@
 /* The HTTP opening handshake (RFC 6455 section 4).  Our client's request
    (read with the HTTP functions on a raw end: GET, the resource, Host,
    Upgrade, Connection, a valid Sec-WebSocket-Key, version 13) and our
-   server's answer to a browser-like request (case-insensitive names,
-   "Connection: keep-alive, Upgrade", extra fields, the RFC's example key:
-   101 with the matching Sec-WebSocket-Accept), frames right after the
-   heads.  Our client and server together over an ipc_pair, TCP on
-   127.0.0.1 and IPC, malloc'd and in the caller's memory: the server gets
-   the resource and host, messages flow both ways, and ws_detach hands
-   back the TCP/IPC socket in step on both sides. */
+   server's answer to a browser-like request (case-insensitive names and
+   tokens, extra fields, the RFC's example key: 101 with the matching
+   Sec-WebSocket-Accept), frames right after the heads.  Our client and
+   server together over an ipc_pair and IPC, malloc'd and in the caller's
+   memory: the server gets the resource and host, messages flow both ways,
+   and ws_detach hands back the IPC socket in step on both sides.  Where
+   upstream crashes or refuses: over TCP
+   (ws-over-tcp-messages-flow-while-a-coroutine-waits-to-receive.c),
+   "Connection: keep-alive, Upgrade" as Firefox sends it
+   (ws-server-takes-upgrade-among-other-connection-tokens.c). */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -77,7 +80,7 @@ coroutine void browser(int raw) {
         "host: server.example.com\r\n"
         "User-Agent: Mozilla/5.0 (a test)\r\n"
         "upgrade: WebSocket\r\n"
-        "connection: keep-alive, Upgrade\r\n"
+        "connection: upgrade\r\n"
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         "Origin: http://example.com\r\n"
         "sec-websocket-version: 13\r\n"
@@ -154,7 +157,8 @@ coroutine void our_server(int u, int mem) {
     }
     int st;
     char r[16];
-    assert(ws_status(s, &st, r, sizeof(r)) == 3 && st == 1000 && memcmp(r, "bye", 3) == 0);
+    /* (A reason here: ws-server-reads-the-reason-of-a-clients-close-frame.c.) */
+    assert(ws_status(s, &st, r, sizeof(r)) == 0 && st == 1000);
     srv_u = ws_detach(s, 1000, NULL, 0, now() + 5000);
     assert(srv_u >= 0);
 }
@@ -175,7 +179,7 @@ static void ours(int c0, int s0, int mem) {
         assert(ws_recv(c, &fl, r, sizeof(r), now() + 5000) == (ssize_t)lens[i]);
         assert(fl == (i & 1 ? WS_TEXT : WS_BINARY) && memcmp(r, m, lens[i]) == 0);
     }
-    int u = ws_detach(c, 1000, "bye", 3, now() + 5000);
+    int u = ws_detach(c, 1000, NULL, 0, now() + 5000);
     assert(u >= 0);
     assert(bundle_wait(h, now() + 5000) == 0);
     hclose(h);
@@ -190,10 +194,6 @@ static void ours(int c0, int s0, int mem) {
 }
 
 static int accepted;
-coroutine void tcp_acceptor(int ls) {
-    accepted = tcp_accept(ls, NULL, now() + 5000);
-    assert(accepted >= 0);
-}
 coroutine void ipc_acceptor(int ls) {
     accepted = ipc_accept(ls, now() + 5000);
     assert(accepted >= 0);
@@ -207,20 +207,7 @@ int main(void) {
         assert(ipc_pair(p) == 0);
         ours(p[0], p[1], mem);
 
-        struct ipaddr a;
-        assert(ipaddr_local(&a, "127.0.0.1", 0, 0) == 0);
-        int ls = tcp_listen(&a, 10);
-        assert(ls >= 0);
-        int h = go(tcp_acceptor(ls));
-        struct ipaddr r;
-        assert(ipaddr_remote(&r, "127.0.0.1", ipaddr_port(&a), 0, -1) == 0);
-        int c = tcp_connect(&r, now() + 5000);
-        assert(c >= 0);
-        assert(bundle_wait(h, now() + 5000) == 0);
-        hclose(h);
-        ours(c, accepted, mem);
-        hclose(ls);
-
+        int h, c, ls;
         char path[64];
         snprintf(path, sizeof(path), "/tmp/ws-handshake-%d.sock", (int)getpid());
         unlink(path);
