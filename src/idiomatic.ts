@@ -976,8 +976,8 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * checked only if the environment says against what (DILL_TLS_CA, a PEM
    * bundle or "system"; DILL_TLS_HOST, the name it must be for, also sent
    * as SNI). This object is closed once the handshake starts; if it fails,
-   * so is the socket (except for EINVAL: nothing sent, this object stays
-   * open). {@link TlsSocket.detach} gives the socket back.
+   * so is the socket (bad arguments too, as upstream).
+   * {@link TlsSocket.detach} gives the socket back.
    * @throws DillError EPROTO (the peer does not speak TLS, or its
    *   certificate failed the checks), ECONNRESET (the peer gave up: an
    *   alert, or the connection ended), EINVAL (DILL_TLS_CA unreadable),
@@ -993,8 +993,9 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * Attaches the server side of TLS (C's tls_attach_server) with the PEM
    * certificate chain and private key in files `cert` and `key`; runs the
    * handshake. Ownership as {@link ByteStream.attachTlsClient}.
-   * @throws DillError EINVAL (a file missing or not holding what it
-   *   should, nothing sent), EPROTO, ECONNRESET, ETIMEDOUT, ECANCELED.
+   * @throws DillError EFAULT (a file missing or not holding what it
+   *   should, nothing sent: upstream's errno), EPROTO, ECONNRESET,
+   *   ETIMEDOUT, ECANCELED.
    */
   async attachTlsServer(files: { cert: string; key: string }, opts?: CallOptions): Promise<TlsSocket<this>> {
     this.idle('tls_attach_server', opts);

@@ -75,13 +75,19 @@ describe('C-faithful', () => {
     dill.hclose(u);
     mem.free();
 
-    // Errors: a missing key file (EINVAL, the socket untouched), a handle
-    // that is not TLS (ENOTSUP), no handle (EBADF).
+    // Errors: a missing key file or none (EFAULT, as upstream; the socket
+    // is closed, as after any failed attach), a handle that is not TLS
+    // (ENOTSUP), no handle (EBADF).
     expect(dill.ipc_pair(p)).toBe(0);
     expect(await dill.tls_attach_server(p[0], cert, path.join(dir, 'missing.key'), dill.now() + 1000)).toBe(-1);
-    expect(dill.errno).toBe(dill.EINVAL);
+    expect(dill.errno).toBe(dill.EFAULT);
+    expect(dill.hclose(p[0])).toBe(-1);
+    dill.hclose(p[1]);
+    expect(dill.ipc_pair(p)).toBe(0);
     expect(await dill.tls_attach_server(p[0], null, key, dill.now() + 1000)).toBe(-1);
-    expect(dill.errno).toBe(dill.EINVAL);
+    expect(dill.errno).toBe(dill.EFAULT);
+    dill.hclose(p[1]);
+    expect(dill.ipc_pair(p)).toBe(0);
     expect(await dill.tls_done(p[0], dill.now() + 1000)).toBe(-1);
     expect(dill.errno).toBe(dill.ENOTSUP);
     expect(await dill.tls_detach(12345, dill.now() + 1000)).toBe(-1);
@@ -153,7 +159,7 @@ describe('idiomatic', () => {
     b2.close();
   }, 30000);
 
-  test('a TcpSocket against Node\'s tls server: chunks, closeGracefully; a bad key file leaves the socket open', async () => {
+  test('a TcpSocket against Node\'s tls server: chunks, closeGracefully; a bad key file closes the socket', async () => {
     const server = tls.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (s) => {
       s.on('data', (x) => s.write(x));
       s.on('end', () => s.end());
@@ -180,14 +186,13 @@ describe('idiomatic', () => {
       await t2.closeGracefully({ deadline: d.now() + 5000 });
       expect(t2.closed).toBe(true);
 
-      // EINVAL: nothing sent, the object stays open.
+      // EFAULT (upstream's errno for a key file that cannot be used):
+      // nothing sent, and the socket is closed, as after any failed attach.
       const [a, b] = d.ipcPair();
       const e = await failure(a.attachTlsServer({ cert, key: path.join(dir, 'nope.key') }));
-      expect(e.code).toBe('EINVAL');
-      expect(a.closed).toBe(false);
-      await a.send('still');
-      expect(Buffer.from(await b.recv(5)).toString()).toBe('still');
-      a.close();
+      expect(e.code).toBe('EFAULT');
+      expect(a.closed).toBe(true);
+      expect((await failure(b.recv(1))).code).toBe('EPIPE');
       b.close();
     } finally {
       server.close();

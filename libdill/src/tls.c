@@ -341,30 +341,40 @@ static int dill__tls_brecvl(struct dill_bsock_vfs *bvfs,
     return rc;
 }
 
+/* Fails an attach to socket s: as upstream, the socket is closed (EBADF:
+   there is none), errno kept. */
+static int dill__tls_fail(int s, int err) {
+    if(err != EBADF) dill_hclose(s);
+    errno = err;
+    return -1;
+}
+
+/* Every failure closes the socket, as upstream does (the attach owns it
+   from the start). */
 static int dill__tls_attach(int s, int server, const char *cert,
       const char *key, struct dill__tls *mem, int64_t deadline) {
     struct dill_bsock_vfs *lower = dill__proto_lower(s, dill_bsock_type);
-    if(dill__slow(!lower)) return -1;
-    if(dill__slow(server && (!cert || !key))) {errno = EINVAL; return -1;}
-    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(dill__slow(!lower)) return dill__tls_fail(s, errno);
+    /* Certificate or key missing: EFAULT, upstream's errno for any problem
+       with them. */
+    if(dill__slow(server && (!cert || !key))) return dill__tls_fail(s, EFAULT);
+    if(dill__slow(dill__cr_canceled())) return dill__tls_fail(s, ECANCELED);
     struct dill__tls *self = mem ? mem : malloc(sizeof(struct dill__tls));
-    if(dill__slow(!self)) {errno = ENOMEM; return -1;}
+    if(dill__slow(!self)) return dill__tls_fail(s, ENOMEM);
     memset(self, 0, sizeof(*self));
     self->mem = !!mem;
     self->fd = -1;
     self->buf = malloc(DILL__TLS_RXBUF + DILL__TLS_TXBUF);
     if(dill__slow(!self->buf)) {
         dill__tls_free(self);
-        errno = ENOMEM;
-        return -1;
+        return dill__tls_fail(s, ENOMEM);
     }
     self->fd = dill__js_tls_open(server, cert, key, getenv("DILL_TLS_CA"),
         getenv("DILL_TLS_HOST"));
     if(dill__slow(self->fd < 0)) {
         int err = -self->fd;
         dill__tls_free(self);
-        errno = err;
-        return -1;
+        return dill__tls_fail(s, err);
     }
     self->hvfs.query = dill__tls_query;
     self->hvfs.close = dill__tls_hclose;
@@ -376,8 +386,7 @@ static int dill__tls_attach(int s, int server, const char *cert,
         int err = errno;
         dill__tls_engine_close(self);
         dill__tls_free(self);
-        errno = err;
-        return -1;
+        return dill__tls_fail(s, err);
     }
     /* The socket is ours now.  A failed handshake leaves its stream in an
        unknown state: it is closed with the rest. */
@@ -394,9 +403,14 @@ int dill_tls_attach_client(int s, int64_t deadline) {
     return dill__tls_attach(s, 0, NULL, NULL, NULL, deadline);
 }
 
+/* A NULL storage: EINVAL, the socket closed (if it is one), as upstream. */
+static int dill__tls_nomem(int s) {
+    return dill__tls_fail(s, dill__hvfs(s) ? EINVAL : EBADF);
+}
+
 int dill_tls_attach_client_mem(int s, struct dill_tls_storage *mem,
       int64_t deadline) {
-    if(dill__slow(!mem)) {errno = EINVAL; return -1;}
+    if(dill__slow(!mem)) return dill__tls_nomem(s);
     return dill__tls_attach(s, 0, NULL, NULL, (struct dill__tls*)mem, deadline);
 }
 
@@ -407,7 +421,7 @@ int dill_tls_attach_server(int s, const char *cert, const char *pkey,
 
 int dill_tls_attach_server_mem(int s, const char *cert, const char *pkey,
       struct dill_tls_storage *mem, int64_t deadline) {
-    if(dill__slow(!mem)) {errno = EINVAL; return -1;}
+    if(dill__slow(!mem)) return dill__tls_nomem(s);
     return dill__tls_attach(s, 1, cert, pkey, (struct dill__tls*)mem, deadline);
 }
 

@@ -1,9 +1,8 @@
 /* Data through TLS arrives intact whatever its shape: 4 MiB each way at
    the same time (a sender and a receiver coroutine on each side), writes
    of every size from 1 byte to 1 MiB read back in other sizes, bsendl
-   lists of many items (empty ones included), brecvl lists whose NULL
-   bases skip bytes, byte-by-byte exchanges; the list checks of bsendl and
-   brecvl (EINVAL) apply.  Over TCP on loopback. */
+   lists of many items (empty ones included), brecvl lists, byte-by-byte
+   exchanges.  Over TCP on loopback. */
 #include "tls-helpers.h"
 
 static unsigned char pattern(size_t i) {
@@ -82,7 +81,9 @@ int main(void) {
         assert(snd.rc == 0);
     }
 
-    /* A list of 100 items, some empty, and a receive list skipping bytes. */
+    /* A list of 100 items, some empty, and a receive list of three (one
+       that skips bytes with a NULL base, where upstream crashes:
+       tls-brecvl-skips-bytes-at-null-bases.c). */
     struct iolist items[100];
     size_t sent = 0;
     for(int i = 0; i < 100; i++) {
@@ -91,12 +92,13 @@ int main(void) {
         sent += n;
     }
     assert(bsendl(tc, &items[0], &items[99], now() + 5000) == 0);
+    static unsigned char mid[100];
     struct iolist r3 = {got + 100, sent - 200, NULL, 0};
-    struct iolist r2 = {NULL, 100, &r3, 0};
+    struct iolist r2 = {mid, 100, &r3, 0};
     struct iolist r1 = {got, 100, &r2, 0};
     memset(got, 0, sent);
     assert(brecvl(ts, &r1, &r3, now() + 5000) == 0);
-    for(size_t i = 0; i < 100; i++) assert(got[i] == big[i]);
+    for(size_t i = 0; i < 100; i++) assert(got[i] == big[i] && mid[i] == big[100 + i]);
     for(size_t i = 100; i < sent - 100; i++) assert(got[i] == big[i + 100]);
 
     /* Byte by byte, both ways. */
@@ -108,17 +110,9 @@ int main(void) {
         assert(brecv(ts, &x, 1, now() + 5000) == 0 && x == y);
     }
 
-    /* List checks. */
-    struct iolist bad = {NULL, 5, NULL, 0};
-    assert(bsendl(tc, &bad, &bad, now() + 5000) == -1 && errno == EFAULT);
-    assert(bsendl(tc, NULL, NULL, now() + 5000) == -1 && errno == EINVAL);
-    struct iolist rsv = {got, 1, NULL, 1};
-    assert(brecvl(ts, &rsv, &rsv, now() + 5000) == -1 && errno == EINVAL);
-    assert(bsend(tc, NULL, 3, now() + 5000) == -1 && errno == EFAULT);
-    /* Zero bytes: nothing to do. */
-    assert(bsend(tc, NULL, 0, now() + 5000) == 0);
-    assert(brecv(ts, NULL, 0, now() + 5000) == 0);
-    /* The connection still works after the refused calls. */
+    /* (The list checks, where upstream crashes or waits:
+       tls-null-buffers-and-bad-lists-fail-with-einval-and-zero-bytes-at-once.c.) */
+    /* The connection still works. */
     assert(bsend(tc, "end", 3, now() + 5000) == 0);
     assert(brecv(ts, got, 3, now() + 5000) == 0 && memcmp(got, "end", 3) == 0);
 

@@ -7,7 +7,11 @@
    certificate that fails either check makes the client's attach fail
    with EPROTO, and the server's with ECONNRESET (the client drops the
    connection); a DILL_TLS_CA that cannot be read is EINVAL before the
-   handshake, the socket left as it was. */
+   handshake, and the socket is closed as after any failed attach.
+   This depends on our build from the first check on: DILL_TLS_CA and
+   DILL_TLS_HOST are ours; upstream libdill has no way to check the peer's
+   certificate and takes any (its run passes the defaults, then fails
+   where a check should refuse). */
 #include "tls-helpers.h"
 
 struct srv { int t; int err; const char *name; };
@@ -80,11 +84,9 @@ int main(void) {
         int p[2];
         assert(ipc_pair(p) == 0);
         assert(tls_attach_client(p[0], now() + 1000) == -1 && errno == EINVAL);
-        /* The socket is still the caller's, and nothing went out. */
+        /* Nothing went out, and the socket is closed. */
         char c;
-        assert(brecv(p[1], &c, 1, 0) == -1 && errno == ETIMEDOUT);
-        assert(bsend(p[0], "k", 1, now() + 1000) == 0);
-        hclose(p[0]);
+        assert(brecv(p[1], &c, 1, now() + 1000) == -1 && errno == EPIPE);
         hclose(p[1]);
     }
     /* An empty variable is no variable. */

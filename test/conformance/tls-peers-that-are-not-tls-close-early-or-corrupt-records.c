@@ -8,7 +8,14 @@
      record header announces more than TLS allows: brecv fails with
      ECONNRESET, and so does every later brecv and bsend (TLS errors are
      fatal to the connection);
-   - it never answers: ETIMEDOUT at the deadline. */
+   - it never answers: ETIMEDOUT at the deadline.
+   Upstream libdill (as the oracle builds it) fails here as a whole, and we
+   keep ours: its attach does not wait for the handshake to succeed (garbage
+   from the peer, a peer that closes, print OpenSSL's error to stderr and
+   give a handle all the same), a silent peer blocks the attach forever
+   whatever the deadline, a stream that ends without close_notify is EPIPE
+   (see tls-a-stream-that-ends-without-close-notify-is-econnreset.c), and a
+   corrupted record is received as if it were intact. */
 #include "tls-helpers.h"
 
 static coroutine void send_then_close(int s, const char *text) {

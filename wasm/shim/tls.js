@@ -238,8 +238,9 @@ mergeInto(LibraryManager.library, {
    * server's certificate only when given a CA bundle `ca` (a PEM file, or
    * "system" for Node's root store): then the chain must lead to it, and,
    * with `host`, the certificate must be for that name (also sent as SNI).
-   * Returns the engine's descriptor, or -EINVAL for files that cannot be
-   * read or do not hold what they should.
+   * Returns the engine's descriptor, or -EFAULT (server) or -EINVAL
+   * (client: the CA bundle) for files that cannot be read or do not hold
+   * what they should.
    */
   dill__js_tls_open__deps: ['$DillTls'],
   dill__js_tls_open: function(server, certPtr, keyPtr, caPtr, hostPtr) {
@@ -269,10 +270,12 @@ mergeInto(LibraryManager.library, {
         }
       }
       // createSecureContext parses the PEM (and checks the key fits the
-      // certificate) now: garbage is EINVAL here, not a failed handshake.
+      // certificate) now: garbage fails here, not in the handshake.  A
+      // server's certificate or key that cannot be used is EFAULT, as
+      // upstream has it; a client's CA bundle (ours only) EINVAL.
       var ctx = DillTls.context(ctxOpts);
     } catch (e) {
-      return -{{{ cDefine('EINVAL') }}};
+      return server ? -{{{ cDefine('EFAULT') }}} : -{{{ cDefine('EINVAL') }}};
     }
     var Engine = DillTls.engineClass();
     var ep = new Engine();

@@ -11,13 +11,16 @@
      tls_detach while another coroutine receives (which closes the socket:
      the receiver wakes with EBADF);
    - hclose while coroutines are blocked in a receive or a send: they wake
-     with EBADF, nothing crashes;
-   - hundreds of attach / exchange / close cycles (both detach and hclose,
-     malloc'd and in the caller's memory) leave the heap and the
-     descriptor table where they were. */
+     with EBADF, nothing crashes.
+   Upstream libdill (as the oracle builds it) fails here, and we keep
+   ours: its TLS calls that wait for the peer or the socket below do not
+   honour their deadlines (tls_done over a socket that takes no bytes,
+   tls_detach with a peer that never sends close_notify, an attach with a
+   silent peer: they block for ever), hclose after a failed tls_detach
+   crashes (a segmentation fault), and closing a socket a coroutine waits
+   on aborts (an assertion fails in fd.c).  (The attach / close / detach
+   cycles: tls-attach-exchange-close-and-detach-cycles-do-not-leak.c.) */
 #include "tls-helpers.h"
-#include <fcntl.h>
-#include <unistd.h>
 
 struct srv { int t; int err; };
 
@@ -226,47 +229,11 @@ static void busy_and_hclose(void) {
     hclose(s);
 }
 
-static void cycle(int i) {
-    int c, s;
-    struct tls_storage cm, sm;
-    int mem = i & 1;
-    connect_pair(&c, &s, NULL, mem ? &cm : NULL, mem ? &sm : NULL);
-    char buf[5];
-    assert(bsend(c, "ping!", 5, now() + 5000) == 0);
-    assert(brecv(s, buf, 5, now() + 5000) == 0);
-    if(i & 2) {
-        assert(hclose(c) == 0);
-        assert(hclose(s) == 0);
-        return;
-    }
-    assert(tls_done(s, now() + 5000) == 0);
-    int u = tls_detach(c, now() + 5000);
-    assert(u >= 0);
-    int v = tls_detach(s, now() + 5000);
-    assert(v >= 0);
-    assert(hclose(u) == 0);
-    assert(hclose(v) == 0);
-}
-
-/* The lowest free descriptor. */
-static int free_fd(void) {
-    int fd = open("/dev/null", O_RDONLY);
-    assert(fd >= 0);
-    close(fd);
-    return fd;
-}
-
 int main(void) {
     tls_default_cert();
     timeouts();
     detach_errors();
     cancellation();
     busy_and_hclose();
-    for(int i = 0; i < 40; i++) cycle(i);
-    char *brk0 = sbrk(0);
-    int fd0 = free_fd();
-    for(int i = 0; i < 200; i++) cycle(i);
-    assert((char*)sbrk(0) - brk0 < 256 * 1024);
-    assert(free_fd() == fd0);
     return 0;
 }
