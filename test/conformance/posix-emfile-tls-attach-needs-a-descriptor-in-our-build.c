@@ -1,5 +1,6 @@
 /* Every descriptor number in use: tls_attach_client fails with EMFILE
-   before its handshake, and the socket stays with the caller, usable.
+   before its handshake, and closes the socket it was given, as every
+   failed attach does (upstream's attaches close it too).
 
    Our build only: our TLS engine (Node's, wasm/shim/tls.js) stands behind a
    descriptor of its own, which upstream's OpenSSL does not need (natively
@@ -29,10 +30,10 @@ int main(void) {
         filler[nfill++] = s;
     }
     assert(tls_attach_client(fp[0], now() + 1000) == -1 && errno == EMFILE);
-    assert(bsend(fp[0], "ok", 2, now() + 1000) == 0);
+    assert(hclose(fp[0]) == -1 && errno == EBADF);
     char two[2];
-    assert(brecv(fp[1], two, 2, now() + 1000) == 0 && memcmp(two, "ok", 2) == 0);
+    assert(brecv(fp[1], two, 2, now() + 1000) == -1 && errno == EPIPE);
     while(nfill) assert(close(filler[--nfill]) == 0);
-    assert(hclose(fp[0]) == 0 && hclose(fp[1]) == 0);
+    assert(hclose(fp[1]) == 0);
     return 0;
 }
