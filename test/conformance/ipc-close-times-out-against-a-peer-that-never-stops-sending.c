@@ -9,23 +9,11 @@
    ipc-and-tcp-close-leave-no-handle-behind.c. */
 #include <assert.h>
 #include <string.h>
-#include "libdill.h"
-
-static int flood_err;
-static long flood_sent;
+#include "flood-helpers.h"
 
 coroutine static void flooder(int s) {
-    char buf[1024];
-    memset(buf, 'x', sizeof(buf));
-    while(bsend(s, buf, sizeof(buf), -1) == 0) flood_sent++;
-    flood_err = errno;
+    flood(s, 0);
     assert(hclose(s) == 0);
-}
-
-static long ticks;
-
-coroutine static void ticker(void) {
-    while(msleep(now() + 5) == 0) ticks++;
 }
 
 int main(void) {

@@ -11,23 +11,11 @@
    drops them as the manual says. */
 #include <assert.h>
 #include <string.h>
-#include "libdill.h"
-
-static int flood_err;
-static long flood_sent;
+#include "flood-helpers.h"
 
 coroutine static void flooder(int s) {
-    char buf[1024];
-    memset(buf, 'x', sizeof(buf));
-    while(msend(s, buf, sizeof(buf), -1) == 0) flood_sent++;
-    flood_err = errno;
+    flood(s, 1);
     assert(hclose(s) == 0);
-}
-
-static long ticks;
-
-coroutine static void ticker(void) {
-    while(msleep(now() + 5) == 0) ticks++;
 }
 
 static int stack(int u) {
@@ -53,9 +41,7 @@ int main(void) {
     assert(flood_sent > 0);
     assert(ticks >= 3);
     /* The flooder's next send finds the socket gone. */
-    int64_t until = now() + 2000;
-    while(!flood_err && now() < until) assert(msleep(now() + 10) == 0);
-    assert(flood_err == ECONNRESET);
+    expect_flooder_reset();
     assert(hclose(b) == 0);
     return 0;
 }
