@@ -20,6 +20,7 @@
  *   closing their handle cancels every library call they make.
  */
 import { CApi, Ctx, Host, callDesc, hostOf } from './host';
+import { load } from './load';
 import type { BsockVfs, ImplIoVec, IpAddr, MsockVfs } from './types';
 
 // Node 20 defines Symbol.dispose and Symbol.asyncDispose (as the registered
@@ -215,8 +216,7 @@ export class Dill {
 
   /** Loads a new library instance (as `load()` does) and wraps it. */
   static async load(): Promise<Dill> {
-    const index = await import('./index');
-    return new Dill(await index.load());
+    return new Dill(await load());
   }
 
   /** @param api An API object made by `load()`. */
