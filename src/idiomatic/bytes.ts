@@ -3,12 +3,13 @@
  * UTF-8, and the receive buffers a socket keeps between calls.
  */
 
-/** The text of NUL-terminated bytes, as UTF-8. */
+/** The text of NUL-terminated bytes, as UTF-8. @internal */
 export function cstr(b: Uint8Array): string {
   const end = b.indexOf(0);
   return Buffer.from(b.buffer, b.byteOffset, end < 0 ? b.byteLength : end).toString('utf8');
 }
 
+/** `data` as bytes (a string as UTF-8). @internal */
 export function bytesOf(data: Uint8Array | string): Uint8Array {
   return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }
@@ -18,6 +19,7 @@ export function bytesOf(data: Uint8Array | string): Uint8Array {
  * returned). One is kept between calls, so that a socket receiving message
  * after message does not allocate `size` bytes each time; a call made while
  * another holds it gets a fresh one.
+ * @internal
  */
 export class RecvBuffers {
   private kept: Uint8Array | null = null;

@@ -86,13 +86,13 @@ export class Pending {
   }
 }
 
-/** The C deadline of `opts`: -1 (none) if it has none. */
+/** The C deadline of `opts`: -1 (none) if it has none. @internal */
 export function deadlineOf(opts: CallOptions | undefined): number {
   const d = opts?.deadline;
   return d === undefined ? -1 : d;
 }
 
-/** A promise whose rejection does not count as unhandled. */
+/** A promise whose rejection does not count as unhandled. @internal */
 export function deferred<T>(): { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void } {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
@@ -106,6 +106,7 @@ export function deferred<T>(): { promise: Promise<T>; resolve(v: T): void; rejec
  * sockets and channels: `next` is first called when the first value is
  * asked for; an error for which `ends(e)` is true (EPIPE, or the object
  * having been closed) ends the iteration, other errors are thrown.
+ * @internal
  */
 export async function* receiveUntil<T>(next: () => Promise<T>, ends: (e: unknown) => boolean): AsyncGenerator<T, void, undefined> {
   for (;;) {

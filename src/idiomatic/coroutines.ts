@@ -26,7 +26,7 @@ export class Coroutine<T = unknown> extends Handle {
    */
   readonly result: Promise<T>;
 
-  /** @internal */
+  /** Called by {@link Dill.go}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, result: Promise<T>) {
     super(dill, handle);
     this.result = result;

@@ -71,7 +71,7 @@ function scatter(iol: ImplIoVec[], data: Uint8Array): void {
   }
 }
 
-/** The C bytestream interface of `impl`. */
+/** The C bytestream interface of `impl`. @internal */
 export function bsockOf(impl: ByteStreamImpl): BsockVfs {
   return {
     async bsendl(iol, deadline, signal) {
@@ -91,7 +91,7 @@ export function bsockOf(impl: ByteStreamImpl): BsockVfs {
   };
 }
 
-/** The C message interface of `impl`. */
+/** The C message interface of `impl`. @internal */
 export function msockOf(impl: MessageSocketImpl): MsockVfs {
   return {
     async msendl(iol, deadline, signal) {
@@ -111,6 +111,7 @@ export function msockOf(impl: MessageSocketImpl): MsockVfs {
 /**
  * hmake for `impl` (checked first), whose interface of C type `kind` is
  * `vfs`: the handle of a socket written in TypeScript.
+ * @internal
  */
 export function hmakeOf(dill: Dill, impl: ByteStreamImpl | MessageSocketImpl, kind: 'bsock_type' | 'msock_type', vfs: BsockVfs | MsockVfs): number {
   if (!impl || typeof impl !== 'object') throw new TypeError(`${kind === 'bsock_type' ? 'byteStream' : 'messageSocket'}: impl must be an object`);
@@ -139,7 +140,7 @@ export class CustomByteStream extends ByteStream {
   /** What it runs. */
   readonly impl: ByteStreamImpl;
 
-  /** @internal */
+  /** Called by {@link Dill.byteStream}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, impl: ByteStreamImpl) {
     super(dill, handle);
     this.impl = impl;
@@ -182,7 +183,7 @@ export class CustomMessageSocket extends MessageSocket {
   /** What it runs. */
   readonly impl: MessageSocketImpl;
 
-  /** @internal */
+  /** Called by {@link Dill.messageSocket}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, impl: MessageSocketImpl) {
     super(dill, handle);
     this.impl = impl;

@@ -38,7 +38,7 @@ export class DillError extends Error {
 /** errno names that share a number: the name reported. */
 const PREFERRED = new Set(['EAGAIN', 'ENOTSUP', 'EDEADLK']);
 
-/** errno number -> its name, from the library's table of names (`api.errnos`). */
+/** errno number -> its name, from the library's table of names (`api.errnos`). @internal */
 export function errnoNames(errnos: { readonly [name: string]: number }): Map<number, string> {
   const names = new Map<number, string>();
   for (const [name, num] of Object.entries(errnos)) {
@@ -47,6 +47,7 @@ export function errnoNames(errnos: { readonly [name: string]: number }): Map<num
   return names;
 }
 
+/** Whether `e` is a DillError EPIPE (the end of what the peer sends). @internal */
 export function isEpipe(e: unknown): boolean {
   return e instanceof DillError && e.code === 'EPIPE';
 }

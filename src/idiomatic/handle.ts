@@ -149,6 +149,7 @@ export class Handle implements Disposable, AsyncDisposable {
  * (returned: the protocol's); if C failed on a valid handle it has closed
  * it (upstream's attaches close the socket they were given), and so is
  * `sock` now.
+ * @internal
  */
 export function attachOrClose(sock: { _disown(): number }, call: () => number): number {
   let h: number;

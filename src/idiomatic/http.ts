@@ -42,7 +42,7 @@ const HTTP_ROOM = 8192;
 export class HttpSocket<L extends ByteStream = ByteStream> extends Handle {
   private readonly lower: (h: number) => L;
 
-  /** @internal */
+  /** Called by {@link ByteStream.attachHttp}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, lower: (h: number) => L) {
     super(dill, handle);
     this.lower = lower;

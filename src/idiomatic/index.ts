@@ -38,6 +38,13 @@
  *                  IPC, TCP and UDP sockets
  *   custom.ts      sockets written in TypeScript (hmake)
  *   dill.ts        Dill: one library instance, which makes all of these
+ *
+ * What only the layer itself uses is tagged internal and left out of the
+ * published types (tsconfig's stripInternal). Not so the constructors the
+ * library calls, tagged hidden (from the API reference) instead: without its
+ * own, a class would be published with its base class's constructor. (This
+ * comment must not hold the tags themselves: tsc would strip the statement
+ * that follows it.)
  */
 export { DillError } from './errors';
 export type { CallOptions } from './calls';

@@ -23,7 +23,7 @@ export interface IpOptions {
 /** Options of {@link Dill.ipRemote} and {@link Dill.ipRemotes}. */
 export interface IpRemoteOptions extends CallOptions, IpOptions {}
 
-/** The C IPADDR_* mode of `mode` (0: the default). */
+/** The C IPADDR_* mode of `mode` (0: the default). @internal */
 export function modeOf(api: CApi, mode: IpMode | undefined): number {
   switch (mode) {
     case undefined: return 0;

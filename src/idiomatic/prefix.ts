@@ -17,7 +17,7 @@ export class PrefixSocket<L extends ByteStream = ByteStream> extends MessageSock
   readonly littleEndian: boolean;
   private readonly lower: (h: number) => L;
 
-  /** @internal */
+  /** Called by {@link ByteStream.attachPrefix}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, hdrlen: number, littleEndian: boolean, lower: (h: number) => L) {
     super(dill, handle);
     this.hdrlen = hdrlen;

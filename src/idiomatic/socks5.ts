@@ -64,7 +64,7 @@ export interface Socks5Request {
   addr: IpAddress | null;
 }
 
-/** {@link ByteStream.socks5Connect} on `sock` (its idle check done). */
+/** {@link ByteStream.socks5Connect} on `sock` (its idle check done). @internal */
 export async function socks5Connect(sock: ByteStream, opts: Socks5ConnectOptions): Promise<void> {
   const user = opts.username ?? null;
   const pass = opts.password ?? null;
@@ -80,7 +80,7 @@ export async function socks5Connect(sock: ByteStream, opts: Socks5ConnectOptions
   }
 }
 
-/** {@link ByteStream.socks5Accept} on `sock` (its idle check done). */
+/** {@link ByteStream.socks5Accept} on `sock` (its idle check done). @internal */
 export async function socks5Accept(sock: ByteStream, opts: Socks5AcceptOptions | undefined): Promise<Socks5Request> {
   const dill = sock.dill;
   await dill._call('socks5_proxy_auth', [sock.handle, opts?.auth ?? null, deadlineOf(opts)], opts, sock);
@@ -96,7 +96,7 @@ export async function socks5Accept(sock: ByteStream, opts: Socks5AcceptOptions |
   return { command: socks5Command(cmd), host: cstr(host), port: port[0], addr: null };
 }
 
-/** {@link ByteStream.socks5Reply} on `sock`. */
+/** {@link ByteStream.socks5Reply} on `sock`. @internal */
 export async function socks5Reply(sock: ByteStream, reply: Socks5Reply, bound: IpAddress | null | undefined, opts: CallOptions | undefined): Promise<void> {
   const code = typeof reply === 'number' ? reply : SOCKS5_REPLIES.indexOf(reply);
   if (code < 0) throw new TypeError(`socks5Reply: unknown reply '${String(reply)}'`);

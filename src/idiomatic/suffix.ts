@@ -16,7 +16,7 @@ export class SuffixSocket<L extends ByteStream = ByteStream> extends MessageSock
   readonly suffix: Uint8Array;
   private readonly lower: (h: number) => L;
 
-  /** @internal */
+  /** Called by {@link ByteStream.attachSuffix}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, suffix: Uint8Array, lower: (h: number) => L) {
     super(dill, handle);
     this.suffix = suffix;

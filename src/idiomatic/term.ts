@@ -17,7 +17,7 @@ export class TermSocket<L extends MessageSocket = MessageSocket> extends Message
   readonly terminal: Uint8Array;
   private readonly lower: (h: number) => L;
 
-  /** @internal */
+  /** Called by {@link MessageSocket.attachTerm}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, terminal: Uint8Array, lower: (h: number) => L) {
     super(dill, handle);
     this.terminal = terminal;

@@ -17,7 +17,7 @@ import type { Dill } from './dill';
 export class TlsSocket<L extends ByteStream = ByteStream> extends ByteStream {
   private readonly lower: (h: number) => L;
 
-  /** @internal */
+  /** Called by {@link ByteStream.attachTlsClient} and {@link ByteStream.attachTlsServer}, which make these objects. @hidden */
   constructor(dill: Dill, handle: number, lower: (h: number) => L) {
     super(dill, handle);
     this.lower = lower;

@@ -33,7 +33,7 @@ export class UdpSocket extends Handle implements AsyncIterable<Datagram> {
   /** The default destination, and the only sender accepted (null for none). */
   readonly remote: IpAddress | null;
 
-  /** @internal */
+  /** Called by {@link Dill.udpOpen}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, local: IpAddress | null, remote: IpAddress | null) {
     super(dill, handle);
     this.local = local;

@@ -77,7 +77,7 @@ export class WebSocket<L extends ByteStream = ByteStream> extends Handle impleme
   private readonly lower: (h: number) => L;
   private readonly rbufs = new RecvBuffers();
 
-  /** @internal */
+  /** Called by {@link ByteStream.attachWsClient} and {@link ByteStream.attachWsServer}, which make these objects. @hidden */
   constructor(dill: Dill, handle: number, text: boolean, lower: (h: number) => L) {
     super(dill, handle);
     this.text = text;
