@@ -10,22 +10,14 @@
  * arguments and result, blocking ones returning a Promise, errno per
  * coroutine.
  */
-import { Host, makeApi, CApi, MODULE_JS } from './host';
-
 export type { CApi, CoroutineFn } from './host';
 export type { IoVec, IoList, ChClause, Storage, IpAddr, IntOut, Socks5AuthFn, ImplIoVec, HVfs, BsockVfs, MsockVfs } from './types';
 
-/** Loads a new instance of the library. */
-export async function load(): Promise<CApi> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const factory = require(MODULE_JS) as (opts?: object) => Promise<{ dill: ConstructorParameters<typeof Host>[0] }>;
-  const mod = await factory();
-  return makeApi(new Host(mod.dill));
-}
+export { load } from './load';
 
 export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket,
-  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket, TlsSocket, CustomByteStream, CustomMessageSocket } from './idiomatic';
+  MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket, TlsSocket, CustomByteStream, CustomMessageSocket } from './idiomatic/index';
 export type { CallOptions, ChunkOptions, ChannelRecvOptions, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram,
   MessageRecvOptions, HttpRequest, HttpStatus, HttpField, WsClientOptions, WsServerOptions, WsCloseOptions, WsAccepted, WsMessage, WsStatus,
   Socks5Command, Socks5Reply, Socks5ConnectOptions, Socks5AcceptOptions, Socks5Request,
-  LayerCallOptions, ByteStreamImpl, MessageSocketImpl } from './idiomatic';
+  LayerCallOptions, ByteStreamImpl, MessageSocketImpl } from './idiomatic/index';

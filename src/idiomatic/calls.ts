@@ -1,0 +1,122 @@
+/**
+ * A library call that can block, as the idiomatic layer runs it: the
+ * options it takes ({@link CallOptions}: deadline and AbortSignal), the call
+ * in progress ({@link Pending}: its result, its cancellation), and helpers
+ * for the Promises and iterators made of such calls.
+ */
+import type { Ctx } from '../host';
+import type { Dill } from './dill';
+import type { Handle } from './handle';
+
+/** Options of every call that can block. */
+export interface CallOptions {
+  /**
+   * When the call gives up with ETIMEDOUT: an absolute time in ms on the
+   * {@link Dill.now} clock (`d.now() + 1000`), as in C. `0` tries once
+   * without blocking; `-1`, `Infinity` or leaving it out: no deadline.
+   */
+  deadline?: number;
+  /**
+   * Aborting it cancels the pending call as hclose of its coroutine would:
+   * the call fails with a {@link DillError} `ECANCELED` (and has the effect
+   * a canceled call has in C: a canceled receive leaves the socket unable
+   * to receive). A signal that is already aborted fails the call at once
+   * with ECANCELED, without entering the library.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * A blocking call started in the library.
+ * @internal
+ */
+export class Pending {
+  /**
+   * The C result, as host.ts resolves it. It rejects only with what a
+   * callback of the call threw (socks5_proxy_auth's auth_fn).
+   */
+  readonly raw: Promise<number>;
+  /** False if the call could not even start (spawn failed: errno in ctx). */
+  readonly started: boolean;
+  private cancelFn: (() => void) | null = null;
+  private readonly cleanups: (() => void)[] = [];
+  private settled = false;
+
+  constructor(
+    private readonly dill: Dill,
+    readonly fn: string,
+    private readonly ctx: Ctx,
+    start: (onStart: (cancel: () => void) => void) => Promise<number>,
+    owner: Handle | null,
+  ) {
+    this.raw = start((c) => { this.cancelFn = c; });
+    this.started = this.cancelFn !== null;
+    if (owner) {
+      const set = owner._inflight;
+      const cancel = (): void => this.cancel();
+      set.add(cancel);
+      this.cleanups.push(() => set.delete(cancel));
+    }
+    const settle = (): void => {
+      this.settled = true;
+      for (const f of this.cleanups.splice(0)) f();
+    };
+    this.raw.then(settle, settle);
+  }
+
+  /** Cancels the call if it is still pending (it completes with ECANCELED). */
+  cancel(): void {
+    if (this.cancelFn) this.cancelFn();
+  }
+
+  /** Aborting `signal` cancels the call (until it completes). */
+  follow(signal: AbortSignal | undefined): void {
+    if (!signal || this.settled) return;
+    const onAbort = (): void => this.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) this.cancel();
+  }
+
+  /** The result (>= 0), or throws the call's DillError. */
+  async outcome(): Promise<number> {
+    const rc = await this.raw;
+    if (rc < 0) throw this.dill.error(this.fn, this.ctx.errno);
+    return rc;
+  }
+}
+
+/** The C deadline of `opts`: -1 (none) if it has none. @internal */
+export function deadlineOf(opts: CallOptions | undefined): number {
+  const d = opts?.deadline;
+  return d === undefined ? -1 : d;
+}
+
+/** A promise whose rejection does not count as unhandled. @internal */
+export function deferred<T>(): { promise: Promise<T>; resolve(v: T): void; reject(e: unknown): void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * The values of `next()`, call after call, for the iterators of the
+ * sockets and channels: `next` is first called when the first value is
+ * asked for; an error for which `ends(e)` is true (EPIPE, or the object
+ * having been closed) ends the iteration, other errors are thrown.
+ * @internal
+ */
+export async function* receiveUntil<T>(next: () => Promise<T>, ends: (e: unknown) => boolean): AsyncGenerator<T, void, undefined> {
+  for (;;) {
+    let value: T;
+    try {
+      value = await next();
+    } catch (e) {
+      if (ends(e)) return;
+      throw e;
+    }
+    yield value;
+  }
+}
