@@ -48,7 +48,10 @@ $(GEN_STAMP): libdill/include/libdill.h scripts/gen-host.js
 	@touch $@
 
 # ---- TypeScript -------------------------------------------------------------
+# tsc never deletes an output whose source is gone (src/host.ts became
+# src/host/): start from an empty dist/ (but the library module, built below).
 dist/.stamp: $(TS_SRCS) $(GEN_STAMP) tsconfig.json node_modules/.package-lock.json
+	@mkdir -p dist && find dist -mindepth 1 -maxdepth 1 ! -name wasm -exec rm -rf {} +
 	npx tsc -p tsconfig.json
 	@touch $@
 
