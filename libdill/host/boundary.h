@@ -84,6 +84,10 @@ struct dill_iolist;
 #define DILL__SOCKADDR_IN_SIZE 16
 #define DILL__SOCKADDR_IN6_SIZE 28
 
+/* The direction of a bsend/brecv-like call (dill__host_fast, _nowait, and
+   the shim's dill__js_fd_nowait). */
+enum {DILL__DIR_SEND, DILL__DIR_RECV};
+
 /******************************************************************************/
 /*  Handles made in TypeScript (libdill/host/jshandle.c)                     */
 /******************************************************************************/
@@ -118,7 +122,7 @@ DILL__EXPORT struct dill__host_task *dill__host_task_start(int bndl);
 DILL__EXPORT void dill__host_task_end(struct dill__host_task *t);
 DILL__EXPORT int dill__host_task_canceled(struct dill__host_task *t);
 
-/* bsend and brecv in JS (host.c, src/host/fastio.ts). */
+/* bsend and brecv in JS (host.c, src/host/fastio.ts); dir is DILL__DIR_*. */
 DILL__EXPORT int dill__host_nowait(int h, int dir, double len);
 DILL__EXPORT int dill__host_fast(int h, int dir, struct dill__host_task *t);
 DILL__EXPORT int *dill__host_park(int h);

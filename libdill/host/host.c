@@ -161,14 +161,14 @@ DILL__EXPORT struct dill__cr *dill__host_spawn(double *a,
         DILL__CALL_AREA);
 }
 
-/* From wasm/shim/sockets.js: would a send (dir 0) or receive (dir 1) of
+/* From wasm/shim/sockets.js: would a send (DILL__DIR_SEND) or receive of
    len bytes on descriptor fd complete without waiting? */
 extern int dill__js_fd_nowait(int fd, int dir, double len);
 
-/* 1 if bsend/bsendl (dir 0) or brecv/brecvl (dir 1) of len bytes on handle
-   h would complete without waiting: JS then runs it as a call that cannot
-   block (on its own stack, dill__host_sync), which spares the coroutine
-   and the trip through the scheduler.  Only for IPC and TCP sockets, whose
+/* 1 if bsend/bsendl (DILL__DIR_SEND) or brecv/brecvl (DILL__DIR_RECV) of
+   len bytes on handle h would complete without waiting: JS then runs it as
+   a call that cannot block (on its own stack, dill__host_sync), which
+   spares the coroutine and the trip through the scheduler.  Only for IPC and TCP sockets, whose
    readiness the socket layer knows exactly. */
 DILL__EXPORT int dill__host_nowait(int h, int dir, double len) {
     int fd = dill__fdsock_fd(h);
@@ -179,20 +179,20 @@ DILL__EXPORT int dill__host_nowait(int h, int dir, double len) {
 /*  bsend and brecv from TypeScript without a coroutine                      */
 /******************************************************************************/
 
-/* src/host/fastio.ts runs bsend and brecv on IPC and TCP connections in JS when it
-   can: a send the socket layer takes whole at once, a receive whose bytes
-   are there or, when they are not, a receive that waits in JS for them
-   (parked) instead of in a coroutine.  Anything else (an error, the end of
+/* src/host/fastio.ts runs bsend and brecv on IPC and TCP connections in JS
+   when it can: a send the socket layer takes whole at once, a receive whose
+   bytes are there or, when they are not, a receive that waits in JS for
+   them (parked) instead of in a coroutine.  Anything else (an error, the end of
    the stream, a send that must wait) goes the general way, through the
    functions of fdsock.c. */
 
 /* The descriptor of handle h if it is an IPC or TCP connection that can
-   send (dir 0) or receive (dir 1) now, and task t (if any) is not canceled;
+   send or receive (dir) now, and task t (if any) is not canceled;
    else -1 (the call goes the general way, which tells why). */
 DILL__EXPORT int dill__host_fast(int h, int dir,
       struct dill__host_task *t) {
     if(dill__slow(t && dill__host_task_canceled(t))) return -1;
-    return dill__fdsock_ready_fd(h, dir);
+    return dill__fdsock_ready_fd(h, dir == DILL__DIR_RECV);
 }
 
 /* A receive from TypeScript on handle h (checked by dill__host_fast just
