@@ -161,15 +161,15 @@ DILL__EXPORT struct dill__cr *dill__host_spawn(double *a,
         DILL__CALL_AREA);
 }
 
-/* From wasm/shim/sockets.js: would a send (DILL__DIR_SEND) or receive of
+/* From wasm/shim/sockets.js: would a send or receive (dir, DILL__DIR_*) of
    len bytes on descriptor fd complete without waiting? */
 extern int dill__js_fd_nowait(int fd, int dir, double len);
 
 /* 1 if bsend/bsendl (DILL__DIR_SEND) or brecv/brecvl (DILL__DIR_RECV) of
    len bytes on handle h would complete without waiting: JS then runs it as
    a call that cannot block (on its own stack, dill__host_sync), which
-   spares the coroutine and the trip through the scheduler.  Only for IPC and TCP sockets, whose
-   readiness the socket layer knows exactly. */
+   spares the coroutine and the trip through the scheduler.  Only for IPC
+   and TCP sockets, whose readiness the socket layer knows exactly. */
 DILL__EXPORT int dill__host_nowait(int h, int dir, double len) {
     int fd = dill__fdsock_fd(h);
     return fd >= 0 && dill__js_fd_nowait(fd, dir, len);
@@ -182,9 +182,9 @@ DILL__EXPORT int dill__host_nowait(int h, int dir, double len) {
 /* src/host/fastio.ts runs bsend and brecv on IPC and TCP connections in JS
    when it can: a send the socket layer takes whole at once, a receive whose
    bytes are there or, when they are not, a receive that waits in JS for
-   them (parked) instead of in a coroutine.  Anything else (an error, the end of
-   the stream, a send that must wait) goes the general way, through the
-   functions of fdsock.c. */
+   them (parked) instead of in a coroutine.  Anything else (an error, the
+   end of the stream, a send that must wait) goes the general way, through
+   the functions of fdsock.c, which also offers what is done here. */
 
 /* The descriptor of handle h if it is an IPC or TCP connection that can
    send or receive (dir) now, and task t (if any) is not canceled;
