@@ -40,11 +40,15 @@ $(BUILD)/libdill.a: $(LIB_OBJS)
 	@rm -f $@
 	$(EMAR) rcs $@ $^
 
-# ---- generated code (from the header: the one source of truth) --------------
+# ---- generated code (from the headers: the one source of truth) ------------
+# libdill.h gives the C-faithful functions (scripts/gen-host.js);
+# libdill/host/boundary.h everything else the library module and the
+# TypeScript bindings agree on (scripts/gen-boundary.js).
 GEN_STAMP := $(BUILD)/gen/.stamp
-$(GEN_STAMP): libdill/include/libdill.h scripts/gen-host.js
+$(GEN_STAMP): libdill/include/libdill.h scripts/gen-host.js libdill/host/boundary.h scripts/gen-boundary.js
 	@mkdir -p $(dir $@)
 	node scripts/gen-host.js libdill/include/libdill.h $(BUILD)/gen/host_calls.c src/gen/api.ts
+	node scripts/gen-boundary.js libdill/host/boundary.h wasm/shim src/gen/boundary.ts $(BUILD)/gen/host-hooks.js
 	@touch $@
 
 # ---- TypeScript -------------------------------------------------------------
@@ -57,7 +61,7 @@ dist/.stamp: $(TS_SRCS) $(GEN_STAMP) tsconfig.json node_modules/.package-lock.js
 
 # ---- the library module the TypeScript bindings load --------------------------
 HOST_OUT := dist/wasm/libdill.js
-$(HOST_OUT): $(BUILD)/libdill.a $(GEN_STAMP) $(wildcard libdill/host/*.c) wasm/host-pre.js $(wildcard wasm/shim/*.js) dist/.stamp
+$(HOST_OUT): $(BUILD)/libdill.a $(GEN_STAMP) $(wildcard libdill/host/*.[ch]) wasm/host-pre.js $(wildcard wasm/shim/*.js) dist/.stamp
 	node scripts/build-host.js
 
 # ---- the ES module entry point (package.json "exports": import) --------------

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
+import { ASYNC_IMPORTS as BOUNDARY_ASYNC_IMPORTS, LIBRARY_EXPORTS } from './gen/boundary';
 
 /** The package root (the folder holding package.json). */
 export const ROOT = path.resolve(__dirname, '..');
@@ -21,39 +22,41 @@ export const LIBDILL_A = path.join(ROOT, 'wasm', 'build', 'libdill.a');
 export const SHIM_DIR = path.join(ROOT, 'wasm', 'shim');
 export const PROGRAM_PRE_JS = path.join(ROOT, 'wasm', 'program-pre.js');
 
-/** Imports of the shim that suspend the caller (Asyncify imports). */
-export const ASYNC_IMPORTS = [
-  'dill__js_switch', 'dill__js_fork',
-  // System calls that block the whole program on blocking descriptors.
-  'wasi_snapshot_preview1.fd_read', 'wasi_snapshot_preview1.fd_write', '__syscall_recvfrom', '__syscall_sendto', '__syscall_poll',
-  '__syscall_bind', '__syscall_accept4', '__syscall_connect',
-  '__syscall_sendmsg', '__syscall_recvmsg',
-];
+/**
+ * Imports of the shim that suspend the caller (Asyncify imports): the
+ * DILL__MAY_SUSPEND names of libdill/host/boundary.h.
+ */
+export const ASYNC_IMPORTS: string[] = [...BOUNDARY_ASYNC_IMPORTS];
 
 /** Exports the coroutine driver calls. */
 export const DRIVER_EXPORTS = [
   '_main', '_malloc', '_free', '_dill__cr_entry', '_dill__main_start',
   '_dill__poll', '_dill__reap', '_dill__next_deadline',
 ];
+/** Those of DRIVER_EXPORTS a C program has and the library module has not. */
+const PROGRAM_EXPORTS = ['_main', '_dill__main_start'];
 
 /** The library module the TypeScript bindings load (built by `make build`). */
 export const HOST_DIR = path.join(ROOT, 'libdill', 'host');
 export const HOST_PRE_JS = path.join(ROOT, 'wasm', 'host-pre.js');
 export const HOST_CALLS_C = path.join(ROOT, 'wasm', 'build', 'gen', 'host_calls.c');
+/** The JS library of the hooks C imports from the bindings (generated from boundary.h). */
+export const HOST_HOOKS_JS = path.join(ROOT, 'wasm', 'build', 'gen', 'host-hooks.js');
 
-/** Exports the TypeScript bindings call (raw, see src/host.ts). */
-export const HOST_EXPORTS = [
-  '_malloc', '_free', '___errno_location', '_strerror', '_dill__cr_entry', '_dill__poll', '_dill__reap',
-  '_dill__next_deadline', '_dill__host_sync', '_dill__host_spawn', '_dill__host_cancel',
-  '_dill__host_task_start', '_dill__host_task_end', '_dill__host_task_canceled', '_dill__host_ready',
-  '_dill__host_current', '_dill_hquery', '_dill__host_hmake', '_dill__host_jsh_id', '_dill__host_jsh_done',
-  '_dill__host_type', '_dill__host_nowait',
-];
+/**
+ * Exports of the library module: what the coroutine driver calls, and what
+ * the TypeScript bindings call (the DILL__EXPORT and DILL__CALLS functions
+ * of libdill/host/boundary.h, typed in src/gen/boundary.ts).
+ */
+export const HOST_EXPORTS = [...new Set([
+  ...DRIVER_EXPORTS.filter((n) => !PROGRAM_EXPORTS.includes(n)),
+  ...LIBRARY_EXPORTS,
+])];
 
 /** emcc arguments that build the library module into `outJs` (and .wasm beside it). */
 export function hostArgs(outJs: string): string[] {
   const args = [
-    '-O2', '-I', INCLUDE_DIR,
+    '-O2', '-I', INCLUDE_DIR, '-I', HOST_DIR,
     ...hostSources(), HOST_CALLS_C, LIBDILL_A,
     '-o', outJs,
     '-sASYNCIFY=1',
@@ -70,7 +73,7 @@ export function hostArgs(outJs: string): string[] {
     '--pre-js', HOST_PRE_JS,
     '--minify', '0',
   ];
-  for (const lib of shimLibraries()) args.push('--js-library', lib);
+  for (const lib of [...shimLibraries(), HOST_HOOKS_JS]) args.push('--js-library', lib);
   return args;
 }
 

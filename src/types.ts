@@ -1,6 +1,6 @@
 /**
  * Types shared by the generated C-faithful layer (src/gen/api.ts) and the
- * runtime that implements it (src/host.ts).
+ * runtime that implements it (src/host/).
  */
 
 /**

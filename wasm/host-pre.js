@@ -1,7 +1,8 @@
 // libdill-wasm: start-up of the library module the TypeScript bindings load
 // (--pre-js).  Loads the .wasm bytes itself (Emscripten 3.1.6's loader would
 // try fetch() under Node 18+), keeps the raw exports for the coroutine
-// driver, and hands the driver's internals to src/host.ts.
+// driver, and hands the driver's internals to src/host/ (Internals in
+// src/host/host.ts).
 Module['instantiateWasm'] = function(imports, receiveInstance) {
   var bytes = Module['wasmBinary'] || require('fs').readFileSync(
     require('path').join(__dirname, 'libdill.wasm'));

@@ -1,8 +1,8 @@
 /*
- * Handles implemented in TypeScript: hmake() from src/host.ts.
+ * Handles implemented in TypeScript: hmake() from src/host/jshandle.ts.
  *
  * The TypeScript object (its query and close, and the bytestream or message
- * interface query hands out) lives in src/host.ts under a number, `id`.  Here
+ * interface query hands out) lives in src/host/jshandle.ts under a number, `id`.  Here
  * it gets what C needs to treat it like any other handle: a struct dill_hvfs
  * for the handle table and a struct dill_bsock_vfs / dill_msock_vfs whose
  * functions forward to it.  So bsend(), msend(), prefix_attach()... work on
@@ -21,6 +21,7 @@
 #include <emscripten.h>
 
 #include "../include/libdillimpl.h"
+#include "boundary.h"
 #include "../src/cr.h"
 #include "../src/handle.h"
 #include "../src/utils.h"
@@ -32,22 +33,17 @@ struct dill__jsh {
     int id;
 };
 
-/* One forwarded operation, on the stack of the coroutine waiting for it. */
+/* One forwarded operation, on the stack of the coroutine waiting for it.
+   (The operation codes, the interfaces and the hooks dill__js_jsh_* that
+   src/host/jshandle.ts answers are in boundary.h.) */
 struct dill__jsh_op {
     struct dill__list waiters;
     double rc;     /* written by JS */
     int err;       /* written by JS */
 };
-
-enum {DILL__JSH_BSENDL, DILL__JSH_BRECVL, DILL__JSH_MSENDL, DILL__JSH_MRECVL};
-enum {DILL__JSH_BSOCK = 1, DILL__JSH_MSOCK = 2};
-
-/* From wasm/shim/host.js (src/host.ts answers). */
-extern int dill__js_jsh_query(int id, int which);
-extern void dill__js_jsh_close(int id);
-extern int dill__js_jsh_start(int id, int kind, struct dill__jsh_op *op,
-    struct dill_iolist *first, struct dill_iolist *last, double deadline);
-extern void dill__js_jsh_abandon(struct dill__jsh_op *op);
+_Static_assert(offsetof(struct dill__jsh_op, rc) == DILL__JSH_OP_RC &&
+    offsetof(struct dill__jsh_op, err) == DILL__JSH_OP_ERR,
+    "struct dill__jsh_op as boundary.h describes it");
 
 static void *dill__jsh_query(struct dill_hvfs *vfs, const void *type) {
     struct dill__jsh *j = dill__cont(vfs, struct dill__jsh, hvfs);
@@ -117,7 +113,7 @@ static ssize_t dill__jsh_mrecvl(struct dill_msock_vfs *vfs,
 }
 
 /* A handle for TypeScript object `id`; -1 with errno (ENOMEM). */
-EMSCRIPTEN_KEEPALIVE int dill__host_hmake(int id) {
+DILL__EXPORT int dill__host_hmake(int id) {
     struct dill__jsh *j = malloc(sizeof(*j));
     if(dill__slow(!j)) {errno = ENOMEM; return -1;}
     j->hvfs.query = dill__jsh_query;
@@ -132,7 +128,7 @@ EMSCRIPTEN_KEEPALIVE int dill__host_hmake(int id) {
 
 /* The TypeScript object behind handle h: its id; -1 with errno EBADF for no
    handle, -2 for a handle implemented in C. */
-EMSCRIPTEN_KEEPALIVE int dill__host_jsh_id(int h) {
+DILL__EXPORT int dill__host_jsh_id(int h) {
     struct dill_hvfs *vfs = dill__hvfs(h);
     if(dill__slow(!vfs)) return -1;
     if(vfs->query != dill__jsh_query) return -2;
@@ -140,12 +136,12 @@ EMSCRIPTEN_KEEPALIVE int dill__host_jsh_id(int h) {
 }
 
 /* JS finished operation `op` (its rc and err are written): wake its caller. */
-EMSCRIPTEN_KEEPALIVE void dill__host_jsh_done(struct dill__jsh_op *op) {
+DILL__EXPORT void dill__host_jsh_done(struct dill__jsh_op *op) {
     if(!dill__list_empty(&op->waiters))
         dill__trigger(dill__cont(op->waiters.next, struct dill__clause, item), 0);
 }
 
 /* The interface types, for TypeScript (api.bsock_type, api.msock_type). */
-EMSCRIPTEN_KEEPALIVE const void *dill__host_type(int which) {
+DILL__EXPORT const void *dill__host_type(int which) {
     return which == DILL__JSH_BSOCK ? dill_bsock_type : dill_msock_type;
 }

@@ -438,3 +438,37 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
         }
     }
 }
+
+/* A receive that waits outside a coroutine (a brecv from TypeScript waiting
+   in JS, libdill/host/host.c): the socket's side of it. */
+
+int dill__fdsock_ready_fd(int h, int dir) {
+    struct dill__fdsock *self = dill__fdsock_of(h);
+    if(dill__slow(!self)) return -1;
+    if(dill__slow((dir ? dill__fdsock_in_ready(self) :
+          dill__fdsock_out_ready(self)) < 0))
+        return -1;
+    return self->fd;
+}
+
+int *dill__fdsock_park(int h) {
+    struct dill__fdsock *self = dill__fdsock_of(h);
+    if(dill__slow(!self)) return NULL;
+    self->rxparked = 1;
+    return &self->rxparked;
+}
+
+int dill__fdsock_unpark(int *parked, int fail) {
+    struct dill__fdsock *self = dill__cont(parked, struct dill__fdsock,
+        rxparked);
+    self->rxparked = 0;
+    if(fail) self->inerr = 1;
+    int closed = self->closed;
+    dill__fdsock_leave(self);
+    return closed;
+}
+
+void dill__fdsock_txfail(int h) {
+    struct dill__fdsock *self = dill__fdsock_of(h);
+    if(self) self->outerr = 1;
+}

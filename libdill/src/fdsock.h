@@ -101,4 +101,20 @@ int dill__fdlistener_accept(int s, const void *ltype, const void *type,
     struct dill__fdsock *mem, struct sockaddr *addr, socklen_t *addrlen,
     int64_t deadline);
 
+/* A receive that waits outside a coroutine (a brecv from TypeScript waiting
+   in JS, libdill/host/host.c), and a send done outside one. */
+/* The descriptor of handle h if it is one of these sockets and can send
+   (dir 0) or receive (dir 1) now, else -1 (the general way tells why). */
+int dill__fdsock_ready_fd(int h, int dir);
+/* Receiving on handle h becomes busy until the flag whose address this
+   returns is cleared (by JS, when the bytes came) or dill__fdsock_unpark
+   is called; NULL if h is not one of these sockets. */
+int *dill__fdsock_park(int h);
+/* The receive waiting with flag `parked` ends without its bytes: `fail`
+   makes receiving unusable (as a receive that timed out or was canceled).
+   Returns 1 if the socket was closed meanwhile (it is freed now). */
+int dill__fdsock_unpark(int *parked, int fail);
+/* A send on handle h failed outside fdsock.c: sending is unusable. */
+void dill__fdsock_txfail(int h);
+
 #endif
