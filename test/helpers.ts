@@ -1,4 +1,9 @@
-/** Shared helpers for the jest suites: compile C programs with dillcc and run them. */
+/**
+ * Shared helpers for the jest suites: compile C programs with dillcc and run
+ * them; promises, bytes and text; what a call throws or rejects with.  The
+ * library instance a test file works on, and the pairs made with it, are in
+ * instance.ts.
+ */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -81,6 +86,17 @@ export function killAll(children: ChildProcess[]): void {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
 }
 
+/** The DillError `fn` throws (fails the test if it returns or throws anything else). */
+export function failureSync(fn: () => unknown): DillError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DillError);
+    return e as DillError;
+  }
+  throw new Error('did not fail');
+}
+
 /** The DillError `p` rejects with (fails the test if it resolves or throws anything else). */
 export async function failure(p: Promise<unknown>): Promise<DillError> {
   try {
@@ -91,6 +107,43 @@ export async function failure(p: Promise<unknown>): Promise<DillError> {
   }
   throw new Error('expected a DillError, the promise resolved');
 }
+
+/** What `fn` throws (fails the test if it returns). */
+export function thrown(fn: () => unknown): any {
+  try { fn(); } catch (e) { return e; }
+  throw new Error('did not throw');
+}
+
+/** A promise and the function that resolves it. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+/** True if `p` has not settled after `ms`. */
+export async function stillPending(p: Promise<unknown>, ms = 30): Promise<boolean> {
+  let settled = false;
+  p.then(() => { settled = true; }, () => { settled = true; });
+  await new Promise((r) => setTimeout(r, ms));
+  return !settled;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Bytes 0..n-1 following a pattern (so misplaced or lost bytes show). */
+export function pattern(n: number, mul: number, add: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * mul + add) & 255;
+  return b;
+}
+
+/** UTF-8 bytes of `s`. */
+export const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+/** `b` as UTF-8 text. */
+export const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+/** The NUL-terminated text in `b`. */
+export const cstr = (b: Uint8Array): string => text(b.subarray(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0)));
 
 /**
  * A connected C-faithful TCP pair over loopback (`host`, a port the system
