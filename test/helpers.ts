@@ -7,6 +7,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as net from 'net';
+import * as dgram from 'dgram';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
 import { DillError } from '../dist/index';
 import type { CApi } from '../dist/index';
@@ -144,6 +146,24 @@ export const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 export const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 /** The NUL-terminated text in `b`. */
 export const cstr = (b: Uint8Array): string => text(b.subarray(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0)));
+
+/** A Node TCP server on loopback; resolves once listening. */
+export function nodeServer(onConn: (sock: net.Socket) => void, host = '127.0.0.1'): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer({ allowHalfOpen: true }, onConn);
+    srv.once('error', reject);
+    srv.listen(0, host, () => resolve(srv));
+  });
+}
+
+/** A Node UDP socket bound on loopback. */
+export function nodeUdp(type: 'udp4' | 'udp6' = 'udp4'): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket(type);
+    s.once('error', reject);
+    s.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', () => resolve(s));
+  });
+}
 
 /**
  * A connected C-faithful TCP pair over loopback (`host`, a port the system
