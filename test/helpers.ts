@@ -11,7 +11,6 @@ import * as net from 'net';
 import * as dgram from 'dgram';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
 import { DillError } from '../dist/index';
-import type { CApi } from '../dist/index';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const DILLCC = path.join(ROOT, 'bin', 'dillcc.js');
@@ -163,22 +162,4 @@ export function nodeUdp(type: 'udp4' | 'udp6' = 'udp4'): Promise<dgram.Socket> {
     s.once('error', reject);
     s.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', () => resolve(s));
   });
-}
-
-/**
- * A connected C-faithful TCP pair over loopback (`host`, a port the system
- * chooses; the listener is closed again): [client, server].
- */
-export async function tcpPair(dill: CApi, host = '127.0.0.1'): Promise<[number, number]> {
-  const a = dill.ipaddr();
-  expect(dill.ipaddr_local(a, host, 0, 0)).toBe(0);
-  const ls = await dill.tcp_listen(a, 10);
-  expect(ls).toBeGreaterThanOrEqual(0);
-  const acc = dill.tcp_accept(ls, null, dill.now() + 5000);
-  const c = await dill.tcp_connect(a, dill.now() + 5000);
-  const s = await acc;
-  expect(c).toBeGreaterThanOrEqual(0);
-  expect(s).toBeGreaterThanOrEqual(0);
-  expect(dill.hclose(ls)).toBe(0);
-  return [c, s];
 }
