@@ -39,6 +39,11 @@ export function compile(dir: string, name: string, source: string, extra: string
   return js;
 }
 
+/** Compiles the C program test/peers/NAME.c with dillcc to DIR/NAME.js. */
+export function compilePeer(dir: string, name: string, extra: string[] = []): string {
+  return compile(dir, name, fs.readFileSync(path.join(__dirname, 'peers', `${name}.c`), 'utf8'), extra);
+}
+
 /** How a process started by `start` ended: exit code (null if killed) and all it wrote. */
 export interface Result { code: number | null; out: string; err: string }
 
