@@ -1,10 +1,16 @@
-/** Shared helpers for the jest suites: compile C programs with dillcc and run them. */
+/**
+ * Shared helpers for the jest suites: compile C programs with dillcc and run
+ * them; promises, bytes and text; what a call throws or rejects with.  The
+ * library instance a test file works on, and the pairs made with it, are in
+ * instance.ts.
+ */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as net from 'net';
+import * as dgram from 'dgram';
 import { spawn, spawnSync, ChildProcess } from 'child_process';
 import { DillError } from '../dist/index';
-import type { CApi } from '../dist/index';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const DILLCC = path.join(ROOT, 'bin', 'dillcc.js');
@@ -31,6 +37,11 @@ export function compile(dir: string, name: string, source: string, extra: string
   const r = node([DILLCC, c, '-o', js, ...extra]);
   if (r.status !== 0) throw new Error(`dillcc failed (${r.status}):\n${r.stderr.slice(-3000)}`);
   return js;
+}
+
+/** Compiles the C program test/peers/NAME.c with dillcc to DIR/NAME.js. */
+export function compilePeer(dir: string, name: string, extra: string[] = []): string {
+  return compile(dir, name, fs.readFileSync(path.join(__dirname, 'peers', `${name}.c`), 'utf8'), extra);
 }
 
 /** How a process started by `start` ended: exit code (null if killed) and all it wrote. */
@@ -81,6 +92,17 @@ export function killAll(children: ChildProcess[]): void {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill();
 }
 
+/** The DillError `fn` throws (fails the test if it returns or throws anything else). */
+export function failureSync(fn: () => unknown): DillError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DillError);
+    return e as DillError;
+  }
+  throw new Error('did not fail');
+}
+
 /** The DillError `p` rejects with (fails the test if it resolves or throws anything else). */
 export async function failure(p: Promise<unknown>): Promise<DillError> {
   try {
@@ -92,20 +114,57 @@ export async function failure(p: Promise<unknown>): Promise<DillError> {
   throw new Error('expected a DillError, the promise resolved');
 }
 
-/**
- * A connected C-faithful TCP pair over loopback (`host`, a port the system
- * chooses; the listener is closed again): [client, server].
- */
-export async function tcpPair(dill: CApi, host = '127.0.0.1'): Promise<[number, number]> {
-  const a = dill.ipaddr();
-  expect(dill.ipaddr_local(a, host, 0, 0)).toBe(0);
-  const ls = await dill.tcp_listen(a, 10);
-  expect(ls).toBeGreaterThanOrEqual(0);
-  const acc = dill.tcp_accept(ls, null, dill.now() + 5000);
-  const c = await dill.tcp_connect(a, dill.now() + 5000);
-  const s = await acc;
-  expect(c).toBeGreaterThanOrEqual(0);
-  expect(s).toBeGreaterThanOrEqual(0);
-  expect(dill.hclose(ls)).toBe(0);
-  return [c, s];
+/** What `fn` throws (fails the test if it returns). */
+export function thrown(fn: () => unknown): any {
+  try { fn(); } catch (e) { return e; }
+  throw new Error('did not throw');
+}
+
+/** A promise and the function that resolves it. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+/** True if `p` has not settled after `ms`. */
+export async function stillPending(p: Promise<unknown>, ms = 30): Promise<boolean> {
+  let settled = false;
+  p.then(() => { settled = true; }, () => { settled = true; });
+  await new Promise((r) => setTimeout(r, ms));
+  return !settled;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Bytes 0..n-1 following a pattern (so misplaced or lost bytes show). */
+export function pattern(n: number, mul: number, add: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (i * mul + add) & 255;
+  return b;
+}
+
+/** UTF-8 bytes of `s`. */
+export const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+/** `b` as UTF-8 text. */
+export const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+/** The NUL-terminated text in `b`. */
+export const cstr = (b: Uint8Array): string => text(b.subarray(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0)));
+
+/** A Node TCP server on loopback; resolves once listening. */
+export function nodeServer(onConn: (sock: net.Socket) => void, host = '127.0.0.1'): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer({ allowHalfOpen: true }, onConn);
+    srv.once('error', reject);
+    srv.listen(0, host, () => resolve(srv));
+  });
+}
+
+/** A Node UDP socket bound on loopback. */
+export function nodeUdp(type: 'udp4' | 'udp6' = 'udp4'): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket(type);
+    s.once('error', reject);
+    s.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', () => resolve(s));
+  });
 }

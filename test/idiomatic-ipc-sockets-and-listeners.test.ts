@@ -1,50 +1,16 @@
 /**
- * The idiomatic layer (src/idiomatic.ts): handle objects, DillError,
- * deadlines and AbortSignals, disposal, iteration, coroutines and bundles,
- * over real unix socket paths in a temporary directory.
+ * IPC in the idiomatic layer over unix socket paths in a temporary
+ * directory: IpcListener and IpcSocket, iteration over chunks, deadlines
+ * and AbortSignals, closing and disposal (`using`, close(),
+ * closeGracefully), and passing descriptors.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { load, Dill, DillError, IpcSocket, IpcListener, Channel, Coroutine, Bundle, Handle } from '../dist/index';
-import type { CApi } from '../dist/index';
-import { failure } from './helpers';
+import { Dill, DillError, IpcSocket, IpcListener, Channel, Coroutine } from '../dist/index';
+import { failure, stillPending, text } from './helpers';
+import { d, dill as api, expectClosed, loadInstance, sockPath, useTempDir } from './instance';
 
-let api: CApi;
-let d: Dill;
-let dir: string;
-let seq = 0;
-
-beforeAll(async () => {
-  api = await load();
-  d = new Dill(api);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dill-idiomatic-'));
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function sockPath(): string {
-  return path.join(dir, `s${seq++}.sock`);
-}
-
-const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
-
-/** True if `p` has not settled after `ms`. */
-async function stillPending(p: Promise<unknown>, ms = 30): Promise<boolean> {
-  let settled = false;
-  p.then(() => { settled = true; }, () => { settled = true; });
-  await new Promise((r) => setTimeout(r, ms));
-  return !settled;
-}
-
-
-/** The C-faithful hclose of `h` reports it invalid (-1/EBADF). */
-function expectClosed(h: number): void {
-  expect(api.hclose(h)).toBe(-1);
-  expect(api.errno).toBe(api.EBADF);
-}
+loadInstance();
+useTempDir('idiomatic');
 
 /** A connected client and server socket over a fresh path. */
 async function connected(): Promise<{ ls: IpcListener; server: IpcSocket; client: IpcSocket; at: string }> {
@@ -55,52 +21,6 @@ async function connected(): Promise<{ ls: IpcListener; server: IpcSocket; client
   const server = await accepting;
   return { ls, server, client, at };
 }
-
-describe('DillError', () => {
-  test('carries code, errno, function name and a Node-like message', async () => {
-    const e = await failure(d.ipcConnect(path.join(dir, 'nobody-here.sock')));
-    expect(e).toBeInstanceOf(Error);
-    expect(e.name).toBe('DillError');
-    expect(e.code).toBe('ENOENT');
-    expect(e.errno).toBe(api.ENOENT);
-    expect(e.syscall).toBe('ipc_connect');
-    expect(e.message).toBe(`ipc_connect: ENOENT: ${api.strerror(api.ENOENT)}`);
-  });
-
-  test('ipc_done twice: "ipc_done: EPIPE: Broken pipe"', async () => {
-    const [a, b] = d.ipcPair();
-    await a.done();
-    const e = await failure(a.done());
-    expect(e).toMatchObject({ code: 'EPIPE', errno: api.EPIPE, syscall: 'ipc_done' });
-    expect(e.message).toBe('ipc_done: EPIPE: Broken pipe');
-    a.close();
-    b.close();
-  });
-
-  test('d.error() names an errno of the C-faithful API', () => {
-    api.hclose(123456);
-    const e = d.error('hclose');
-    expect(e).toMatchObject({ code: 'EBADF', errno: api.EBADF, syscall: 'hclose' });
-    expect(d.error('chsend', api.ENOTSUP).code).toBe('ENOTSUP');
-  });
-
-  test('each call has its own errno, even when calls of one coroutine finish together', async () => {
-    // A chrecv times out and a brecv succeeds in the same scheduler run
-    // (the JS thread is kept busy past the deadline, then data arrives).
-    const [c1, c2] = d.channel({ messageSize: 1 });
-    const [a, b] = d.ipcPair();
-    const T = d.now() + 20;
-    const timedOut = failure(c1.recv({ deadline: T }));
-    const got = b.recv(1);
-    setTimeout(() => {
-      while (d.now() < T + 5) { /* busy */ }
-      void a.send('x');
-    }, 10);
-    expect((await timedOut).code).toBe('ETIMEDOUT');
-    expect(text(await got)).toBe('x');
-    for (const h of [c1, c2, a, b]) h.close();
-  });
-});
 
 describe('IPC over a unix socket path', () => {
   test('server and client: iteration ends at the peer\'s done()', async () => {
@@ -372,131 +292,5 @@ describe('IPC over a unix socket path', () => {
     await a.send('x');
     expect(await failure(b.recvfd())).toMatchObject({ code: 'EPROTO', syscall: 'ipc_recvfd' });
     for (const h of [p0, p1, a, b]) h.close();
-  });
-});
-
-describe('channels', () => {
-  test('send/recv of Uint8Array messages; iteration ends at done()', async () => {
-    const [tx, rx] = d.channel({ messageSize: 4 });
-    expect(tx).toBeInstanceOf(Channel);
-    const sender = d.go(async () => {
-      for (const word of ['one ', 'two ', 'six ']) await tx.send(Buffer.from(word));
-      tx.done();
-    });
-    const got: string[] = [];
-    for await (const msg of rx) got.push(text(msg));
-    expect(got).toEqual(['one ', 'two ', 'six ']);
-    await sender.wait();
-    expect(await failure(rx.recv())).toMatchObject({ code: 'EPIPE', syscall: 'chrecv' });
-    tx.close();
-    rx.close();
-    sender.close();
-  });
-
-  test('sizes must match (EMSGSIZE both sides); deadlines; explicit sizes', async () => {
-    const [a, b] = d.channel();
-    const s = a.send(new Uint8Array([1, 2, 3]));
-    const e = await failure(b.recv({ size: 2 }));
-    expect(e).toMatchObject({ code: 'EMSGSIZE', syscall: 'chrecv' });
-    expect(await failure(s)).toMatchObject({ code: 'EMSGSIZE', syscall: 'chsend' });
-    const ok = a.send(new Uint8Array([7, 8]));
-    expect(Array.from(await b.recv({ size: 2 }))).toEqual([7, 8]);
-    await ok;
-    expect(await failure(b.recv({ size: 1, deadline: d.now() + 20 }))).toMatchObject({ code: 'ETIMEDOUT', syscall: 'chrecv' });
-    await expect(b.recv()).rejects.toThrow(TypeError);
-    a.close();
-    b.close();
-  });
-});
-
-describe('coroutines and bundles', () => {
-  test('go(): wait() gives the result or throws the exception', async () => {
-    const co = d.go(async () => {
-      await d.sleep(d.now() + 5);
-      return 42;
-    });
-    expect(co).toBeInstanceOf(Handle);
-    expect(await co.wait()).toBe(42);
-    co.close();
-    const bad = d.go(async () => { throw new Error('boom'); });
-    await expect(bad.wait()).rejects.toThrow('boom');
-    bad.close();
-  });
-
-  test('closing a coroutine cancels its pending and later calls', async () => {
-    const [tx, rx] = d.channel({ messageSize: 1 });
-    const codes: string[] = [];
-    const co = d.go(async () => {
-      for (const op of [() => rx.recv(), () => d.sleep(-1), () => d.yield()]) {
-        try { await op(); } catch (e) { codes.push((e as DillError).code); }
-      }
-      return codes;
-    });
-    await d.sleep(d.now() + 10);
-    const num = co.handle;
-    co.close();
-    expect(await co.result).toEqual(['ECANCELED', 'ECANCELED', 'ECANCELED']);
-    expectClosed(num);
-    // Only the coroutine's calls were canceled: the channel works.
-    const r = rx.recv();
-    await tx.send(new Uint8Array([5]));
-    expect(Array.from(await r)).toEqual([5]);
-    tx.close();
-    rx.close();
-  });
-
-  test('bundle: wait with a deadline, then close cancels the coroutines still running', async () => {
-    const b = d.bundle();
-    expect(b).toBeInstanceOf(Bundle);
-    const [tx, rx] = d.channel({ messageSize: 1 });
-    const quick = b.go(async () => 'quick');
-    const stuck1 = b.go(() => rx.recv());
-    const stuck2 = b.go(async () => { await d.sleep(-1); });
-    expect(await quick).toBe('quick');
-    const e = await failure(b.wait({ deadline: d.now() + 30 }));
-    expect(e).toMatchObject({ code: 'ETIMEDOUT', syscall: 'bundle_wait' });
-    const num = b.handle;
-    b.close();
-    expect(await failure(stuck1)).toMatchObject({ code: 'ECANCELED', syscall: 'chrecv' });
-    expect(await failure(stuck2)).toMatchObject({ code: 'ECANCELED', syscall: 'msleep' });
-    expectClosed(num);
-    expect(() => b.go(async () => 1)).toThrow(DillError);
-    tx.close();
-    rx.close();
-  });
-
-  test('bundle.wait() waits for all and throws the first exception', async () => {
-    await using b = d.bundle();
-    const order: number[] = [];
-    for (const ms of [20, 5, 10]) b.go(async () => { await d.sleep(d.now() + ms); order.push(ms); });
-    await b.wait();
-    expect(order).toEqual([5, 10, 20]);
-    b.go(async () => { throw new Error('first'); });
-    b.go(async () => { await d.sleep(d.now() + 5); throw new Error('second'); });
-    await expect(b.wait()).rejects.toThrow('first');
-    await b.wait();                         // errors are reported once
-  });
-
-  test('an abort signal cancels bundle.wait() and sleep()', async () => {
-    const b = d.bundle();
-    b.go(() => d.sleep(-1));
-    const ac = new AbortController();
-    const w = b.wait({ signal: ac.signal });
-    const s = d.sleep(-1, { signal: ac.signal });
-    expect(await stillPending(w, 10)).toBe(true);
-    ac.abort();
-    expect(await failure(w)).toMatchObject({ code: 'ECANCELED', syscall: 'bundle_wait' });
-    expect(await failure(s)).toMatchObject({ code: 'ECANCELED', syscall: 'msleep' });
-    b.close();
-  });
-
-  test('Dill.load() makes an instance of its own', async () => {
-    const d2 = await Dill.load();
-    expect(d2.api).not.toBe(api);
-    const [a, b] = d2.ipcPair();
-    await a.send('hi');
-    expect(text(await b.recv(2))).toBe('hi');
-    a.close();
-    b.close();
   });
 });
