@@ -1,5 +1,5 @@
 /**
- * The README's example of IP addresses, TCP and UDP in the idiomatic layer
+ * docs/ts-guide.md's example of IP addresses, TCP and UDP in the idiomatic layer
  * (happy eyeballs, a TCP echo, UDP to itself), as written there.  The other
  * IP, TCP and UDP suites are c-api-ip-addresses-*, c-api-tcp-*,
  * c-api-udp-* and idiomatic-ip-addresses-tcp-and-udp.
@@ -8,7 +8,7 @@ import { d, loadInstance } from './instance';
 
 loadInstance();
 
-describe('the README example', () => {
+describe('the TypeScript guide example (docs/ts-guide.md, TCP and UDP)', () => {
   test('TCP echo through happy eyeballs, UDP to itself', async () => {
     const out: string[] = [];
     {
