@@ -41,9 +41,9 @@ mergeInto(LibraryManager.library, {
     breathe: false,
     // That turn is under way: wake() waits for its end (DillFiber.breathed).
     breathing: false,
-    // True when readiness events wait for dill__poll (set by sockets.js).
+    // True when readiness events wait for dill__poll (set by poller.js).
     eventsPending: function() { return false; },
-    // Calls its argument once queued socket writes are out (sockets.js).
+    // Calls its argument once queued socket writes are out (poller.js).
     flush: null,
     // The program has exited: no coroutine runs any more.
     exited: false,

@@ -4,7 +4,7 @@
  *
  * A lookup is getaddrinfo through Node's dns.lookup (libuv's thread pool).
  * It is started by dill__js_resolve_start, which returns a descriptor: an FS
- * stream like the sockets of wasm/shim/sockets.js, so close(), poll() and
+ * stream like the sockets of the socket shim (fds.js), so close(), poll() and
  * the C poller (fdin) work on it.  It becomes readable once the lookup has
  * finished; dill__js_resolve_take then copies the addresses out.
  *
@@ -13,31 +13,29 @@
  * zero-padded to 16.
  */
 mergeInto(LibraryManager.library, {
-  $DillResolve__deps: ['$DillNet', '$DillInet', '$DILL_C'],
-  $DillResolve: {
-    Lookup: null,
-
-    /** The endpoint class of a lookup descriptor (defined on first use). */
-    lookupClass: function() {
-      if (DillResolve.Lookup) return DillResolve.Lookup;
-      class Lookup extends DillNet.Waitable {
-        constructor() {
-          super();
-          this.done = false;
-          this.closed = false;
-          this.entries = [];       // {v6, bytes}
-        }
-        pollMask() { return this.done ? DILL_C.POLLIN : 0; }
-        // read() returns EOF once the lookup is done (like a closed pipe):
-        // the results come from dill__js_resolve_take.
-        read() { return this.done ? 0 : -{{{ cDefine('EAGAIN') }}}; }
-        write() { return -{{{ cDefine('EBADF') }}}; }
-        close() { this.closed = true; }
+  $dillLookupClass__deps: ['$DillWaitable', '$DILL_C'],
+  $dillLookupClass: function() {
+    /** The endpoint of a lookup descriptor. */
+    return class Lookup extends DillWaitable {
+      constructor() {
+        super();
+        this.done = false;
+        this.closed = false;
+        this.entries = [];       // {v6, bytes}
       }
-      DillResolve.Lookup = Lookup;
-      return Lookup;
-    },
+      pollMask() { return this.done ? DILL_C.POLLIN : 0; }
+      // read() returns EOF once the lookup is done (like a closed pipe):
+      // the results come from dill__js_resolve_take.
+      read() { return this.done ? 0 : -{{{ cDefine('EAGAIN') }}}; }
+      write() { return -{{{ cDefine('EBADF') }}}; }
+      close() { this.closed = true; }
+    };
+  },
+  $DillLookup__deps: ['$dillLookupClass'],
+  $DillLookup: '=dillLookupClass()',
 
+  $DillResolve__deps: ['$DillNet', '$DillFds', '$DillInet', '$DillLookup', '$DILL_C'],
+  $DillResolve: {
     /** Family argument (0, AF_INET, AF_INET6) as dns.lookup's, or -1. */
     nodeFamily: function(family) {
       if (family === 0) return 0;
@@ -69,9 +67,8 @@ mergeInto(LibraryManager.library, {
     var fam = DillResolve.nodeFamily(family);
     if (fam < 0) return -{{{ cDefine('EAFNOSUPPORT') }}};
     var name = UTF8ToString(namePtr);
-    var Lookup = DillResolve.lookupClass();
-    var ep = new Lookup();
-    var fd = DillNet.open(ep, DILL_C.S_IFIFO | 384);
+    var ep = new DillLookup();
+    var fd = DillFds.open(ep, DILL_C.S_IFIFO | 384);
     if (fd < 0) return fd;
     function finish(err, addrs) {
       if (ep.closed) return;
@@ -104,8 +101,8 @@ mergeInto(LibraryManager.library, {
    */
   dill__js_resolve_take__deps: ['$DillResolve'],
   dill__js_resolve_take: function(fd, out, max) {
-    var ep = DillNet.ep(fd);
-    if (!ep || !(ep instanceof DillResolve.lookupClass())) return -{{{ cDefine('EBADF') }}};
+    var ep = DillFds.ep(fd);
+    if (!ep || !(ep instanceof DillLookup)) return -{{{ cDefine('EBADF') }}};
     if (!ep.done) return -{{{ cDefine('EAGAIN') }}};
     var n = Math.min(Math.max(max, 0), ep.entries.length);
     for (var i = 0; i < n; i++) DillResolve.writeEntry(out + 20 * i, ep.entries[i].v6, ep.entries[i].bytes);

@@ -1,7 +1,7 @@
 /**
  * libdill-wasm: standard output and error as the bytes the program wrote
  * (Emscripten's default decodes them to lines for console.log).  fd_write
- * itself is in sockets.js, which routes descriptors 1 and 2 here.
+ * itself is in syscalls-io.js, which routes descriptors 1 and 2 here.
  */
 mergeInto(LibraryManager.library, {
   $DillStdio: {

@@ -28,9 +28,91 @@
  * on the peer while the engine still has something to say.
  */
 mergeInto(LibraryManager.library, {
-  $DillTls__deps: ['$DillNet', '$DILL_C', '$FS'],
+  $dillTlsEngineClass__deps: ['$DillWaitable', '$DillTls', '$DillFds', '$DillNet', '$DILL_C'],
+  $dillTlsEngineClass: function() {
+    var IN = DillNet.IN, OUT = DillNet.OUT;
+    /** A TLS engine: what C's descriptor of it stands for (see above). */
+    return class Engine extends DillWaitable {
+      constructor() {
+        super();
+        this.t = null;          // the tls.TLSSocket
+        this.duplex = null;     // its transport, pumped by C
+        this.out = DillTls.queue();     // ciphertext to send
+        this.plain = DillTls.queue();   // plaintext received
+        this.parts = [];        // pieces of a gathered write (bsendl lists)
+        this.writes = 0;        // plaintext writes not yet acknowledged
+        this.secure = false;
+        this.ended = false;
+        this.final = false;
+        this.err = 0;           // errno once failed
+        this.rx = false;        // readable (see pollMask)
+        this.tx = false;        // writable
+        this.closed = false;
+      }
+      pollMask() { return (this.rx ? DILL_C.POLLIN : 0) | (this.tx ? DILL_C.POLLOUT : 0); }
+      read() { return -{{{ cDefine('EINVAL') }}}; }
+      write() { return -{{{ cDefine('EINVAL') }}}; }
+      close() {
+        if (this.closed) return;
+        this.closed = true;
+        this.out.bufs = [];
+        this.plain.bufs = [];
+        this.parts = [];
+        if (this.t) this.t.destroy();
+        if (this.duplex) this.duplex.destroy();
+        // Let the TLS socket and its buffers go, and the descriptor's FS
+        // node (FS keeps every node in its name table until destroyed).
+        this.t = null;
+        this.duplex = null;
+        DillFds.dropNode(this.node);
+        this.node = null;
+      }
+      /** Something a waiter in direction(s) `mask` may care about. */
+      event(mask) {
+        if (this.closed) return;
+        if (mask & IN) this.rx = true;
+        if (mask & OUT) this.tx = true;
+        this.changed(mask);
+      }
+      /** The connection failed with errno `err`. */
+      fail(err) {
+        if (!this.err) this.err = err;
+        this.event(IN | OUT);
+      }
+      state() {
+        // destroy() is synchronous, its 'error' event is not.  (Node
+        // also destroys a socket whose two sides have ended: no error.)
+        if (!this.err && !this.closed && this.t.destroyed) {
+          if (this.t.errored) this.err = DillTls.errnoOf(this.t.errored);
+          else if (!this.ended) this.err = {{{ cDefine('ECONNRESET') }}};
+        }
+        return (this.plain.bufs.length ? DillTls.PLAIN : 0) | (this.out.bufs.length ? DillTls.OUT : 0) |
+          (this.secure ? DillTls.SECURE : 0) | (this.ended ? DillTls.ENDED : 0) |
+          (this.err ? DillTls.ERROR : 0) | (this.writes ? DillTls.WRITING : 0) |
+          (this.final ? DillTls.FINAL : 0);
+      }
+      /** Wires up TLSSocket t over our Duplex. */
+      attach(t, server) {
+        var ep = this;
+        this.t = t;
+        t.on('data', function(b) {
+          ep.plain.bufs.push(b);
+          ep.event(IN);
+        });
+        t.on('end', function() { ep.ended = true; ep.event(IN); });
+        t.on('error', function(e) { ep.fail(DillTls.errnoOf(e)); });
+        t.on('_tlsError', function(e) { ep.fail(DillTls.errnoOf(e)); });
+        t.on('close', function() { if (!ep.ended) ep.fail({{{ cDefine('ECONNRESET') }}}); });
+        t.on(server ? 'secure' : 'secureConnect',
+          function() { ep.secure = true; ep.event(IN | OUT); });
+      }
+    };
+  },
+  $DillTlsEngine__deps: ['$dillTlsEngineClass'],
+  $DillTlsEngine: '=dillTlsEngineClass()',
+
+  $DillTls__deps: ['$DillNet', '$DillFds', '$DillTlsEngine', '$DillNodeInternals', '$DILL_C', '$FS'],
   $DillTls: {
-    Engine: null,
     // Bits of dill__js_tls_state (mirrored in libdill/src/tls.c).
     PLAIN: 1,      // plaintext waiting to be read
     OUT: 2,        // ciphertext waiting to be sent
@@ -53,89 +135,6 @@ mergeInto(LibraryManager.library, {
       if (/^ERR_SSL_(SSLV3|TLSV1|TLSV13)_ALERT_/.test(code)) return {{{ cDefine('ECONNRESET') }}};
       if (code === 'ECONNRESET' || code === 'EPIPE') return {{{ cDefine('ECONNRESET') }}};
       return {{{ cDefine('EPROTO') }}};
-    },
-
-    /** The engine class (defined on first use: DillNet.Waitable is set at init). */
-    engineClass: function() {
-      if (DillTls.Engine) return DillTls.Engine;
-      var IN = DillNet.IN, OUT = DillNet.OUT;
-      class Engine extends DillNet.Waitable {
-        constructor() {
-          super();
-          this.t = null;          // the tls.TLSSocket
-          this.duplex = null;     // its transport, pumped by C
-          this.out = DillTls.queue();     // ciphertext to send
-          this.plain = DillTls.queue();   // plaintext received
-          this.parts = [];        // pieces of a gathered write (bsendl lists)
-          this.writes = 0;        // plaintext writes not yet acknowledged
-          this.secure = false;
-          this.ended = false;
-          this.final = false;
-          this.err = 0;           // errno once failed
-          this.rx = false;        // readable (see pollMask)
-          this.tx = false;        // writable
-          this.closed = false;
-        }
-        pollMask() { return (this.rx ? DILL_C.POLLIN : 0) | (this.tx ? DILL_C.POLLOUT : 0); }
-        read() { return -{{{ cDefine('EINVAL') }}}; }
-        write() { return -{{{ cDefine('EINVAL') }}}; }
-        close() {
-          if (this.closed) return;
-          this.closed = true;
-          this.out.bufs = [];
-          this.plain.bufs = [];
-          this.parts = [];
-          if (this.t) this.t.destroy();
-          if (this.duplex) this.duplex.destroy();
-          // Let the TLS socket and its buffers go, and the descriptor's FS
-          // node (FS keeps every node in its name table until destroyed).
-          this.t = null;
-          this.duplex = null;
-          DillNet.dropNode(this.node);
-          this.node = null;
-        }
-        /** Something a waiter in direction(s) `mask` may care about. */
-        event(mask) {
-          if (this.closed) return;
-          if (mask & IN) this.rx = true;
-          if (mask & OUT) this.tx = true;
-          this.changed(mask);
-        }
-        /** The connection failed with errno `err`. */
-        fail(err) {
-          if (!this.err) this.err = err;
-          this.event(IN | OUT);
-        }
-        state() {
-          // destroy() is synchronous, its 'error' event is not.  (Node
-          // also destroys a socket whose two sides have ended: no error.)
-          if (!this.err && !this.closed && this.t.destroyed) {
-            if (this.t.errored) this.err = DillTls.errnoOf(this.t.errored);
-            else if (!this.ended) this.err = {{{ cDefine('ECONNRESET') }}};
-          }
-          return (this.plain.bufs.length ? DillTls.PLAIN : 0) | (this.out.bufs.length ? DillTls.OUT : 0) |
-            (this.secure ? DillTls.SECURE : 0) | (this.ended ? DillTls.ENDED : 0) |
-            (this.err ? DillTls.ERROR : 0) | (this.writes ? DillTls.WRITING : 0) |
-            (this.final ? DillTls.FINAL : 0);
-        }
-        /** Wires up TLSSocket t over our Duplex. */
-        attach(t, server) {
-          var ep = this;
-          this.t = t;
-          t.on('data', function(b) {
-            ep.plain.bufs.push(b);
-            ep.event(IN);
-          });
-          t.on('end', function() { ep.ended = true; ep.event(IN); });
-          t.on('error', function(e) { ep.fail(DillTls.errnoOf(e)); });
-          t.on('_tlsError', function(e) { ep.fail(DillTls.errnoOf(e)); });
-          t.on('close', function() { if (!ep.ended) ep.fail({{{ cDefine('ECONNRESET') }}}); });
-          t.on(server ? 'secure' : 'secureConnect',
-            function() { ep.secure = true; ep.event(IN | OUT); });
-        }
-      }
-      DillTls.Engine = Engine;
-      return Engine;
     },
 
     /** The Duplex a TLSSocket of engine `ep` runs over. */
@@ -227,8 +226,8 @@ mergeInto(LibraryManager.library, {
 
     /** The engine behind fd, or null. */
     get: function(fd) {
-      var ep = DillNet.ep(fd);
-      return ep && ep instanceof DillTls.engineClass() && !ep.closed ? ep : null;
+      var ep = DillFds.ep(fd);
+      return ep && ep instanceof DillTlsEngine && !ep.closed ? ep : null;
     },
   },
 
@@ -277,10 +276,9 @@ mergeInto(LibraryManager.library, {
     } catch (e) {
       return server ? -{{{ cDefine('EFAULT') }}} : -{{{ cDefine('EINVAL') }}};
     }
-    var Engine = DillTls.engineClass();
-    var ep = new Engine();
+    var ep = new DillTlsEngine();
     ep.duplex = DillTls.transport(ep);
-    var fd = DillNet.open(ep, DILL_C.S_IFIFO | 384);
+    var fd = DillFds.open(ep, DILL_C.S_IFIFO | 384);
     if (fd < 0) {
       ep.duplex.destroy();
       return fd;
@@ -290,10 +288,9 @@ mergeInto(LibraryManager.library, {
     if (server) {
       t = new tls.TLSSocket(ep.duplex, { isServer: true, secureContext: ctx,
         requestCert: false, rejectUnauthorized: false });
-      // A TLSSocket made by hand keeps its TLS errors to itself (only the
-      // internal '_tlsError' event) until control is released, as
-      // tls.Server does for its connections.
-      if (typeof t._releaseControl === 'function') t._releaseControl();
+      // A TLSSocket made by hand keeps its TLS errors to itself until
+      // control is released, as tls.Server does for its connections.
+      DillNodeInternals.releaseTlsErrors(t);
     } else {
       clientOpts.socket = ep.duplex;
       clientOpts.secureContext = ctx;

@@ -1,0 +1,148 @@
+/**
+ * libdill-wasm: how a DillNetConn (netconn.js) receives, an Emscripten JS
+ * library (methods netconn.js puts on the class).  Node reads from the
+ * kernel only while the program waits for input, into buffers of ours
+ * (net's `onread`), and stops soon after; otherwise bytes stay in the
+ * kernel, where the program's own reads take them directly, and where
+ * closing with unread data resets the peer as natively.
+ */
+mergeInto(LibraryManager.library, {
+  $DillNetConnRx__deps: ['$DillEndpoint', '$DillNet', '$DillBuffers', '$DillKernel', '$DillNodeInternals'],
+  $DillNetConnRx: {
+    /**
+     * A net.Socket for this connection, on tcp_wrap/pipe_wrap `handle` or
+     * connecting to unix `path`, that reads into our buffers.
+     */
+    nodeSocket: function(handle, path) {
+      var conn = this;
+      var o = {
+        allowHalfOpen: true, readable: true, writable: true, pauseOnCreate: true,
+        onread: {
+          buffer: function() { return conn.rxBuffer(); },
+          callback: function(n, buf) { return conn.received(n, buf); },
+        },
+      };
+      if (handle) {
+        o.handle = handle;
+        return new (require('net').Socket)(o);
+      }
+      o.path = path;
+      return require('net').connect(o);
+    },
+    rxBuffer: function() {
+      if (!this.rxbuf) this.rxbuf = DillBuffers.rxBuffer();
+      return this.rxbuf;
+    },
+    /** Node read n bytes into buf; false stops its reading. */
+    received: function(n, buf) {
+      var chunk;
+      if (n > DillBuffers.RX_COPY_MAX) {
+        chunk = buf.subarray(0, n);
+        this.rxbuf = null;
+      } else {
+        // A copy (buf is read into again): byte by byte for a few.
+        chunk = new Uint8Array(n);
+        if (n <= 16) for (var i = 0; i < n; i++) chunk[i] = buf[i];
+        else chunk.set(buf.subarray(0, n));
+      }
+      // Before the bytes are delivered (the program may run at once):
+      // data came, and a large read suggests a stream in full flow, to
+      // be read from the kernel directly again (see read()).
+      this.missed = 0;
+      if (n >= DillKernel.SPECULATE_MIN) this.speculate = true;
+      // (A parked receive waits through onChange: it counts as wanting.)
+      var parked = this.parked !== null;
+      var wanted = this.readWanted();
+      this.deliver(chunk);
+      if (this.rxlen >= DillNet.HIGH) return false;
+      // Bytes nobody waited for: Node stops reading at once.
+      if (!wanted) return false;
+      if (this.readWanted()) return true;
+      // A brecv from TypeScript waiting in JS took them (src/host.ts):
+      // on TCP Node keeps reading, as the next one usually comes soon
+      // (a microtask round per receive to find out costs more than the
+      // rest of its trip).  Bytes that come before it stop the reading
+      // (above); left unread at close, they reset the connection, as
+      // natively (close()).  A unix socket cannot reset its peer so:
+      // it stops reading unless the program asks again at once.
+      if (parked && this.tcp) return true;
+      this.stopSoon();
+      return true;
+    },
+    /**
+     * Stop Node's reading unless the program asks for input again by
+     * the end of this callback's microtasks (a TypeScript caller's next
+     * brecv comes from a promise continuation).  Until then libuv reads
+     * nothing more: keeping it reading costs nothing, while each
+     * readStop/readStart pair costs two epoll_ctl calls.
+     */
+    stopSoon: function() {
+      if (this.stopping) return;
+      this.stopping = true;
+      var self = this, hops = 0;
+      var check = function() {
+        if (!self.readWanted() && !self.closed && ++hops < 8) return DillNet.hop(check);
+        self.stopping = false;
+        if (!self.readWanted()) self.readStop();
+      };
+      DillNet.hop(check);
+    },
+    readStop: function() {
+      DillNodeInternals.setReading(this.sock, false);
+    },
+    release: function(c) { DillBuffers.rxRelease(c); },
+    read: function(buffer, offset, length) {
+      if (this.connecting) return -{{{ cDefine('EAGAIN') }}};
+      if (this.failed) return -{{{ cDefine('ENOTCONN') }}};
+      // Nothing buffered: read the kernel's bytes straight into wasm
+      // memory rather than waiting for Node's next 'data' event.  Node
+      // delivers what it read before we run, so the order is kept.
+      //
+      // A read that finds nothing costs about 5 us (Node throws EAGAIN
+      // as an exception), more than the rest of a small message's trip.
+      // So after one has found nothing, the next read waits for Node's
+      // 'data' instead (request/response traffic), until a large chunk
+      // shows a stream in full flow again.  A caller that gets EAGAIN
+      // and asks again without waiting is read for directly, so a
+      // program polling with non-blocking reads still sees its data.
+      if (this.rxlen === 0 && length > 0 && !this.eof && !this.reset && !this.shutRd &&
+          (this.speculate || this.missed > 0)) {
+        var fd = this.osFd();
+        if (fd >= 0) {
+          try {
+            var k = DillKernel.io(DillKernel.fs.readSync, fd, buffer, offset, length);
+            this.missed = 0;
+            if (k > 0) return k;
+            this.eof = true;
+            return 0;
+          } catch (e) {
+            // EAGAIN: nothing yet.  The kernel reports an error once, so
+            // it is ours to record.
+            if (e.code !== 'EAGAIN') this.lost(DillNet.err(e.code));
+            else this.speculate = false;
+          }
+        }
+      }
+      var n = DillEndpoint.prototype.read.call(this, buffer, offset, length);
+      if (n === -{{{ cDefine('EAGAIN') }}}) this.missed++;
+      return n;
+    },
+    /** Somebody waits for input (the C poller, or a blocking call). */
+    readWanted: function() {
+      return (this.watch & DillNet.IN) !== 0 || this.waiters.length > 0;
+    },
+    /** Let Node read (and so tell us of input) while there is room. */
+    wantData: function() {
+      var s = this.sock;
+      if (!s || this.rxlen >= DillNet.HIGH || s.connecting) return;
+      DillNodeInternals.setReading(s, true);
+    },
+    onChange: function(cb) {
+      this.waiters.push(cb);
+      this.wantData();
+    },
+    consumed: function() {
+      if (this.readWanted()) this.wantData();
+    },
+  },
+});

@@ -1,0 +1,80 @@
+/**
+ * libdill-wasm: every private Node internal the shim uses, one function
+ * each (an Emscripten JS library).  Nothing else in wasm/shim touches
+ * `_handle`, `process.binding` or an underscored method.
+ *
+ * Each one stays because no public API does the job; why is said at each.
+ * Checked with Node v20.20.2 (the version here; package.json asks for
+ * Node >= 18).  What they rely on has been in Node since v12 at least
+ * (`onread` streams, handle.reading, tcp_wrap/udp_wrap, _releaseControl).
+ * If a future Node drops one, this file is the one to change.
+ */
+mergeInto(LibraryManager.library, {
+  $DillNodeInternals: {
+    bindings: {},
+
+    /**
+     * Node's internal tcp_wrap or udp_wrap binding (`name`).  Unlike the
+     * public net and dgram APIs, its bind, listen, connect and send answer
+     * at once (negative Linux errno): a C program gets its bind(), listen()
+     * and connect() errors from the call that caused them, and a datagram
+     * send knows whether the kernel took it.  Public net and dgram report
+     * these only through later events.
+     */
+    binding: function(name) {
+      var b = DillNodeInternals.bindings[name];
+      if (!b) b = DillNodeInternals.bindings[name] = process.binding(name);
+      return b;
+    },
+
+    /**
+     * The kernel descriptor under net.Socket `sock` (null: none), or -1.
+     * The shim reads and writes it directly (kernel.js), as a native
+     * program does; Node has no public way to name it.
+     */
+    kernelFd: function(sock) {
+      var h = sock && sock._handle;
+      return h && h.fd >= 0 ? h.fd : -1;
+    },
+
+    /**
+     * Starts (on) or stops Node's reading of `sock`, a net.Socket made with
+     * `onread` (netconn-rx.js), as net's own onread code does.  Public
+     * socket.pause()/resume() do this too, but resume() also has the
+     * Readable stream run read(0) on the next tick, which (the first time)
+     * starts reading again even if pause() came in between: Node would then
+     * read bytes the program did not ask for, which must stay in the kernel
+     * (closing a unix socket with unread bytes there resets its peer).
+     */
+    setReading: function(sock, on) {
+      var h = sock && sock._handle;
+      if (!h || !!h.reading === on) return;
+      h.reading = on;
+      if (on) h.readStart();
+      else h.readStop();
+    },
+
+    /**
+     * Has net.Server `server` hand each accepted connection to
+     * cb(handle) as its bare pipe_wrap handle.  accept() then wraps it in a
+     * net.Socket that reads into our buffers (`onread`, which can only be
+     * given when the socket is made); the server's 'connection' event
+     * would hand over a net.Socket made without it.
+     */
+    onConnection: function(server, cb) {
+      server._handle.onconnection = function(status, handle) {
+        if (status < 0 || !handle) return;
+        cb(handle);
+      };
+    },
+
+    /**
+     * A tls.TLSSocket made by hand keeps its TLS errors to itself (only the
+     * internal '_tlsError' event) until control is released, as tls.Server
+     * does for its connections; there is no public way to do so.
+     */
+    releaseTlsErrors: function(t) {
+      if (typeof t._releaseControl === 'function') t._releaseControl();
+    },
+  },
+});
