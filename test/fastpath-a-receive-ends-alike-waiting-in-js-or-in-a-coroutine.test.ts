@@ -1,6 +1,6 @@
 /**
  * bsend and brecv from TypeScript on IPC and TCP connections run in JS when
- * they can (src/host.ts fastIo): a send the socket layer takes whole, a
+ * they can (src/host/fastio.ts): a send the socket layer takes whole, a
  * receive whose bytes are there, and a receive of up to 16 KiB that waits
  * for its bytes in JS instead of in a coroutine.  Everything else goes the
  * general way, through the library.

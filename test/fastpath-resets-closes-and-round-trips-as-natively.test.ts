@@ -1,5 +1,5 @@
 /**
- * Sends, closes and resets around the fast path (src/host.ts fastIo) on
+ * Sends, closes and resets around the fast path (src/host/fastio.ts) on
  * both kinds of connection (connection-kinds.ts): a send to a peer that
  * reset, closing against a peer that never stops sending, many round
  * trips; and on TCP, what another process sees and a receive waiting in JS

@@ -176,7 +176,7 @@ DILL__HOOK(onJshAbandon) void dill__js_jsh_abandon(struct dill__jsh_op *op);
 DILL__MAY_SUSPEND(dill__js_switch)
 DILL__MAY_SUSPEND(dill__js_fork)
 /* System calls that block the whole program on blocking descriptors
-   (wasm/shim/sockets.js). */
+   (wasm/shim/syscalls-io.js). */
 DILL__MAY_SUSPEND(wasi_snapshot_preview1.fd_read)
 DILL__MAY_SUSPEND(wasi_snapshot_preview1.fd_write)
 DILL__MAY_SUSPEND(__syscall_recvfrom)

@@ -161,7 +161,7 @@ DILL__EXPORT struct dill__cr *dill__host_spawn(double *a,
         DILL__CALL_AREA);
 }
 
-/* From wasm/shim/sockets.js: would a send or receive (dir, DILL__DIR_*) of
+/* From wasm/shim/poller.js: would a send or receive (dir, DILL__DIR_*) of
    len bytes on descriptor fd complete without waiting? */
 extern int dill__js_fd_nowait(int fd, int dir, double len);
 

@@ -4,7 +4,7 @@
  * a brecv that waits in JS for its bytes (parked) included.  The state of
  * a parked receive lives here; the socket's side of it is fdsock.c's
  * (through libdill/host/host.c: dill__host_fast, _park, _unpark, _txfail),
- * the bytes are the socket layer's (wasm/shim/sockets.js: ShimEndpoint).
+ * the bytes are the socket layer's (wasm/shim/endpoint.js and fastio.js: ShimEndpoint).
  */
 import type { CallDesc } from '../gen/api';
 import { DIR_RECV, DIR_SEND, LibraryExports } from '../gen/boundary';
@@ -12,7 +12,7 @@ import type { Calls, Fiber } from './calls';
 import type { Contexts, Ctx } from './context';
 import type { Heap } from './heap';
 
-/** What FastIo uses of the socket layer (DillNet, wasm/shim/sockets.js). */
+/** What FastIo uses of the socket layer (DillNet, wasm/shim/net.js). */
 export interface ShimNet {
   /** The endpoint behind descriptor fd, or null. */
   ep(fd: number): ShimEndpoint | null;
@@ -20,7 +20,7 @@ export interface ShimNet {
   onClean: ((ep: ShimEndpoint) => void) | null;
 }
 
-/** A connected endpoint of the socket layer (Endpoint in sockets.js). */
+/** A connected endpoint of the socket layer (DillEndpoint, wasm/shim/endpoint.js and fastio.js). */
 export interface ShimEndpoint {
   rxlen: number;
   /**

@@ -2,7 +2,7 @@
  * libdill-wasm: DillEndpoint, the base of every connected endpoint (an
  * Emscripten JS library): a receive queue filled by the peer, and the
  * half-close and error state of a stream socket.  Its kinds: DillLocalEnd
- * (local.js) and DillNetConn (netconn.js).  What src/host.ts calls on it
+ * (local.js) and DillNetConn (netconn.js).  What src/host/fastio.ts calls on it
  * is in fastio.js.
  */
 mergeInto(LibraryManager.library, {

@@ -1,9 +1,9 @@
 /**
- * libdill-wasm: what src/host.ts calls on a connected endpoint to send and
+ * libdill-wasm: what src/host/fastio.ts calls on a connected endpoint to send and
  * receive without a coroutine (an Emscripten JS library): methods of
  * DillEndpoint (endpoint.js puts them on its prototype; DillNetConn
  * overrides some for a connection in progress).  The endpoint fields it
- * uses too: rxlen, parked, parkSlot, onChange/offChange (waitable.js).
+ * uses too: rxlen, parked, onChange/offChange (waitable.js).
  */
 mergeInto(LibraryManager.library, {
   $DillFastIo__deps: ['$DillNet'],
@@ -17,7 +17,7 @@ mergeInto(LibraryManager.library, {
       return !this.canWrite || this.shutWr || this.broken !== 0 || this.reset !== 0 || this.room(len);
     },
     /**
-     * For a brecv from TypeScript (src/host.ts), which calls this only
+     * For a brecv from TypeScript (src/host/fastio.ts), which calls this only
      * while its socket can receive: 1 if the `len` bytes were there and
      * are now in `buf`; 0 if they are to be waited for (onChange); -1 if
      * the general way must handle it (end of stream, an error, more

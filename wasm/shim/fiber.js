@@ -221,7 +221,7 @@ mergeInto(LibraryManager.library, {
           DillFiber.timerAt = deadline;
           DillFiber.timer = setTimeout(DillFiber.onTimer, delay);
           // Timers do not keep Node alive by themselves: a C program's main
-          // does (keepAlive), pending TypeScript calls do (src/host.ts).
+          // does (keepAlive), pending TypeScript calls do (src/host/).
           // So a deadline left from a call that ended early holds nothing.
           DillFiber.timer.unref();
         }

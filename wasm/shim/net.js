@@ -9,13 +9,13 @@
  * an endpoint object.  Where each part lives:
  *
  *   constants.js       C constants Emscripten's cDefine() lacks (DILL_C)
- *   net.js             this: tunables, hooks for src/host.ts, ep(fd)
+ *   net.js             this: tunables, hooks for src/host/fastio.ts, ep(fd)
  *   fds.js             the descriptor table: our FS streams (DillFds)
  *   poller.js          the bridge to the C poller: readiness events, flush
  *   buffers.js         pooled send and receive buffers (DillBuffers)
  *   waitable.js        base of everything behind a descriptor (DillWaitable)
  *   endpoint.js        base of connected endpoints: the receive queue
- *   fastio.js          what src/host.ts calls on an endpoint (DillFastIo)
+ *   fastio.js          what src/host/fastio.ts calls on an endpoint (DillFastIo)
  *   local.js           in-process ends: socketpair, pipe (DillLocalEnd)
  *   netconn*.js        a connection over a Node socket (DillNetConn)
  *   kernel.js          reads and writes on a socket's kernel descriptor
@@ -42,7 +42,7 @@ mergeInto(LibraryManager.library, {
     // Bytes an endpoint buffers for its reader before writers get EAGAIN or
     // block: keeps memory bounded when the reader does not keep up.
     HIGH: 256 * 1024,
-    // Set by src/host.ts: called when the descriptor of an endpoint with a
+    // Set by src/host/fastio.ts: called when the descriptor of an endpoint with a
     // parked receive is cleaned (dill_fdclean), before it closes.
     onClean: null,
     // Scratch space of Endpoint.drop (fastio.js).

@@ -58,7 +58,7 @@ mergeInto(LibraryManager.library, {
       // Bytes nobody waited for: Node stops reading at once.
       if (!wanted) return false;
       if (this.readWanted()) return true;
-      // A brecv from TypeScript waiting in JS took them (src/host.ts):
+      // A brecv from TypeScript waiting in JS took them (src/host/fastio.ts):
       // on TCP Node keeps reading, as the next one usually comes soon
       // (a microtask round per receive to find out costs more than the
       // rest of its trip).  Bytes that come before it stop the reading

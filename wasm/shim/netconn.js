@@ -57,7 +57,7 @@ mergeInto(LibraryManager.library, {
           }
         });
         // A socket never keeps Node alive by itself: a C program's main
-        // does (fiber.js keepAlive), pending TypeScript calls do (host.ts).
+        // does (fiber.js keepAlive), pending TypeScript calls do (src/host/calls.ts).
         sock.unref();
       }
       /** The connection broke (errno `code`, from Node or from the kernel). */

@@ -64,7 +64,7 @@ mergeInto(LibraryManager.library, {
     return m & (DILL_C.POLLOUT | bad) ? 1 : 0;
   },
 
-  // For src/host.ts (libdill/host/host.c): would a send (dir 0) or receive
+  // For src/host/fastio.ts (libdill/host/host.c): would a send (dir 0) or receive
   // (dir 1) of `len` bytes on fd complete without waiting?
   dill__js_fd_nowait__deps: ['$DillFds'],
   dill__js_fd_nowait: function(fd, dir, len) {

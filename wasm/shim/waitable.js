@@ -15,8 +15,7 @@ mergeInto(LibraryManager.library, {
         this.watch = 0;         // directions the C poller waits for
         this.waiters = [];      // one-shot callbacks on any state change
         this.spare = null;      // an empty array to take its place (changed())
-        this.parked = null;     // a brecv from TypeScript waiting in JS (src/host.ts)
-        this.parkSlot = null;   // src/host.ts's object for those, reused
+        this.parked = null;     // a brecv from TypeScript waiting in JS (src/host/fastio.ts)
       }
       /** Something changed: wake blocked callers and the C poller. */
       changed(mask) {
