@@ -203,7 +203,7 @@ EMSCRIPTEN_KEEPALIVE int dill__host_unpark(int *parked, int fail) {
     struct dill__fdsock *s = dill__cont(parked, struct dill__fdsock, rxparked);
     s->rxparked = 0;
     if(fail) s->inerr = 1;
-    int closed = s->closed;
+    int closed = s->busy.closed;
     dill__fdsock_leave(s);
     return closed;
 }

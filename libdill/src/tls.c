@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "cr.h"
 #include "drain.h"
 #include "handle.h"
@@ -74,7 +75,7 @@ struct dill__tls {
     int u;                          /* the underlying socket's handle */
     int fd;                         /* the engine's descriptor */
     uint8_t *buf;                   /* a record received, then what to send */
-    int users;                      /* coroutines inside a call */
+    struct dill__busy busy;         /* coroutines inside a call */
     unsigned mem : 1;
     unsigned sbusy : 1;             /* a bsendl or tls_done is running */
     unsigned rbusy : 1;             /* a brecvl is running */
@@ -83,7 +84,6 @@ struct dill__tls {
     unsigned outerr : 1;            /* a send failed */
     unsigned indone : 1;            /* the peer's close_notify arrived */
     unsigned inerr : 1;             /* a receive failed */
-    unsigned closed : 1;            /* hclose'd while in use */
 };
 DILL__STATIC_ASSERT(sizeof(struct dill__tls) <= sizeof(struct dill_tls_storage),
     "tls_storage too small");
@@ -93,17 +93,16 @@ static void dill__tls_free(struct dill__tls *self) {
     if(!self->mem) free(self);
 }
 
+static void dill__tls_busyfree(struct dill__busy *busy) {
+    dill__tls_free(dill__cont(busy, struct dill__tls, busy));
+}
+
 /* Closes the engine; coroutines waiting for it wake with EBADF. */
 static void dill__tls_engine_close(struct dill__tls *self) {
     if(self->fd < 0) return;
     dill_fdclean(self->fd);
     close(self->fd);
     self->fd = -1;
-}
-
-static void dill__tls_leave(struct dill__tls *self) {
-    self->users--;
-    if(dill__slow(self->closed) && self->users == 0) dill__tls_free(self);
 }
 
 static void *dill__tls_query(struct dill_hvfs *hvfs, const void *type) {
@@ -117,11 +116,10 @@ static void *dill__tls_query(struct dill_hvfs *hvfs, const void *type) {
 static void dill__tls_hclose(struct dill_hvfs *hvfs) {
     struct dill__tls *self = dill__cont(hvfs, struct dill__tls, hvfs);
     /* Coroutines blocked below or in the engine wake up with an error, see
-       `closed` and leave; the last one frees the object. */
-    self->closed = 1;
+       the object closed and leave; the last one frees it. */
     dill_hclose(self->u);
     dill__tls_engine_close(self);
-    if(self->users == 0) dill__tls_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /* Waits for the engine in direction `dir`.  With `settle`, the wait also
@@ -131,7 +129,7 @@ static int dill__tls_wait(struct dill__tls *self, int dir, int settle,
     dill__js_tls_arm(self->fd, dir, settle);
     int rc = dir == DILL__TLS_IN ? dill_fdin(self->fd, deadline) :
         dill_fdout(self->fd, deadline);
-    if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+    if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
     return rc;
 }
 
@@ -148,7 +146,7 @@ static int dill__tls_flush(struct dill__tls *self, int64_t deadline) {
         if(n <= 0) return 0;
         struct dill_iolist iol = {tx, (size_t)n, NULL, 0};
         int rc = self->lower->bsendl(self->lower, &iol, &iol, deadline);
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
         if(dill__slow(rc < 0)) {
             self->outerr = 1;
             if(errno == EPIPE) errno = ECONNRESET;
@@ -162,7 +160,7 @@ static int dill__tls_flush_locked(struct dill__tls *self, int64_t deadline) {
     self->txlock = 1;
     int rc = dill__tls_flush(self, deadline);
     self->txlock = 0;
-    if(!self->closed) dill__js_tls_poke(self->fd, DILL__TLS_TX);
+    if(!dill__busy_closed(&self->busy)) dill__js_tls_poke(self->fd, DILL__TLS_TX);
     return rc;
 }
 
@@ -176,7 +174,7 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
     uint8_t *r = self->buf;
     struct dill_iolist iol = {r, DILL__TLS_HDR, NULL, 0};
     int rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
-    if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+    if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
     if(dill__slow(rc < 0)) {
         if(errno == EPIPE) errno = ECONNRESET;
         return -1;
@@ -192,7 +190,7 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
         iol.iol_base = r + DILL__TLS_HDR;
         iol.iol_len = len;
         rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
         if(dill__slow(rc < 0)) {
             if(errno == EPIPE) errno = ECONNRESET;
             return -1;
@@ -263,7 +261,7 @@ static int dill__tls_bsendl(struct dill_bsock_vfs *bvfs,
     if(dill__slow(dill__proto_sendlen(first, &total) < 0)) return -1;
     if(total == 0) return 0;
     self->sbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = 0;
     for(struct dill_iolist *it = first; it && rc == 0; it = it->iol_next) {
         int e = dill__js_tls_write(self->fd, it->iol_base, it->iol_len,
@@ -274,7 +272,7 @@ static int dill__tls_bsendl(struct dill_bsock_vfs *bvfs,
     self->sbusy = 0;
     /* A send cut short leaves the peer's stream in an unknown state. */
     if(dill__slow(rc < 0)) self->outerr = 1;
-    dill__tls_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -330,14 +328,14 @@ static int dill__tls_brecvl(struct dill_bsock_vfs *bvfs,
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
     self->rbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = dill__tls_recv(self, first, deadline);
     self->rbusy = 0;
     if(dill__slow(rc < 0)) {
         if(errno == EPIPE) self->indone = 1;
         else self->inerr = 1;
     }
-    dill__tls_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -363,6 +361,7 @@ static int dill__tls_attach(int s, int server, const char *cert,
     if(dill__slow(!self)) return dill__tls_fail(s, ENOMEM);
     memset(self, 0, sizeof(*self));
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__tls_busyfree);
     self->fd = -1;
     self->buf = malloc(DILL__TLS_RXBUF + DILL__TLS_TXBUF);
     if(dill__slow(!self->buf)) {
@@ -441,11 +440,11 @@ int dill_tls_done(int s, int64_t deadline) {
     if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     self->sbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = dill__tls_close_notify(self, deadline);
     self->sbusy = 0;
     if(dill__slow(rc < 0)) self->outerr = 1;
-    dill__tls_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -466,7 +465,7 @@ static int dill__tls_terminate(struct dill__tls *self, int64_t deadline) {
             break;
         }
         if(dill__drain_step(&d, chunk.iol_len) < 0) return -1;
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
     }
     return 0;
 }
@@ -480,13 +479,11 @@ int dill_tls_detach(int s, int64_t deadline) {
     else {
         /* Sends and receives meanwhile get EBUSY. */
         self->sbusy = self->rbusy = 1;
-        self->users++;
+        dill__busy_enter(&self->busy);
         rc = dill__tls_terminate(self, deadline);
         self->sbusy = self->rbusy = 0;
-        self->users--;
-        if(dill__slow(self->closed)) {
+        if(dill__slow(dill__busy_leave(&self->busy))) {
             /* hclose'd by another coroutine meanwhile: the number is gone. */
-            if(self->users == 0) dill__tls_free(self);
             errno = EBADF;
             return -1;
         }
