@@ -1,13 +1,14 @@
 /*
  * TLS over any bytestream socket (TCP, IPC, ipc_pair, a protocol stacked on
- * them): a bytestream protocol whose cryptography is Node's tls module
- * (wasm/shim/tls.js).  The engine is a descriptor of the JS socket layer;
- * this file pumps it: ciphertext it wants sent goes down with the lower
- * socket's bsendl, ciphertext from the peer comes up with its brecvl, one
- * TLS record at a time (the 5-byte header, then exactly the length it
- * announces), so that nothing past the peer's close_notify is ever read and
- * tls_detach hands the socket back where the TLS stream ended.  When the
- * engine has nothing for us, we wait with fdin/fdout on its descriptor.
+ * them): a bytestream protocol whose cryptography is the platform's TLS
+ * engine (platform/platform.h: Node's tls module).  The engine is a
+ * descriptor; this file pumps it: ciphertext it wants sent goes down with
+ * the lower socket's bsendl, ciphertext from the peer comes up with its
+ * brecvl, one TLS record at a time (the 5-byte header, then exactly the
+ * length it announces), so that nothing past the peer's close_notify is
+ * ever read and tls_detach hands the socket back where the TLS stream
+ * ended.  When the engine has nothing for us, we wait with fdin/fdout on
+ * its descriptor.
  *
  * Certificates: the server's come from PEM files (tls_attach_server).  The
  * client checks the server's only when DILL_TLS_CA names a CA bundle (a PEM
@@ -26,34 +27,9 @@
 #include "cr.h"
 #include "drain.h"
 #include "handle.h"
+#include "platform/platform.h"
 #include "proto.h"
 #include "utils.h"
-
-/* From wasm/shim/tls.js. */
-extern int dill__js_tls_open(int server, const char *cert, const char *key,
-    const char *ca, const char *host);
-extern int dill__js_tls_state(int fd);
-extern int dill__js_tls_error(int fd);
-extern int dill__js_tls_feed(int fd, const void *buf, size_t len);
-extern int dill__js_tls_read(int fd, void *buf, size_t len);
-extern int dill__js_tls_take(int fd, void *buf, size_t max);
-extern int dill__js_tls_write(int fd, const void *buf, size_t len, int last);
-extern int dill__js_tls_end(int fd);
-extern void dill__js_tls_arm(int fd, int dir, int settle);
-extern void dill__js_tls_poke(int fd, int dir);
-
-/* Engine state bits (DillTls in wasm/shim/tls.js). */
-#define DILL__TLS_PLAIN 1
-#define DILL__TLS_OUT 2
-#define DILL__TLS_SECURE 4
-#define DILL__TLS_ENDED 8
-#define DILL__TLS_ERROR 16
-#define DILL__TLS_WRITING 32
-#define DILL__TLS_FINAL 64
-
-/* Directions of the engine's descriptor. */
-#define DILL__TLS_IN 1
-#define DILL__TLS_TX 2
 
 /* A record: a 5-byte header (type, version, length) and at most 2^14
    bytes of data plus what protection adds (RFC 5246 6.2.3 allows 2048). */
