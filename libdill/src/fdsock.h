@@ -2,7 +2,8 @@
  * Internal: stream sockets over a non-blocking OS descriptor, shared by IPC
  * (AF_UNIX) and TCP (AF_INET/AF_INET6).  They differ only in how the
  * descriptor is made; sending, receiving, half-close, the termination
- * handshake, accepting and the bookkeeping of busy/closed objects are here.
+ * handshake and accepting are here (a socket closed while a call is busy:
+ * busy.h).
  */
 #ifndef DILL_FDSOCK_H_INCLUDED
 #define DILL_FDSOCK_H_INCLUDED
