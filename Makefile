@@ -7,9 +7,15 @@ EMAR ?= emar
 CFLAGS_LIB := -O2 -DDILL_DISABLE_RAW_NAMES -Wall -Wextra -Wno-unused-parameter -Werror
 
 BUILD := wasm/build
+# The portable core (libdill/src) and the platform it runs on
+# (libdill/src/platform, behind platform.h).  The platform's objects are
+# named platform-*.o: an archive keeps members by file name alone.
 LIB_SRCS := $(wildcard libdill/src/*.c)
-LIB_OBJS := $(patsubst libdill/src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
-LIB_HDRS := $(wildcard libdill/src/*.h) $(wildcard libdill/include/*.h)
+PLATFORM_SRCS := $(wildcard libdill/src/platform/*.c)
+LIB_OBJS := $(patsubst libdill/src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) \
+    $(patsubst libdill/src/platform/%.c,$(BUILD)/obj/platform-%.o,$(PLATFORM_SRCS))
+LIB_HDRS := $(wildcard libdill/src/*.h) $(wildcard libdill/src/platform/*.h) \
+    $(wildcard libdill/include/*.h)
 TS_SRCS := $(shell find src -name '*.ts' 2>/dev/null)
 
 .PHONY: all build setup setup-emcc test demo bench docs example-ts clean
@@ -33,6 +39,10 @@ node_modules/.package-lock.json: package.json
 
 # ---- the C library ----------------------------------------------------------
 $(BUILD)/obj/%.o: libdill/src/%.c $(LIB_HDRS) | setup-emcc
+	@mkdir -p $(dir $@)
+	$(EMCC) $(CFLAGS_LIB) -c $< -o $@
+
+$(BUILD)/obj/platform-%.o: libdill/src/platform/%.c $(LIB_HDRS) | setup-emcc
 	@mkdir -p $(dir $@)
 	$(EMCC) $(CFLAGS_LIB) -c $< -o $@
 

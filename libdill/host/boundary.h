@@ -35,7 +35,9 @@
 #include <stddef.h>
 #include <emscripten.h>
 
-#define DILL__EXPORT EMSCRIPTEN_KEEPALIVE
+/* DILL__EXPORT (kept alive by the linker, exported by the module) is the
+   platform's: the core marks its entry points with it too. */
+#include "../src/platform/platform.h"
 #define DILL__CALLS
 #define DILL__HOOK(name) extern
 #define DILL__MAY_SUSPEND(name)

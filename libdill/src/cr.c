@@ -1,28 +1,21 @@
 /*
  * Coroutines, bundles and the scheduler.
  *
- * Every coroutine is an Asyncify fiber (see wasm/shim/fiber.js): switching
- * unwinds the running coroutine's wasm stack into its Asyncify area and
- * rewinds the next one's.  The JS side drives this from a loop; the C side
- * decides who runs next.  When nobody is runnable the loop waits on Node's
- * event loop (timers, I/O) and asks dill__poll() who became runnable.
+ * Every coroutine is an Asyncify fiber (platform/platform.h: switch, fork):
+ * switching unwinds the running coroutine's wasm stack into its Asyncify
+ * area and rewinds the next one's.  The platform's driver runs this from a
+ * loop; the C side decides who runs next.  When nobody is runnable the loop
+ * waits on Node's event loop (timers, I/O) and asks dill__poll() who became
+ * runnable.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <emscripten.h>
-#include <emscripten/stack.h>
 
 #include "cr.h"
 #include "handle.h"
+#include "platform/platform.h"
 #include "utils.h"
-
-/* Imports from wasm/shim/fiber.js. dill__js_switch and dill__js_fork are
-   Asyncify imports: they unwind the caller. */
-extern void dill__js_switch(struct dill__ctx *from, struct dill__ctx *to);
-extern int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
-/* Ask the driver to resume at once after one turn of Node's event loop. */
-extern void dill__js_breathe(void);
 
 /* A coroutine started by go() or bundle_go() gets 256 KiB of C stack, as
    upstream promises, plus an area for its suspended wasm frames; both sit in
@@ -377,7 +370,7 @@ static struct dill__cr *dill__cr_init_user(void *mem, size_t len, size_t min) {
 
 /* Called from JS: make room for `len` bytes of saved frames; 0 if the heap
    is exhausted. */
-EMSCRIPTEN_KEEPALIVE int dill__save_grow(struct dill__ctx *ctx, uint32_t len) {
+DILL__EXPORT int dill__save_grow(struct dill__ctx *ctx, uint32_t len) {
     uint32_t cap = ctx->savecap * 2;
     if(cap < len) cap = (len + 255) & ~(uint32_t)255;
     void *p = realloc((void*)ctx->save, cap);
@@ -401,7 +394,7 @@ static void dill__stack_release(struct dill__cr *cr) {
 }
 
 /* Called from JS once a finished coroutine's stack is no longer in use. */
-EMSCRIPTEN_KEEPALIVE void dill__reap(void) {
+DILL__EXPORT void dill__reap(void) {
     while(dill__zombies) {
         struct dill__cr *cr = dill__zombies;
         dill__zombies = cr->next_ready;
@@ -528,13 +521,13 @@ int dill__go_exit(void) {
 /******************************************************************************/
 
 /* Bottom frame of every coroutine's wasm stack. */
-EMSCRIPTEN_KEEPALIVE void dill__cr_entry(struct dill__ctx *ctx) {
+DILL__EXPORT void dill__cr_entry(struct dill__ctx *ctx) {
     struct dill__cr *cr = (struct dill__cr*)ctx;
     cr->entry(cr);
 }
 
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
-EMSCRIPTEN_KEEPALIVE struct dill__ctx *dill__poll(void) {
+DILL__EXPORT struct dill__ctx *dill__poll(void) {
     dill__last_idle = dill__now();
     dill__timers_fire(dill__last_idle);
     dill__fds_fire();
@@ -544,20 +537,20 @@ EMSCRIPTEN_KEEPALIVE struct dill__ctx *dill__poll(void) {
 }
 
 /* When the idle loop should next call dill__poll (-1: only on events). */
-EMSCRIPTEN_KEEPALIVE double dill__next_deadline(void) {
+DILL__EXPORT double dill__next_deadline(void) {
     return (double)dill__timers_next();
 }
 
-/* A coroutine that runs `entry` on the current (emscripten's main) stack. */
-struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg) {
+struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg,
+      uintptr_t base, uintptr_t limit) {
     struct dill__cr *cr = calloc(1, sizeof(struct dill__cr));
     size_t alen = 256 * 1024;
     void *area = malloc(alen);
     if(!cr || !area) {free(cr); free(area); return NULL;}
     cr->ctx.astart = cr->ctx.acur = (uintptr_t)area;
     cr->ctx.aend = (uintptr_t)area + alen;
-    cr->ctx.stack_base = emscripten_stack_get_base();
-    cr->ctx.stack_limit = emscripten_stack_get_end();
+    cr->ctx.stack_base = base;
+    cr->ctx.stack_limit = limit;
     cr->ctx.sp = cr->ctx.stack_base;
     cr->timer.idx = -1;
     cr->entry = entry;

@@ -108,8 +108,10 @@ void dill__cr_cancel(struct dill__cr *cr);
 
 int64_t dill__now(void);
 
-/* A coroutine on the main C stack, entered fresh by the JS driver. */
-struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg);
+/* A coroutine on the C stack the program started on, [limit, base), entered
+   fresh by the platform's driver (platform/main.c). */
+struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg,
+    uintptr_t base, uintptr_t limit);
 
 /* For the host (libdill/host/host.c): a coroutine entered fresh at `entry`
    on a malloc'd block of `len` bytes (`alen` of them for Asyncify), in

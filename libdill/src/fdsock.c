@@ -30,23 +30,24 @@ static void *dill__fdsock_query(struct dill_hvfs *hvfs, const void *type) {
     return NULL;
 }
 
+/* The last call left a socket closed meanwhile: it is freed, unless a
+   receive parked in JS still holds it (dill__fdsock_leave frees it then). */
+static void dill__fdsock_free(struct dill__busy *busy) {
+    struct dill__fdsock *self = dill__cont(busy, struct dill__fdsock, busy);
+    if(!self->rxparked && !self->mem) free(self);
+}
+
 static void dill__fdsock_hclose(struct dill_hvfs *hvfs) {
     struct dill__fdsock *self = dill__cont(hvfs, struct dill__fdsock, hvfs);
     dill_fdclean(self->fd);
     close(self->fd);
     /* A coroutine blocked on the socket wakes with EBADF and still looks at
        it: it frees the object when it leaves. */
-    if(self->sbusy || self->rbusy || self->rxparked || self->closing) {
-        self->closed = 1;
-        return;
-    }
-    if(!self->mem) free(self);
+    dill__busy_close(&self->busy);
 }
 
 void dill__fdsock_leave(struct dill__fdsock *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy &&
-          !self->rxparked && !self->closing && !self->mem)
-        free(self);
+    dill__busy_release(&self->busy);
 }
 
 /* Errors of a broken connection, as the manual names them. */
@@ -103,6 +104,7 @@ static int dill__fdsock_bsendl(struct dill_bsock_vfs *bvfs,
     struct dill__fdsock *self = dill__cont(bvfs, struct dill__fdsock, bvfs);
     if(dill__slow(dill__fdsock_out_ready(self) < 0)) return -1;
     self->sbusy = 1;
+    dill__busy_enter(&self->busy);
     int rc = 0;
     struct iovec iov[DILL__FDSOCK_IOV];
     /* Not sent yet: item `it` from byte `off` on, and the items after it. */
@@ -138,7 +140,7 @@ static int dill__fdsock_bsendl(struct dill_bsock_vfs *bvfs,
         }
     }
     self->sbusy = 0;
-    dill__fdsock_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -147,6 +149,7 @@ static int dill__fdsock_brecvl(struct dill_bsock_vfs *bvfs,
     struct dill__fdsock *self = dill__cont(bvfs, struct dill__fdsock, bvfs);
     if(dill__slow(dill__fdsock_in_ready(self) < 0)) return -1;
     self->rbusy = 1;
+    dill__busy_enter(&self->busy);
     static char drop[4096];
     int rc = 0;
     for(struct dill_iolist *it = first; it; it = it->iol_next) {
@@ -169,7 +172,7 @@ static int dill__fdsock_brecvl(struct dill_bsock_vfs *bvfs,
         if(rc < 0 || it == last) break;
     }
     self->rbusy = 0;
-    dill__fdsock_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -178,6 +181,7 @@ static ssize_t dill__fdsock_peek(struct dill__bsock_peek *pvfs, void *buf,
     struct dill__fdsock *self = dill__cont(pvfs, struct dill__fdsock, pvfs);
     if(dill__slow(dill__fdsock_in_ready(self) < 0)) return -1;
     self->rbusy = 1;
+    dill__busy_enter(&self->busy);
     ssize_t n;
     for(;;) {
         n = recv(self->fd, buf, len, MSG_PEEK);
@@ -187,7 +191,7 @@ static ssize_t dill__fdsock_peek(struct dill__bsock_peek *pvfs, void *buf,
         break;
     }
     self->rbusy = 0;
-    dill__fdsock_leave(self);
+    dill__busy_leave(&self->busy);
     return n;
 }
 
@@ -218,6 +222,7 @@ static int dill__fdsock_init(struct dill__fdsock *self, int fd,
     self->type = type;
     self->fd = fd;
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__fdsock_free);
     return dill__hmake_owned(&self->hvfs, self, !mem);
 }
 
@@ -326,7 +331,7 @@ static int dill__fdsock_handshake(struct dill__fdsock *self, int64_t deadline) {
             self->rbusy = 1;
             int rc = dill__drain_step(&d, iol.iol_len);
             self->rbusy = 0;
-            if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+            if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
             if(rc == 0) continue;
             /* Receiving is left unusable, as by a receive that failed. */
             self->inerr = 1;
@@ -351,13 +356,11 @@ int dill__fdsock_close(int s, const void *type, const void *ltype,
         }
         return dill_hclose(s);
     }
-    self->closing = 1;
+    dill__busy_enter(&self->busy);
     int rc = dill__fdsock_handshake(self, deadline);
     int err = errno;
-    self->closing = 0;
-    if(dill__slow(self->closed)) {
+    if(dill__slow(dill__busy_leave(&self->busy))) {
         /* hclose'd by another coroutine meanwhile: the number is gone. */
-        dill__fdsock_leave(self);
         errno = EBADF;
         return -1;
     }
@@ -463,7 +466,7 @@ int dill__fdsock_unpark(int *parked, int fail) {
         rxparked);
     self->rxparked = 0;
     if(fail) self->inerr = 1;
-    int closed = self->closed;
+    int closed = self->busy.closed;
     dill__fdsock_leave(self);
     return closed;
 }

@@ -2,7 +2,8 @@
  * Internal: stream sockets over a non-blocking OS descriptor, shared by IPC
  * (AF_UNIX) and TCP (AF_INET/AF_INET6).  They differ only in how the
  * descriptor is made; sending, receiving, half-close, the termination
- * handshake, accepting and the bookkeeping of busy/closed objects are here.
+ * handshake and accepting are here (a socket closed while a call is busy:
+ * busy.h).
  */
 #ifndef DILL_FDSOCK_H_INCLUDED
 #define DILL_FDSOCK_H_INCLUDED
@@ -11,6 +12,7 @@
 
 #include "../include/libdillimpl.h"
 #include "bsock.h"
+#include "busy.h"
 
 /* A connected stream socket. */
 struct dill__fdsock {
@@ -19,6 +21,8 @@ struct dill__fdsock {
     struct dill__bsock_peek pvfs;
     const void *type;      /* what hquery answers with this object */
     int fd;
+    /* Sends and receives, and ipc_close/tcp_close, are calls (busy.h). */
+    struct dill__busy busy;
     unsigned sbusy : 1;    /* a coroutine is sending */
     unsigned rbusy : 1;    /* a coroutine is receiving */
     unsigned outdone : 1;  /* *_done was called */
@@ -26,11 +30,10 @@ struct dill__fdsock {
     unsigned outerr : 1;   /* sending failed: the direction is unusable */
     unsigned inerr : 1;    /* receiving failed: the direction is unusable */
     unsigned mem : 1;      /* in user storage: not freed */
-    unsigned closed : 1;   /* hclose'd while busy: the last user frees it */
-    unsigned closing : 1;  /* ipc_close/tcp_close is running: it frees it */
     /* 1 while a brecv from TypeScript waits for bytes in JS, without a
-       coroutine (libdill/host/host.c): receiving is busy as with rbusy.  A
-       plain int: JS clears it when the bytes come. */
+       coroutine (libdill/host/host.c): receiving is busy as with rbusy, and
+       the socket is not freed (dill__fdsock_leave).  A plain int: JS clears
+       it when the bytes come. */
     int rxparked;
 };
 
@@ -70,7 +73,9 @@ int dill__fdsock_connect(int family, const struct sockaddr *addr,
 int dill__fdsock_txwait(struct dill__fdsock *self, ssize_t n, int64_t deadline);
 int dill__fdsock_rxwait(struct dill__fdsock *self, ssize_t n, int64_t deadline);
 
-/* A send or receive leaves: frees a socket closed meanwhile. */
+/* A receive parked in JS (rxparked) ended and rxparked is 0: frees the
+   socket if it was closed meanwhile and no call is inside (busy.closed
+   tells whether it was). */
 void dill__fdsock_leave(struct dill__fdsock *self);
 
 /* The checks every send/receive starts with: 0, or -1 with errno. */

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "cr.h"
 #include "handle.h"
 #include "proto.h"
@@ -51,9 +52,8 @@ struct dill__http {
     unsigned indone : 1;             /* a blank line was received */
     unsigned sbusy : 1;
     unsigned rbusy : 1;
-    unsigned detaching : 1;          /* http_detach is running */
     unsigned mem : 1;
-    unsigned closed : 1;             /* hclose'd while busy */
+    struct dill__busy busy;          /* lines sent and received, http_detach */
     struct dill_suffix_storage sfx;
     char line[DILL__HTTP_LINE + 1];  /* the line received last, NUL-terminated */
 };
@@ -71,17 +71,14 @@ static void dill__http_free(struct dill__http *self) {
     if(!self->mem) free(self);
 }
 
+static void dill__http_busyfree(struct dill__busy *busy) {
+    dill__http_free(dill__cont(busy, struct dill__http, busy));
+}
+
 static void dill__http_hclose(struct dill_hvfs *hvfs) {
     struct dill__http *self = dill__cont(hvfs, struct dill__http, hvfs);
     dill_hclose(self->s);
-    if(self->sbusy || self->rbusy || self->detaching) {self->closed = 1; return;}
-    dill__http_free(self);
-}
-
-static void dill__http_leave(struct dill__http *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy &&
-          !self->detaching)
-        dill__http_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /* The HTTP object behind handle s, or NULL with errno; blocking calls also
@@ -170,13 +167,10 @@ static int dill__http_line(struct dill__http *self, const char *a,
         first = last = &one;
     }
     self->sbusy = 1;
+    dill__busy_enter(&self->busy);
     int rc = self->raw->bsendl(self->raw, first, last, deadline);
     self->sbusy = 0;
-    if(dill__slow(self->closed)) {
-        dill__http_leave(self);
-        errno = EBADF;
-        return -1;
-    }
+    if(dill__slow(dill__busy_leave(&self->busy))) {errno = EBADF; return -1;}
     if(dill__slow(rc < 0)) self->outerr = 1;
     return rc;
 }
@@ -186,14 +180,11 @@ static int dill__http_line(struct dill__http *self, const char *a,
 static ssize_t dill__http_recvline(struct dill__http *self, int64_t deadline) {
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
     self->rbusy = 1;
+    dill__busy_enter(&self->busy);
     struct dill_iolist iol = {self->line, DILL__HTTP_LINE, NULL, 0};
     ssize_t n = self->lines->mrecvl(self->lines, &iol, &iol, deadline);
     self->rbusy = 0;
-    if(dill__slow(self->closed)) {
-        dill__http_leave(self);
-        errno = EBADF;
-        return -1;
-    }
+    if(dill__slow(dill__busy_leave(&self->busy))) {errno = EBADF; return -1;}
     if(dill__slow(n < 0)) return -1;
     self->line[n] = 0;
     return n;
@@ -216,7 +207,7 @@ int dill_http_attach_mem(int s, struct dill_http_storage *mem) {
     self->hvfs.query = dill__http_query;
     self->hvfs.close = dill__http_hclose;
     self->outdone = self->outerr = self->indone = self->sbusy = self->rbusy = 0;
-    self->detaching = self->closed = 0;
+    dill__busy_init(&self->busy, dill__http_busyfree);
     self->mem = !!mem;
     self->raw = raw;
     /* Our number first: SUFFIX takes s over only if that worked. */
@@ -403,12 +394,10 @@ static int dill__http_handshake(struct dill__http *self, int64_t deadline) {
 int dill_http_detach(int s, int64_t deadline) {
     struct dill__http *self = dill__hquery(s, dill__http_type);
     if(dill__slow(!self)) return -1;
-    self->detaching = 1;
+    dill__busy_enter(&self->busy);
     int u = dill__http_handshake(self, deadline);
-    self->detaching = 0;
-    if(dill__slow(self->closed)) {
+    if(dill__slow(dill__busy_leave(&self->busy))) {
         /* hclose'd by another coroutine meanwhile: the number is gone. */
-        dill__http_free(self);
         errno = EBADF;
         return -1;
     }

@@ -1,10 +1,10 @@
 /*
  * IP addresses: struct dill_ipaddr holds a struct sockaddr_in or
  * sockaddr_in6.  Literals are parsed here; names of remote hosts are
- * resolved by Node's resolver (getaddrinfo: /etc/hosts, then DNS) through a
- * descriptor that becomes readable when the answer is in, so only the
- * calling coroutine waits and the deadline applies (wasm/shim/resolve.js);
- * names of local interfaces come from Node's os.networkInterfaces().
+ * resolved by the platform's resolver (Node's getaddrinfo: /etc/hosts, then
+ * DNS) through a descriptor that becomes readable when the answer is in, so
+ * only the calling coroutine waits and the deadline applies; names of local
+ * interfaces come from the platform too (Node's os.networkInterfaces()).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,21 +17,11 @@
 #include "../include/libdill.h"
 #include "cr.h"
 #include "ipaddr.h"
+#include "platform/platform.h"
 #include "utils.h"
 
 DILL__STATIC_ASSERT(sizeof(struct sockaddr_in6) <= sizeof(struct dill_ipaddr),
     "struct dill_ipaddr too small");
-
-/* From the shim (wasm/shim/resolve.js).  An entry is 20 bytes: int32 family,
-   then the address in network order, zero-padded to 16 bytes. */
-extern int dill__js_resolve_start(const char *name, int family);
-extern int dill__js_resolve_take(int fd, void *out, int max);
-extern int dill__js_ifaddr(const char *name, int family, void *out20);
-
-struct dill__ipentry {
-    int32_t family;
-    unsigned char addr[16];
-};
 
 /* Most addresses taken from one answer of the resolver. */
 #define DILL__MAXANSWERS 64

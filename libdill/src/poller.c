@@ -1,25 +1,17 @@
 /*
  * fdin(), fdout() and fdclean(): coroutines waiting on OS-level descriptors.
  *
- * The descriptors live in the JS socket layer (wasm/shim/sockets.js); it
- * tells us when a watched descriptor may have become ready, and
- * dill__fds_fire() (called by the scheduler when idle) wakes the waiters.
+ * The descriptors are the platform's (platform/platform.h); it tells us
+ * when a watched descriptor may have become ready, and dill__fds_fire()
+ * (called by the scheduler when idle) wakes the waiters.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "../include/libdill.h"
 #include "cr.h"
+#include "platform/platform.h"
 #include "utils.h"
-
-/* From wasm/shim/sockets.js. */
-extern int dill__js_fd_check(int fd, int dir);
-extern void dill__js_fd_watch(int fd, int dir, int on);
-extern void dill__js_fd_clean(int fd);
-extern int dill__js_fd_events(int *buf, int max);
-
-#define DILL__IN 1
-#define DILL__OUT 2
 
 /* Waiters of one descriptor, one list per direction. */
 struct dill__fdwaiters {
@@ -66,7 +58,7 @@ static int dill__fdwait(int fd, int dir, int64_t deadline) {
     if(dill__slow(st < 0)) {errno = EBADF; return -1;}
     struct dill__fdwaiters *w = dill__fdslot(fd);
     if(dill__slow(!w)) {errno = ENOMEM; return -1;}
-    struct dill__list *list = dir == DILL__IN ? &w->in : &w->out;
+    struct dill__list *list = dir == DILL__FD_IN ? &w->in : &w->out;
     if(dill__slow(!dill__list_empty(list))) {errno = EBUSY; return -1;}
     if(st > 0) return 0;
     if(deadline == 0) {errno = ETIMEDOUT; return -1;}
@@ -83,11 +75,11 @@ static int dill__fdwait(int fd, int dir, int64_t deadline) {
 }
 
 int dill_fdin(int fd, int64_t deadline) {
-    return dill__fdwait(fd, DILL__IN, deadline);
+    return dill__fdwait(fd, DILL__FD_IN, deadline);
 }
 
 int dill_fdout(int fd, int64_t deadline) {
-    return dill__fdwait(fd, DILL__OUT, deadline);
+    return dill__fdwait(fd, DILL__FD_OUT, deadline);
 }
 
 /* Always 0, as upstream's: there is nothing to drop for a descriptor that
@@ -114,9 +106,9 @@ int dill__fds_fire(void) {
             int fd = ev[2 * i], mask = ev[2 * i + 1];
             if(fd >= dill__nfdw) continue;
             struct dill__fdwaiters *w = &dill__fdw[fd];
-            if((mask & DILL__IN) && !dill__list_empty(&w->in))
+            if((mask & DILL__FD_IN) && !dill__list_empty(&w->in))
                 dill__trigger(dill__cont(w->in.next, struct dill__clause, item), 0);
-            if((mask & DILL__OUT) && !dill__list_empty(&w->out))
+            if((mask & DILL__FD_OUT) && !dill__list_empty(&w->out))
                 dill__trigger(dill__cont(w->out.next, struct dill__clause, item), 0);
         }
         total += n;

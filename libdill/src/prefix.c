@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "cr.h"
 #include "handle.h"
 #include "proto.h"
@@ -44,7 +45,7 @@ struct dill__prefix {
     unsigned outerr : 1;            /* a send failed: sending is broken */
     unsigned inerr : 1;             /* a receive failed: receiving is broken */
     unsigned mem : 1;
-    unsigned closed : 1;            /* hclose'd while busy */
+    struct dill__busy busy;         /* sends and receives inside */
 };
 DILL__STATIC_ASSERT(sizeof(struct dill__prefix) <= sizeof(struct dill_prefix_storage),
     "prefix_storage too small");
@@ -61,16 +62,14 @@ static void dill__prefix_free(struct dill__prefix *self) {
     if(!self->mem) free(self);
 }
 
+static void dill__prefix_busyfree(struct dill__busy *busy) {
+    dill__prefix_free(dill__cont(busy, struct dill__prefix, busy));
+}
+
 static void dill__prefix_hclose(struct dill_hvfs *hvfs) {
     struct dill__prefix *self = dill__cont(hvfs, struct dill__prefix, hvfs);
     dill_hclose(self->u);
-    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
-    dill__prefix_free(self);
-}
-
-static void dill__prefix_leave(struct dill__prefix *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy)
-        dill__prefix_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /* The largest size a header can carry. */
@@ -110,11 +109,12 @@ static int dill__prefix_msendl(struct dill_msock_vfs *mvfs,
     uint8_t hdr[8];
     dill__prefix_encode(self, total, hdr);
     self->sbusy = 1;
+    dill__busy_enter(&self->busy);
     int rc = dill__proto_send(self->lower, hdr, self->hdrlen, first, last,
         total, NULL, 0, deadline);
     self->sbusy = 0;
     if(dill__slow(rc < 0)) self->outerr = 1;
-    dill__prefix_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -147,6 +147,7 @@ static ssize_t dill__prefix_recv(struct dill__prefix *self,
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
     if(dill__slow(self->rbusy)) {self->inerr = 1; errno = EBUSY; return -1;}
     self->rbusy = 1;
+    dill__busy_enter(&self->busy);
     ssize_t rc = -1;
     uint8_t hdr[8];
     struct dill_iolist iol = {hdr, self->hdrlen, NULL, 0};
@@ -165,7 +166,7 @@ static ssize_t dill__prefix_recv(struct dill__prefix *self,
 out:
     if(dill__slow(rc < 0)) self->inerr = 1;
     self->rbusy = 0;
-    dill__prefix_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -198,6 +199,7 @@ int dill_prefix_attach_mem(int s, size_t hdrlen, int flags,
     self->hdrlen = (uint8_t)hdrlen;
     self->little = !!(flags & DILL_PREFIX_LITTLE_ENDIAN);
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__prefix_busyfree);
     int h = dill__proto_own(s, &self->hvfs, &self->u);
     if(dill__slow(h < 0)) {
         int err = errno;

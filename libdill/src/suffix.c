@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "bsock.h"
 #include "cr.h"
 #include "handle.h"
@@ -52,7 +53,7 @@ struct dill__suffix {
     unsigned outerr : 1;            /* a send failed: its position is unknown */
     unsigned inerr : 1;             /* a receive failed part-way */
     unsigned mem : 1;               /* in user storage: not freed */
-    unsigned closed : 1;            /* hclose'd while busy: the last user frees it */
+    struct dill__busy busy;         /* sends and receives inside */
     uint8_t len;
     uint8_t sfx[DILL__SUFFIX_MAX];
     /* fail[k]: length of the longest proper prefix of sfx[0..k) that is also
@@ -75,18 +76,16 @@ static void dill__suffix_free(struct dill__suffix *self) {
     if(!self->mem) free(self);
 }
 
+static void dill__suffix_busyfree(struct dill__busy *busy) {
+    dill__suffix_free(dill__cont(busy, struct dill__suffix, busy));
+}
+
 static void dill__suffix_hclose(struct dill_hvfs *hvfs) {
     struct dill__suffix *self = dill__cont(hvfs, struct dill__suffix, hvfs);
     /* A coroutine blocked in the underlying socket wakes with EBADF and
-       leaves through dill__suffix_leave, which frees the object. */
+       leaves, and the last one out frees the object (busy.h). */
     dill_hclose(self->u);
-    if(self->sbusy || self->rbusy) {self->closed = 1; return;}
-    dill__suffix_free(self);
-}
-
-static void dill__suffix_leave(struct dill__suffix *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy)
-        dill__suffix_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /* One byte through the matcher in state *k; returns 1 when the delimiter is
@@ -117,11 +116,12 @@ static int dill__suffix_msendl(struct dill_msock_vfs *mvfs,
     /* The delimiter inside a message goes as it is (the peer then receives
        it as more than one message), as upstream's. */
     self->sbusy = 1;
+    dill__busy_enter(&self->busy);
     int rc = dill__proto_send(self->lower, NULL, 0, first, last, total,
         self->sfx, self->len, deadline);
     self->sbusy = 0;
     if(dill__slow(rc < 0)) self->outerr = 1;
-    dill__suffix_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -164,6 +164,7 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
     if(dill__slow(self->rbusy)) {self->inerr = 1; errno = EBUSY; return -1;}
     struct dill__suffix_out o = {first, 0, 0, first == NULL};
     self->rbusy = 1;
+    dill__busy_enter(&self->busy);
     ssize_t rc = -1;
     unsigned k = 0;
     if(self->peek) {
@@ -195,7 +196,7 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
             }
         }
         self->rbusy = 0;
-        dill__suffix_leave(self);
+        dill__busy_leave(&self->busy);
         return rc;
     }
     uint8_t chunk[DILL__SUFFIX_MAX];
@@ -223,7 +224,7 @@ static ssize_t dill__suffix_mrecvl(struct dill_msock_vfs *mvfs,
         }
     }
     self->rbusy = 0;
-    dill__suffix_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -246,6 +247,7 @@ int dill_suffix_attach_mem(int s, const void *suffix, size_t suffixlen,
     self->lower = lower;
     self->peek = dill__hquery(s, dill__bsock_peek_type);
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__suffix_busyfree);
     self->len = (uint8_t)suffixlen;
     memcpy(self->sfx, suffix, suffixlen);
     unsigned f = 0;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "cr.h"
 #include "drain.h"
 #include "handle.h"
@@ -44,10 +45,9 @@ struct dill__term {
     unsigned indone : 1;            /* the peer's terminal message arrived */
     unsigned rbusy : 1;
     unsigned sbusy : 1;
-    unsigned detaching : 1;         /* term_detach is running */
     unsigned mem : 1;
     unsigned ownbuf : 1;            /* buf was malloc'd apart from the object */
-    unsigned closed : 1;            /* hclose'd while busy */
+    struct dill__busy busy;         /* sends, receives and term_detach inside */
     size_t len;
     /* The terminal message, then as many bytes of scratch space. */
     uint8_t *buf;
@@ -69,17 +69,14 @@ static void dill__term_free(struct dill__term *self) {
     if(!self->mem) free(self);
 }
 
+static void dill__term_busyfree(struct dill__busy *busy) {
+    dill__term_free(dill__cont(busy, struct dill__term, busy));
+}
+
 static void dill__term_hclose(struct dill_hvfs *hvfs) {
     struct dill__term *self = dill__cont(hvfs, struct dill__term, hvfs);
     dill_hclose(self->u);
-    if(self->sbusy || self->rbusy || self->detaching) {self->closed = 1; return;}
-    dill__term_free(self);
-}
-
-static void dill__term_leave(struct dill__term *self) {
-    if(dill__slow(self->closed) && !self->sbusy && !self->rbusy &&
-          !self->detaching)
-        dill__term_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /* 1 if the message first.. of `total` bytes is the terminal message. */
@@ -105,13 +102,10 @@ static int dill__term_msendl(struct dill_msock_vfs *mvfs,
     /* A message equal to the terminal one goes as it is (the peer takes it
        for the end), as upstream's. */
     self->sbusy = 1;
+    dill__busy_enter(&self->busy);
     int rc = self->lower->msendl(self->lower, first, last, deadline);
     self->sbusy = 0;
-    if(dill__slow(self->closed)) {
-        dill__term_leave(self);
-        errno = EBADF;
-        return -1;
-    }
+    if(dill__slow(dill__busy_leave(&self->busy))) {errno = EBADF; return -1;}
     return rc;
 }
 
@@ -149,6 +143,7 @@ static ssize_t dill__term_recv(struct dill__term *self,
     struct dill_iolist tail = {scratch + cap, len - cap, NULL, 0};
     if(cap < len) last->iol_next = &tail;
     self->rbusy = 1;
+    dill__busy_enter(&self->busy);
     ssize_t n = self->lower->mrecvl(self->lower, first, cap < len ? &tail : last,
         deadline);
     self->rbusy = 0;
@@ -166,11 +161,7 @@ static ssize_t dill__term_recv(struct dill__term *self,
         if(b >= scratch && b < scratch + len) it->iol_base = NULL;
         off += it->iol_len;
     }
-    if(dill__slow(self->closed)) {
-        dill__term_leave(self);
-        errno = EBADF;
-        return -1;
-    }
+    if(dill__slow(dill__busy_leave(&self->busy))) {errno = EBADF; return -1;}
     if(dill__slow(n < 0)) {
         if(errno == EPIPE) errno = ECONNRESET;
         return -1;
@@ -208,6 +199,7 @@ int dill_term_attach_mem(int s, const void *buf, size_t len,
     if(dill__slow(!self)) {errno = ENOMEM; return dill__proto_fail(s);}
     memset(self, 0, sizeof(*self));
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__term_busyfree);
     if(fits) self->buf = self->inl;
     else if(!mem) self->buf = (uint8_t*)(self + 1);
     else {
@@ -242,13 +234,10 @@ static int dill__term_done(struct dill__term *self, int64_t deadline) {
     if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
     struct dill_iolist iol = {self->buf, self->len, NULL, 0};
     self->sbusy = 1;
+    dill__busy_enter(&self->busy);
     int rc = self->lower->msendl(self->lower, &iol, &iol, deadline);
     self->sbusy = 0;
-    if(dill__slow(self->closed)) {
-        dill__term_leave(self);
-        errno = EBADF;
-        return -1;
-    }
+    if(dill__slow(dill__busy_leave(&self->busy))) {errno = EBADF; return -1;}
     if(rc == 0) self->outdone = 1;
     return rc;
 }
@@ -275,7 +264,7 @@ static int dill__term_handshake(struct dill__term *self, int64_t deadline) {
             self->rbusy = 1;
             int rc = dill__drain_step(&d, (size_t)n);
             self->rbusy = 0;
-            if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+            if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
             if(rc < 0) return -1;
             continue;
         }
@@ -287,12 +276,10 @@ static int dill__term_handshake(struct dill__term *self, int64_t deadline) {
 int dill_term_detach(int s, int64_t deadline) {
     struct dill__term *self = dill__hquery(s, dill__term_type);
     if(dill__slow(!self)) return -1;
-    self->detaching = 1;
+    dill__busy_enter(&self->busy);
     int rc = dill__term_handshake(self, deadline);
-    self->detaching = 0;
-    if(dill__slow(self->closed)) {
+    if(dill__slow(dill__busy_leave(&self->busy))) {
         /* hclose'd by another coroutine meanwhile: the number is gone. */
-        dill__term_free(self);
         errno = EBADF;
         return -1;
     }

@@ -4,10 +4,8 @@
 
 #include "../include/libdill.h"
 #include "cr.h"
+#include "platform/platform.h"
 #include "utils.h"
-
-/* Milliseconds on a monotonic clock that never reads 0 or -1 (wasm/shim). */
-extern double dill__js_now(void);
 
 int64_t dill__now(void) {
     return (int64_t)dill__js_now();

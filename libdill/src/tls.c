@@ -1,13 +1,14 @@
 /*
  * TLS over any bytestream socket (TCP, IPC, ipc_pair, a protocol stacked on
- * them): a bytestream protocol whose cryptography is Node's tls module
- * (wasm/shim/tls.js).  The engine is a descriptor of the JS socket layer;
- * this file pumps it: ciphertext it wants sent goes down with the lower
- * socket's bsendl, ciphertext from the peer comes up with its brecvl, one
- * TLS record at a time (the 5-byte header, then exactly the length it
- * announces), so that nothing past the peer's close_notify is ever read and
- * tls_detach hands the socket back where the TLS stream ended.  When the
- * engine has nothing for us, we wait with fdin/fdout on its descriptor.
+ * them): a bytestream protocol whose cryptography is the platform's TLS
+ * engine (platform/platform.h: Node's tls module).  The engine is a
+ * descriptor; this file pumps it: ciphertext it wants sent goes down with
+ * the lower socket's bsendl, ciphertext from the peer comes up with its
+ * brecvl, one TLS record at a time (the 5-byte header, then exactly the
+ * length it announces), so that nothing past the peer's close_notify is
+ * ever read and tls_detach hands the socket back where the TLS stream
+ * ended.  When the engine has nothing for us, we wait with fdin/fdout on
+ * its descriptor.
  *
  * Certificates: the server's come from PEM files (tls_attach_server).  The
  * client checks the server's only when DILL_TLS_CA names a CA bundle (a PEM
@@ -22,37 +23,13 @@
 #include <unistd.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "cr.h"
 #include "drain.h"
 #include "handle.h"
+#include "platform/platform.h"
 #include "proto.h"
 #include "utils.h"
-
-/* From wasm/shim/tls.js. */
-extern int dill__js_tls_open(int server, const char *cert, const char *key,
-    const char *ca, const char *host);
-extern int dill__js_tls_state(int fd);
-extern int dill__js_tls_error(int fd);
-extern int dill__js_tls_feed(int fd, const void *buf, size_t len);
-extern int dill__js_tls_read(int fd, void *buf, size_t len);
-extern int dill__js_tls_take(int fd, void *buf, size_t max);
-extern int dill__js_tls_write(int fd, const void *buf, size_t len, int last);
-extern int dill__js_tls_end(int fd);
-extern void dill__js_tls_arm(int fd, int dir, int settle);
-extern void dill__js_tls_poke(int fd, int dir);
-
-/* Engine state bits (DillTls in wasm/shim/tls.js). */
-#define DILL__TLS_PLAIN 1
-#define DILL__TLS_OUT 2
-#define DILL__TLS_SECURE 4
-#define DILL__TLS_ENDED 8
-#define DILL__TLS_ERROR 16
-#define DILL__TLS_WRITING 32
-#define DILL__TLS_FINAL 64
-
-/* Directions of the engine's descriptor. */
-#define DILL__TLS_IN 1
-#define DILL__TLS_TX 2
 
 /* A record: a 5-byte header (type, version, length) and at most 2^14
    bytes of data plus what protection adds (RFC 5246 6.2.3 allows 2048). */
@@ -74,7 +51,7 @@ struct dill__tls {
     int u;                          /* the underlying socket's handle */
     int fd;                         /* the engine's descriptor */
     uint8_t *buf;                   /* a record received, then what to send */
-    int users;                      /* coroutines inside a call */
+    struct dill__busy busy;         /* coroutines inside a call */
     unsigned mem : 1;
     unsigned sbusy : 1;             /* a bsendl or tls_done is running */
     unsigned rbusy : 1;             /* a brecvl is running */
@@ -83,7 +60,6 @@ struct dill__tls {
     unsigned outerr : 1;            /* a send failed */
     unsigned indone : 1;            /* the peer's close_notify arrived */
     unsigned inerr : 1;             /* a receive failed */
-    unsigned closed : 1;            /* hclose'd while in use */
 };
 DILL__STATIC_ASSERT(sizeof(struct dill__tls) <= sizeof(struct dill_tls_storage),
     "tls_storage too small");
@@ -93,17 +69,16 @@ static void dill__tls_free(struct dill__tls *self) {
     if(!self->mem) free(self);
 }
 
+static void dill__tls_busyfree(struct dill__busy *busy) {
+    dill__tls_free(dill__cont(busy, struct dill__tls, busy));
+}
+
 /* Closes the engine; coroutines waiting for it wake with EBADF. */
 static void dill__tls_engine_close(struct dill__tls *self) {
     if(self->fd < 0) return;
     dill_fdclean(self->fd);
     close(self->fd);
     self->fd = -1;
-}
-
-static void dill__tls_leave(struct dill__tls *self) {
-    self->users--;
-    if(dill__slow(self->closed) && self->users == 0) dill__tls_free(self);
 }
 
 static void *dill__tls_query(struct dill_hvfs *hvfs, const void *type) {
@@ -117,11 +92,10 @@ static void *dill__tls_query(struct dill_hvfs *hvfs, const void *type) {
 static void dill__tls_hclose(struct dill_hvfs *hvfs) {
     struct dill__tls *self = dill__cont(hvfs, struct dill__tls, hvfs);
     /* Coroutines blocked below or in the engine wake up with an error, see
-       `closed` and leave; the last one frees the object. */
-    self->closed = 1;
+       the object closed and leave; the last one frees it. */
     dill_hclose(self->u);
     dill__tls_engine_close(self);
-    if(self->users == 0) dill__tls_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /* Waits for the engine in direction `dir`.  With `settle`, the wait also
@@ -131,7 +105,7 @@ static int dill__tls_wait(struct dill__tls *self, int dir, int settle,
     dill__js_tls_arm(self->fd, dir, settle);
     int rc = dir == DILL__TLS_IN ? dill_fdin(self->fd, deadline) :
         dill_fdout(self->fd, deadline);
-    if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+    if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
     return rc;
 }
 
@@ -148,7 +122,7 @@ static int dill__tls_flush(struct dill__tls *self, int64_t deadline) {
         if(n <= 0) return 0;
         struct dill_iolist iol = {tx, (size_t)n, NULL, 0};
         int rc = self->lower->bsendl(self->lower, &iol, &iol, deadline);
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
         if(dill__slow(rc < 0)) {
             self->outerr = 1;
             if(errno == EPIPE) errno = ECONNRESET;
@@ -162,7 +136,7 @@ static int dill__tls_flush_locked(struct dill__tls *self, int64_t deadline) {
     self->txlock = 1;
     int rc = dill__tls_flush(self, deadline);
     self->txlock = 0;
-    if(!self->closed) dill__js_tls_poke(self->fd, DILL__TLS_TX);
+    if(!dill__busy_closed(&self->busy)) dill__js_tls_poke(self->fd, DILL__TLS_TX);
     return rc;
 }
 
@@ -176,7 +150,7 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
     uint8_t *r = self->buf;
     struct dill_iolist iol = {r, DILL__TLS_HDR, NULL, 0};
     int rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
-    if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+    if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
     if(dill__slow(rc < 0)) {
         if(errno == EPIPE) errno = ECONNRESET;
         return -1;
@@ -192,7 +166,7 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
         iol.iol_base = r + DILL__TLS_HDR;
         iol.iol_len = len;
         rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
         if(dill__slow(rc < 0)) {
             if(errno == EPIPE) errno = ECONNRESET;
             return -1;
@@ -263,7 +237,7 @@ static int dill__tls_bsendl(struct dill_bsock_vfs *bvfs,
     if(dill__slow(dill__proto_sendlen(first, &total) < 0)) return -1;
     if(total == 0) return 0;
     self->sbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = 0;
     for(struct dill_iolist *it = first; it && rc == 0; it = it->iol_next) {
         int e = dill__js_tls_write(self->fd, it->iol_base, it->iol_len,
@@ -274,7 +248,7 @@ static int dill__tls_bsendl(struct dill_bsock_vfs *bvfs,
     self->sbusy = 0;
     /* A send cut short leaves the peer's stream in an unknown state. */
     if(dill__slow(rc < 0)) self->outerr = 1;
-    dill__tls_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -330,14 +304,14 @@ static int dill__tls_brecvl(struct dill_bsock_vfs *bvfs,
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
     self->rbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = dill__tls_recv(self, first, deadline);
     self->rbusy = 0;
     if(dill__slow(rc < 0)) {
         if(errno == EPIPE) self->indone = 1;
         else self->inerr = 1;
     }
-    dill__tls_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -363,6 +337,7 @@ static int dill__tls_attach(int s, int server, const char *cert,
     if(dill__slow(!self)) return dill__tls_fail(s, ENOMEM);
     memset(self, 0, sizeof(*self));
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__tls_busyfree);
     self->fd = -1;
     self->buf = malloc(DILL__TLS_RXBUF + DILL__TLS_TXBUF);
     if(dill__slow(!self->buf)) {
@@ -441,11 +416,11 @@ int dill_tls_done(int s, int64_t deadline) {
     if(dill__slow(self->sbusy)) {errno = EBUSY; return -1;}
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     self->sbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = dill__tls_close_notify(self, deadline);
     self->sbusy = 0;
     if(dill__slow(rc < 0)) self->outerr = 1;
-    dill__tls_leave(self);
+    dill__busy_leave(&self->busy);
     return rc;
 }
 
@@ -466,7 +441,7 @@ static int dill__tls_terminate(struct dill__tls *self, int64_t deadline) {
             break;
         }
         if(dill__drain_step(&d, chunk.iol_len) < 0) return -1;
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
     }
     return 0;
 }
@@ -480,13 +455,11 @@ int dill_tls_detach(int s, int64_t deadline) {
     else {
         /* Sends and receives meanwhile get EBUSY. */
         self->sbusy = self->rbusy = 1;
-        self->users++;
+        dill__busy_enter(&self->busy);
         rc = dill__tls_terminate(self, deadline);
         self->sbusy = self->rbusy = 0;
-        self->users--;
-        if(dill__slow(self->closed)) {
+        if(dill__slow(dill__busy_leave(&self->busy))) {
             /* hclose'd by another coroutine meanwhile: the number is gone. */
-            if(self->users == 0) dill__tls_free(self);
             errno = EBADF;
             return -1;
         }

@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "../include/libdillimpl.h"
+#include "busy.h"
 #include "bsock.h"
 #include "cr.h"
 #include "drain.h"
@@ -61,12 +62,11 @@ struct dill__ws {
     struct dill_msock_vfs mvfs;
     int u;                        /* the underlying socket, owned */
     struct dill_bsock_vfs *b;     /* its bytestream interface */
-    int users;                    /* coroutines inside a call on this object */
+    struct dill__busy busy;       /* coroutines inside a call on this object */
     struct dill__list txwait;     /* senders waiting for a pong to be out */
     unsigned client : 1;
     unsigned text : 1;            /* type of msend/mrecv messages */
     unsigned mem : 1;
-    unsigned closed : 1;          /* hclose'd while in use: last user frees */
     unsigned sbusy : 1;           /* somebody is sending ... */
     unsigned ctrl : 1;            /* ... and it is the receiver's pong */
     unsigned rbusy : 1;
@@ -129,10 +129,8 @@ static void dill__ws_free(struct dill__ws *self) {
     if(!self->mem) free(self);
 }
 
-/* Leaving a call: frees the object if it was closed meanwhile. */
-static void dill__ws_leave(struct dill__ws *self) {
-    self->users--;
-    if(dill__slow(self->closed) && self->users == 0) dill__ws_free(self);
+static void dill__ws_busyfree(struct dill__busy *busy) {
+    dill__ws_free(dill__cont(busy, struct dill__ws, busy));
 }
 
 /* The object stops being reachable (hclose, ws_detach): free it now, or let
@@ -141,8 +139,7 @@ static void dill__ws_release(struct dill__ws *self) {
     while(!dill__list_empty(&self->txwait))
         dill__trigger(dill__cont(self->txwait.next, struct dill__clause, item),
             EBADF);
-    if(self->users) {self->closed = 1; return;}
-    dill__ws_free(self);
+    dill__busy_close(&self->busy);
 }
 
 /******************************************************************************/
@@ -217,7 +214,7 @@ static int dill__ws_sendframe(struct dill__ws *self, int op,
    the receiver sends a pong. */
 static int dill__ws_txtake(struct dill__ws *self, int64_t deadline) {
     for(;;) {
-        if(dill__slow(self->closed)) {errno = EBADF; return -1;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
         if(dill__slow(self->outdone)) {errno = EPIPE; return -1;}
         if(dill__slow(self->outerr)) {errno = ECONNRESET; return -1;}
         if(dill__fast(!self->sbusy)) break;
@@ -236,7 +233,8 @@ static int dill__ws_txtake(struct dill__ws *self, int64_t deadline) {
 static void dill__ws_txgive(struct dill__ws *self, int rc, int64_t deadline) {
     if(dill__slow(rc < 0)) {
         self->outerr = 1;
-    } else if(dill__slow(self->pong) && !self->outdone && !self->closed) {
+    } else if(dill__slow(self->pong) && !self->outdone &&
+          !dill__busy_closed(&self->busy)) {
         /* A copy: another ping may come in while this pong goes out. */
         uint8_t p[DILL__WS_CTRLMAX];
         size_t n = self->ponglen;
@@ -257,7 +255,7 @@ static void dill__ws_txgive(struct dill__ws *self, int rc, int64_t deadline) {
 static int dill__ws_sendmsg(struct dill__ws *self, int op,
       struct dill_iolist *first, struct dill_iolist *last, size_t len,
       int64_t deadline) {
-    self->users++;
+    dill__busy_enter(&self->busy);
     int rc = dill__ws_txtake(self, deadline);
     if(dill__fast(rc == 0)) {
         rc = dill__ws_sendframe(self, op, first, last, len, deadline);
@@ -267,7 +265,7 @@ static int dill__ws_sendmsg(struct dill__ws *self, int op,
         errno = err;
     }
     int err = errno;
-    dill__ws_leave(self);
+    dill__busy_leave(&self->busy);
     errno = err;
     return rc;
 }
@@ -404,13 +402,13 @@ static ssize_t dill__ws_recvmsg(struct dill__ws *self, int *op,
     /* Skip items (NULL bases) can be of any length: saturated. */
     size_t cap = dill__proto_recvlen(first);
     self->rbusy = 1;
-    self->users++;
+    dill__busy_enter(&self->busy);
     struct dill__ws_cursor cur = {first, 0};
     uint64_t pos = 0;
     int op0 = -1, over = 0;
     ssize_t rc = -1;
     for(;;) {
-        if(dill__slow(self->closed)) {errno = EBADF; goto broken;}
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; goto broken;}
         uint8_t h[14];
         struct dill_iolist hi = {h, 2, NULL, 0};
         if(dill__slow(self->b->brecvl(self->b, &hi, &hi, deadline) < 0))
@@ -504,7 +502,7 @@ broken:
 out:;
     int err = errno;
     self->rbusy = 0;
-    dill__ws_leave(self);
+    dill__busy_leave(&self->busy);
     errno = err;
     return rc;
 }
@@ -524,7 +522,7 @@ static void *dill__ws_query(struct dill_hvfs *hvfs, const void *type) {
 static void dill__ws_hclose(struct dill_hvfs *hvfs) {
     struct dill__ws *self = dill__cont(hvfs, struct dill__ws, hvfs);
     /* Wakes the coroutines blocked in the underlying socket: they see
-       `closed` and leave. */
+       the object closed and leave. */
     dill_hclose(self->u);
     dill__ws_release(self);
 }
@@ -806,6 +804,7 @@ static int dill__ws_make(int s, int flags, int client, struct dill__ws *mem) {
     self->client = !!client;
     self->text = !!(flags & DILL_WS_TEXT);
     self->mem = !!mem;
+    dill__busy_init(&self->busy, dill__ws_busyfree);
     int h = dill__proto_own(s, &self->hvfs, &self->u);
     if(dill__slow(h < 0)) {
         int err = errno;
@@ -915,7 +914,7 @@ int dill_ws_detach(int s, int status, const void *buf, size_t len,
        that an hclose from another coroutine leaves the object to us. */
     struct dill__drain d;
     dill__drain_start(&d, deadline);
-    self->users++;
+    dill__busy_enter(&self->busy);
     while(rc == 0 && !self->indone) {
         int op;
         ssize_t n = dill__ws_recvmsg(self, &op, NULL, deadline);
@@ -928,15 +927,13 @@ int dill_ws_detach(int s, int status, const void *buf, size_t len,
         self->rbusy = 1;
         rc = dill__drain_step(&d, n < 0 ? 0 : (size_t)n);
         self->rbusy = 0;
-        if(dill__slow(self->closed)) break;
+        if(dill__slow(dill__busy_closed(&self->busy))) break;
     }
-    if(dill__slow(self->closed)) {
+    if(dill__slow(dill__busy_leave(&self->busy))) {
         /* hclose'd by another coroutine meanwhile: the number is gone. */
-        dill__ws_leave(self);
         errno = EBADF;
         return -1;
     }
-    self->users--;
     /* Upstream leaves the socket open when detaching fails (whatever its
        manual says): the caller closes it. */
     if(dill__slow(rc < 0)) return -1;

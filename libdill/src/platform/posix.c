@@ -1,14 +1,14 @@
 /*
  * POSIX calls whose Emscripten versions are C stubs returning ENOSYS
- * (socketpair, shutdown, pipe2, setsockopt): ours forward to the socket layer in
- * wasm/shim/sockets.js.  musl keeps each in its own object file, so the
- * linker takes these instead.
+ * (socketpair, shutdown, pipe2, setsockopt): ours forward to the socket
+ * layer of the shim (wasm/shim).  musl keeps each in its own object file,
+ * so the linker takes these instead.
  */
 #include <errno.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* From wasm/shim/sockets.js: 0 or -errno. */
+/* From the shim's socket layer: 0 or -errno. */
 extern int dill__js_socketpair(int domain, int type, int protocol, int *fds);
 extern int dill__js_shutdown(int fd, int how);
 extern int dill__js_pipe2(int *fds, int flags);
