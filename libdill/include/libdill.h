@@ -2,7 +2,7 @@
  * libdill-wasm: the public C API.
  *
  * Our own implementation of libdill 2.x's interface for WebAssembly under Node.js.
- * Only functions that are implemented are declared here; see README.md.
+ * Only functions that are implemented are declared here; see docs/c-guide.md.
  */
 #ifndef LIBDILL_H_INCLUDED
 #define LIBDILL_H_INCLUDED

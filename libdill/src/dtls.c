@@ -2,7 +2,7 @@
  * DTLS: declared, not available.  Node has no DTLS (its tls module is
  * TLS over streams only), and the DTLS implementations on npm that could
  * serve both ends are written in JavaScript outside Node's TLS stack; we
- * do not take one in as the engine (see README.md, "TLS and DTLS").  So
+ * do not take one in as the engine (see docs/c-guide.md, "TLS and DTLS").  So
  * every function checks what it is given, as the manual implies (a bad
  * handle is EBADF, a socket of the wrong kind EPROTO, missing arguments
  * EINVAL, a canceled coroutine ECANCELED), then fails with ENOTSUP,

@@ -1,6 +1,6 @@
 /*
  * Stream sockets over a non-blocking OS descriptor (see fdsock.h), on top of
- * the POSIX socket layer (wasm/shim/sockets.js).  A call that cannot make
+ * the POSIX socket layer (wasm/shim/: syscalls-*.js, endpoints).  A call that cannot make
  * progress waits in fdin()/fdout(), so only the calling coroutine blocks.
  */
 #include <errno.h>

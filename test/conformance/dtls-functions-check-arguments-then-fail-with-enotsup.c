@@ -1,4 +1,4 @@
-/* DTLS is declared but not available in this build (README: "TLS and
+/* DTLS is declared but not available in this build (docs/c-guide.md: "TLS and
    DTLS"): each function checks what it is given first (EBADF for a number
    that is not a handle, EPROTO for attaching to something that is not a
    message socket, EINVAL for a missing certificate, key or mem,

@@ -243,7 +243,7 @@ mergeInto(LibraryManager.library, {
   },
 
   /**
-   * setsockopt (libdill/src/posix.c forwards to it: Emscripten's own
+   * setsockopt (libdill/src/platform/posix.c forwards to it: Emscripten's own
    * __syscall_setsockopt is a C stub).  Options kept: SO_REUSEADDR (any
    * socket), TCP_NODELAY (TCP), IPV6_V6ONLY (AF_INET6, before bind).
    * Returns 0 or -errno.

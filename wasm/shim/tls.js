@@ -113,7 +113,7 @@ mergeInto(LibraryManager.library, {
 
   $DillTls__deps: ['$DillNet', '$DillFds', '$DillTlsEngine', '$DillNodeInternals', '$DILL_C', '$FS'],
   $DillTls: {
-    // Bits of dill__js_tls_state (mirrored in libdill/src/tls.c).
+    // Bits of dill__js_tls_state (mirrored in libdill/src/platform/platform.h).
     PLAIN: 1,      // plaintext waiting to be read
     OUT: 2,        // ciphertext waiting to be sent
     SECURE: 4,     // handshake finished
