@@ -57,7 +57,9 @@ describe('published types', () => {
 
   test('no internal member is published', () => {
     const found: string[] = [];
-    for (const f of dtsFiles(DIST)) {
+    // dist/gen/ holds the types generated from the C headers, whose names
+    // are C's (the wasm export __errno_location), not the layers' own.
+    for (const f of dtsFiles(DIST).filter((f) => !f.startsWith(path.join(DIST, 'gen') + path.sep))) {
       const text = fs.readFileSync(f, 'utf8');
       text.split('\n').forEach((line, i) => {
         // The tag itself, or a member named _like_this (the layers' internal calls).

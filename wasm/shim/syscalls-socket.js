@@ -6,9 +6,27 @@
  * replace a DillFresh with the endpoint it becomes.
  */
 mergeInto(LibraryManager.library, {
-  // Helpers of connect().
-  $DillSysSocket__deps: ['$DillFiber'],
+  // Helpers of accept() and connect().
+  $DillSysSocket__deps: ['$DILL_C', '$DillFds', '$DillFiber'],
   $DillSysSocket: {
+    /**
+     * What accept() checks of a listener (TCP or unix) before it takes a
+     * connection: 1 when one is queued and a descriptor is free; else what
+     * the call returns (-errno, or 0 once it blocked the program: the call
+     * is made again).  Natively a connection refused for EMFILE stays in
+     * the backlog for a later accept, as here.
+     */
+    acceptReady: function(ep, flags) {
+      if (flags & ~(DILL_C.SOCK_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
+      if (!ep.queue.length) {
+        if (ep.nonblock) return -{{{ cDefine('EAGAIN') }}};
+        DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
+        return 0;
+      }
+      if (!DillFds.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
+      return 1;
+    },
+
     /** A blocking connect: suspend until it succeeds or fails. */
     connectWait: function(conn) {
       if (!conn.connecting) return DillSysSocket.connectResult(conn);
@@ -107,21 +125,16 @@ mergeInto(LibraryManager.library, {
   },
 
   __syscall_accept4__deps: ['$DILL_C', '$DillDatagram', '$DillFds', '$DillFiber', '$DillInet',
-                            '$DillLocalEnd', '$DillNetConn', '$DillTcpListener', '$DillUnix',
-                            '$DillUnixListener'],
+                            '$DillLocalEnd', '$DillNetConn', '$DillSysSocket', '$DillTcpListener',
+                            '$DillUnix', '$DillUnixListener'],
   __syscall_accept4: function(fd, addr, addrlen, flags) {
     DillFiber.rewound();
     var ep = DillFds.sock(fd);
     if (typeof ep === 'number') return ep;
     if (ep instanceof DillDatagram) return -{{{ cDefine('EOPNOTSUPP') }}};
+    var ready;
     if (ep instanceof DillTcpListener) {
-      if (flags & ~(DILL_C.SOCK_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
-      if (!ep.queue.length) {
-        if (ep.nonblock) return -{{{ cDefine('EAGAIN') }}};
-        DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
-        return 0;
-      }
-      if (!DillFds.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
+      if ((ready = DillSysSocket.acceptReady(ep, flags)) !== 1) return ready;
       var conn = DillInet.tcpAccepted(ep, ep.queue.shift());
       conn.nonblock = !!(flags & DILL_C.SOCK_NONBLOCK);
       var nfd = DillFds.open(conn, DILL_C.S_IFSOCK | 384);
@@ -129,14 +142,7 @@ mergeInto(LibraryManager.library, {
       return nfd;
     }
     if (!(ep instanceof DillUnixListener) || !ep.listening) return -{{{ cDefine('EINVAL') }}};
-    if (flags & ~(DILL_C.SOCK_NONBLOCK | DILL_C.SOCK_CLOEXEC)) return -{{{ cDefine('EINVAL') }}};
-    if (!ep.queue.length) {
-      if (ep.nonblock) return -{{{ cDefine('EAGAIN') }}};
-      DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
-      return 0;
-    }
-    // Natively the connection stays in the backlog for a later accept.
-    if (!DillFds.fdsFree(1)) return -{{{ cDefine('EMFILE') }}};
+    if ((ready = DillSysSocket.acceptReady(ep, flags)) !== 1) return ready;
     var item = ep.queue.shift();
     var conn;
     if (item instanceof DillLocalEnd) {
