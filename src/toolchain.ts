@@ -67,6 +67,11 @@ export function hostArgs(outJs: string): string[] {
     '-sENVIRONMENT=node',
     '-sMODULARIZE=1',
     '-sEXPORT_NAME=createLibdill',
+    // A library touches no process-wide state: no 'uncaughtException' /
+    // 'unhandledRejection' handlers (by default Emscripten's loader installs
+    // both, and any error of the application then exits with code 7).
+    '-sNODEJS_CATCH_EXIT=0',
+    '-sNODEJS_CATCH_REJECTION=0',
     '--no-entry',
     `-sEXPORTED_FUNCTIONS=${HOST_EXPORTS.join(',')}`,
     '-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE=$DillFiber,$DillHost,$DillNet,$ERRNO_CODES',
