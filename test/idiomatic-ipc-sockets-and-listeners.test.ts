@@ -220,7 +220,7 @@ describe('IPC over a unix socket path', () => {
     let kept: Channel;
     {
       using b = d.bundle();
-      const [c1, c2] = d.channel();
+      const [c1, c2] = d.channel({ messageSize: 1 });
       using _c1 = c1;
       using _c2 = c2;
       nums = [b.handle, c1.handle, c2.handle];

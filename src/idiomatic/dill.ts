@@ -90,22 +90,30 @@ export class Dill {
   /**
    * A new channel (C's chmake): its two ends. A message sent on one end is
    * received on the other; sender and receiver must agree on its size (else
-   * both fail with EMSGSIZE). `messageSize` is the default size of
-   * {@link Channel.recv} and of iteration.
+   * both fail with EMSGSIZE). `messageSize` (required: `d.channel()` does not
+   * compile) is the default size of {@link Channel.recv} and of iteration;
+   * `recv({ size })` may ask for another.
+   * @throws TypeError if `messageSize` is not a byte count (0 included).
    */
-  channel(opts?: { messageSize?: number }): [Channel, Channel] {
+  channel(opts: { messageSize: number }): [Channel, Channel] {
+    const size = (opts as { messageSize?: unknown } | undefined)?.messageSize;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
+      throw new TypeError(`channel: opts.messageSize must be a byte count, got ${String(size)}`);
+    }
     const chv = [0, 0];
     if (this.api.chmake(chv) < 0) throw this.error('chmake');
-    return [new Channel(this, chv[0], opts?.messageSize), new Channel(this, chv[1], opts?.messageSize)];
+    return [new Channel(this, chv[0], size), new Channel(this, chv[1], size)];
   }
 
   /**
    * Listens on unix socket `path` (C's ipc_listen; `backlog` defaults to 10).
-   * The socket file stays after the listener closes, as natively: unlink it.
+   * The socket file stays after the listener closes, as natively (a second
+   * listen on the path fails with EADDRINUSE until it is unlinked), unless
+   * `unlinkOnClose` is set: closing the listener then removes it.
    */
-  async ipcListen(path: string, opts?: { backlog?: number }): Promise<IpcListener> {
+  async ipcListen(path: string, opts?: { backlog?: number; unlinkOnClose?: boolean }): Promise<IpcListener> {
     const h = await this._call('ipc_listen', [path, opts?.backlog ?? 10], undefined, null);
-    return new IpcListener(this, h, path);
+    return new IpcListener(this, h, path, { unlinkOnClose: opts?.unlinkOnClose });
   }
 
   /** Connects to the listener at unix socket `path` (C's ipc_connect). */
@@ -197,7 +205,7 @@ export class Dill {
    * Connects to `addr` (C's tcp_connect).
    * @throws DillError ECONNREFUSED, ETIMEDOUT, ECANCELED...
    */
-  async tcpConnect(addr: IpAddress, opts?: CallOptions): Promise<TcpSocket> {
+  async tcpConnect(addr: IpAddress, opts?: CallOptions): Promise<TcpSocket<IpAddress>> {
     if (!(addr instanceof IpAddress)) throw new TypeError('tcpConnect: addr must be an IpAddress');
     const h = await this._call('tcp_connect', [addr.bytes, deadlineOf(opts)], opts, null);
     return new TcpSocket(this, h, addr);
@@ -206,16 +214,17 @@ export class Dill {
   /**
    * Connects to host `name` by RFC 8305 "happy eyeballs" (C's
    * happyeyeballs_connect): its IPv6 and IPv4 addresses are tried in a
-   * staggered race and the first connection made wins.
+   * staggered race and the first connection made wins. Which address won
+   * is not known: the socket's `remote` is null.
    * @throws DillError ECONNREFUSED, EADDRNOTAVAIL, ETIMEDOUT, ECANCELED...
    */
-  async happyEyeballs(name: string, port: number, opts?: CallOptions): Promise<TcpSocket> {
+  async happyEyeballs(name: string, port: number, opts?: CallOptions): Promise<TcpSocket<null>> {
     const h = await this._call('happyeyeballs_connect', [name, port, deadlineOf(opts)], opts, null);
     return new TcpSocket(this, h, null);
   }
 
-  /** A TCP socket on connected descriptor `fd` (C's tcp_fromfd). */
-  tcpFromFd(fd: number): TcpSocket {
+  /** A TCP socket on connected descriptor `fd` (C's tcp_fromfd); its `remote` is null. */
+  tcpFromFd(fd: number): TcpSocket<null> {
     const h = this.api.tcp_fromfd(fd);
     if (h < 0) throw this.error('tcp_fromfd');
     return new TcpSocket(this, h, null);

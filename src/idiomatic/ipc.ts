@@ -1,6 +1,8 @@
 /**
  * IPC, unix sockets (C's ipc_*): {@link IpcListener} and {@link IpcSocket}.
  */
+import * as fs from 'fs';
+import * as nodePath from 'path';
 import { CallOptions, deadlineOf } from './calls';
 import { Handle } from './handle';
 import { ByteStream } from './bytestream';
@@ -10,14 +12,62 @@ import type { Dill } from './dill';
 export class IpcListener extends Handle {
   /** The socket path it listens on (null if made from a descriptor). */
   readonly path: string | null;
+  /**
+   * Whether closing the listener (close(), `using`, `await using`) removes
+   * its socket file, if the file at `path` is still this listener's socket
+   * (see {@link Dill.ipcListen}). False by default: the file stays, as C's
+   * ipc_listen leaves it.
+   */
+  readonly unlinkOnClose: boolean;
+  /** The socket file to remove on close: its absolute path and identity. */
+  private readonly socketFile: { path: string; dev: number; ino: number } | null = null;
 
   /**
    * Takes ownership of listener handle `handle`.
    * @param path Its socket path, if known.
+   * @param opts `unlinkOnClose`: remove the socket file at `path` on close.
    */
-  constructor(dill: Dill, handle: number, path: string | null = null) {
+  constructor(dill: Dill, handle: number, path: string | null = null, opts?: { unlinkOnClose?: boolean }) {
     super(dill, handle);
     this.path = path;
+    this.unlinkOnClose = !!opts?.unlinkOnClose;
+    // An abstract name ('\0...') has no file. The file is known by its
+    // identity so that closing never removes another program's socket
+    // made at the same path since.
+    if (this.unlinkOnClose && path && path[0] !== '\0') {
+      const abs = nodePath.resolve(path);
+      try {
+        const st = fs.lstatSync(abs);
+        this.socketFile = { path: abs, dev: st.dev, ino: st.ino };
+      } catch {
+        // No file there (removed already): nothing to remove on close.
+      }
+    }
+  }
+
+  /**
+   * Closes the listener (C's hclose; see {@link Handle.close}); with
+   * `unlinkOnClose`, then removes its socket file if that is still its
+   * own (failing to remove it is not an error).
+   */
+  close(): void {
+    const open = !this.closed;
+    try {
+      super.close();
+    } finally {
+      if (open) this.removeSocketFile();
+    }
+  }
+
+  private removeSocketFile(): void {
+    const f = this.socketFile;
+    if (!f) return;
+    try {
+      const st = fs.lstatSync(f.path);
+      if (st.isSocket() && st.dev === f.dev && st.ino === f.ino) fs.unlinkSync(f.path);
+    } catch {
+      // Gone already, or not ours to remove.
+    }
   }
 
   /**

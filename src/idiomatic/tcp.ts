@@ -8,7 +8,7 @@ import { IpAddress } from './ip';
 import type { Dill } from './dill';
 
 /** A listening TCP socket (C's tcp_listen), made by {@link Dill.tcpListen}. */
-export class TcpListener extends Handle implements AsyncIterable<TcpSocket> {
+export class TcpListener extends Handle implements AsyncIterable<TcpSocket<IpAddress>> {
   /** The address it listens on, with the port the system chose if 0 was asked (null if made from a descriptor). */
   readonly address: IpAddress | null;
 
@@ -31,10 +31,17 @@ export class TcpListener extends Handle implements AsyncIterable<TcpSocket> {
    * {@link TcpSocket.remote} is the peer's address.
    * @throws DillError ETIMEDOUT, ECANCELED.
    */
-  async accept(opts?: CallOptions): Promise<TcpSocket> {
+  async accept(opts?: CallOptions): Promise<TcpSocket<IpAddress>> {
     const peer = this.dill.api.ipaddr();
     const h = await this.dill._call('tcp_accept', [this.handle, peer, deadlineOf(opts)], opts, this);
-    return new TcpSocket(this.dill, h, this.dill.api.ipaddr_family(peer) < 0 ? null : new IpAddress(this.dill, peer));
+    let remote: IpAddress;
+    try {
+      remote = new IpAddress(this.dill, peer);   // tcp_accept always fills it in
+    } catch (e) {
+      this.dill.api.hclose(h);
+      throw e;
+    }
+    return new TcpSocket(this.dill, h, remote);
   }
 
   /**
@@ -42,28 +49,39 @@ export class TcpListener extends Handle implements AsyncIterable<TcpSocket> {
    * (which ends the iteration); other errors are thrown. The deadline
    * applies to the whole iteration.
    */
-  connections(opts?: CallOptions): AsyncGenerator<TcpSocket, void, undefined> {
+  connections(opts?: CallOptions): AsyncGenerator<TcpSocket<IpAddress>, void, undefined> {
     return receiveUntil(() => this.accept(opts), () => this.closed);
   }
 
   /** `for await (const conn of listener)`: {@link TcpListener.connections} with no options. */
-  [Symbol.asyncIterator](): AsyncIterator<TcpSocket> {
+  [Symbol.asyncIterator](): AsyncIterator<TcpSocket<IpAddress>> {
     return this.connections();
   }
 }
 
-/** A TCP connection (C's tcp_* and bsend/brecv): see {@link ByteStream}. */
-export class TcpSocket extends ByteStream {
-  /** The peer's address (null if made from a descriptor). */
-  readonly remote: IpAddress | null;
+/**
+ * A TCP connection (C's tcp_* and bsend/brecv): see {@link ByteStream}.
+ *
+ * `Remote` says whether the peer's address is known: {@link Dill.tcpConnect}
+ * and {@link TcpListener.accept} give a `TcpSocket<IpAddress>`, whose
+ * `remote` is never null; {@link Dill.happyEyeballs} and
+ * {@link Dill.tcpFromFd}, which cannot know it, a `TcpSocket<null>`. A plain
+ * `TcpSocket` is either.
+ */
+export class TcpSocket<Remote extends IpAddress | null = IpAddress | null> extends ByteStream {
+  /** The peer's address (null if unknown: made by happy eyeballs or from a descriptor). */
+  readonly remote: Remote;
 
   /**
    * Takes ownership of TCP socket handle `handle`.
-   * @param remote The peer's address, if known.
+   * @param remote The peer's address, if known (may be left out only
+   *   where `Remote` allows null).
    */
-  constructor(dill: Dill, handle: number, remote: IpAddress | null = null) {
+  constructor(dill: Dill, handle: number, ...remote: null extends Remote ? [remote?: Remote] : [remote: Remote]);
+  constructor(dill: Dill, handle: number, remote: Remote | null = null) {
     super(dill, handle);
-    this.remote = remote;
+    if (remote !== null && !(remote instanceof IpAddress)) throw new TypeError('TcpSocket: remote must be an IpAddress or null');
+    this.remote = remote as Remote;
   }
 
   /** @internal */
@@ -71,5 +89,5 @@ export class TcpSocket extends ByteStream {
   /** @internal */
   protected get closeCall(): string { return 'tcp_close'; }
   /** @internal */
-  _rewrap(h: number): TcpSocket { return new TcpSocket(this.dill, h, this.remote); }
+  _rewrap(h: number): TcpSocket<Remote> { return new TcpSocket<IpAddress | null>(this.dill, h, this.remote) as TcpSocket<Remote>; }
 }
