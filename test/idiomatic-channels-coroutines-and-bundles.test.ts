@@ -102,7 +102,7 @@ describe('coroutines and bundles', () => {
     rx.close();
   });
 
-  test('bundle.wait() waits for all and throws the first exception', async () => {
+  test('bundle.wait() waits for all and throws their exceptions (AggregateError for several)', async () => {
     await using b = d.bundle();
     const order: number[] = [];
     for (const ms of [20, 5, 10]) b.go(async () => { await d.sleep(d.now() + ms); order.push(ms); });
@@ -110,7 +110,11 @@ describe('coroutines and bundles', () => {
     expect(order).toEqual([5, 10, 20]);
     b.go(async () => { throw new Error('first'); });
     b.go(async () => { await d.sleep(d.now() + 5); throw new Error('second'); });
-    await expect(b.wait()).rejects.toThrow('first');
+    const e = await b.wait().then(() => null, (x: unknown) => x as AggregateError);
+    expect(e?.name).toBe('AggregateError');
+    expect(e?.errors.map((x: Error) => x.message)).toEqual(['first', 'second']);
+    b.go(async () => { throw new Error('alone'); });
+    await expect(b.wait()).rejects.toThrow('alone');
     await b.wait();                         // errors are reported once
   });
 

@@ -3,8 +3,8 @@
  * Dill.go), {@link Bundle} (C's bundle of coroutines) and {@link Channel}
  * (one end of C's channel).
  */
-import { CallOptions, deadlineOf, deferred, receiveUntil } from './calls';
-import { isEpipe } from './errors';
+import { CallOptions, deadlineOf, receiveUntil } from './calls';
+import { DillError, isEpipe } from './errors';
 import { Handle } from './handle';
 import type { Dill } from './dill';
 
@@ -14,68 +14,169 @@ export interface ChannelRecvOptions extends CallOptions {
   size?: number;
 }
 
+/** Whether `e` is what the calls of a cancelled coroutine fail with. */
+function isCanceled(e: unknown): boolean {
+  return e instanceof DillError && e.code === 'ECANCELED';
+}
+
+/**
+ * Reports `e` as an unhandled rejection, as a rejected promise that nobody
+ * awaits would be: Node's default then prints it and exits with code 1, or
+ * the application's own 'unhandledRejection' handler gets it.
+ */
+function reportUnhandled(e: unknown): void {
+  void Promise.reject(e);
+}
+
 /**
  * A coroutine started by {@link Dill.go}: the handle of its bundle. Closing
  * it cancels the coroutine: its pending and later library calls fail with
  * ECANCELED.
+ *
+ * An exception of the coroutine is given to whoever looks at it: a
+ * {@link Coroutine.wait} in progress when it is thrown, or
+ * {@link Coroutine.result} (a promise that then counts as unhandled if it
+ * is not awaited, as any promise). If nobody does, it is reported as an
+ * unhandled rejection, as a promise that nobody awaits: Node prints it and
+ * exits with code 1. The ECANCELED with which a closed coroutine's calls
+ * fail is not reported (closing is how coroutines are stopped).
  */
 export class Coroutine<T = unknown> extends Handle {
-  /**
-   * What the async function returned, or its exception. (A rejection that
-   * nobody looks at is not reported as unhandled.)
-   */
-  readonly result: Promise<T>;
+  /** The async function's outcome (its rejection is never reported by itself). */
+  private readonly done: Promise<T>;
+  /** The promise handed out as `result`, once asked for. */
+  private taken: Promise<T> | null = null;
+  /** What the function threw, once it has. */
+  private thrown: { error: unknown } | null = null;
+  /** True once the exception has a taker (or was reported). */
+  private seen = false;
+  /** wait() calls in progress. */
+  private waits = 0;
 
   /** Called by {@link Dill.go}, which makes these objects. @hidden */
   constructor(dill: Dill, handle: number, result: Promise<T>) {
     super(dill, handle);
-    this.result = result;
+    this.done = result;
+    result.then(undefined, (e: unknown) => {
+      this.thrown = { error: e };
+      this.surface();
+    });
+  }
+
+  /**
+   * What the async function returned, or its exception. Taking this
+   * promise makes it the one that carries the exception: if it is not
+   * awaited, Node reports its rejection as unhandled.
+   */
+  get result(): Promise<T> {
+    this.seen = true;
+    if (!this.taken) this.taken = this.done.then((v) => v);
+    return this.taken;
+  }
+
+  /** Reports the exception as unhandled unless someone takes it. */
+  private surface(): void {
+    if (!this.thrown || this.seen || this.waits > 0) return;
+    if (this.closed && isCanceled(this.thrown.error)) return;
+    this.seen = true;
+    reportUnhandled(this.thrown.error);
   }
 
   /**
    * Waits until the coroutine has finished (C's bundle_wait), then gives
-   * its result, or throws its exception.
-   * @throws DillError ETIMEDOUT at the deadline, ECANCELED.
+   * its result, or throws its exception (which then counts as handled).
+   * @throws DillError ETIMEDOUT at the deadline, ECANCELED (the coroutine
+   *   goes on; an exception it throws later is reported as unhandled
+   *   unless someone else takes it).
    */
   async wait(opts?: CallOptions): Promise<T> {
-    await this.dill._call('bundle_wait', [this.handle, deadlineOf(opts)], opts, this);
-    return this.result;
+    this.waits++;
+    try {
+      await this.dill._call('bundle_wait', [this.handle, deadlineOf(opts)], opts, this);
+    } catch (e) {
+      this.waits--;
+      this.surface();
+      throw e;
+    }
+    this.waits--;
+    this.seen = true;
+    return this.done;
   }
 }
 
 /**
  * A bundle of coroutines (C's bundle): they run until they finish or the
  * bundle is closed, which cancels those still running.
+ *
+ * A coroutine's exception goes to the promise {@link Bundle.go} returned
+ * and to the next {@link Bundle.wait}. If a wait() is in progress when it
+ * is thrown, that wait() takes it; otherwise, if that promise is not
+ * awaited, Node reports it as an unhandled rejection (prints it and exits
+ * with code 1). The ECANCELED with which the calls of a closed bundle's
+ * coroutines fail is not reported.
  */
 export class Bundle extends Handle {
-  private errors: unknown[] = [];
+  /** Exceptions since the last wait; `owed`: held back from being reported for a wait() in progress. */
+  private errors: { error: unknown; owed: boolean }[] = [];
+  /** wait() calls in progress. */
+  private waits = 0;
 
   /**
    * Runs `fn` as a coroutine in the bundle (C's bundle_go). Returns its
-   * result (a rejection nobody looks at is not reported as unhandled; the
-   * first one is thrown by {@link Bundle.wait}).
+   * result, or its exception (which {@link Bundle.wait} throws too).
    */
   go<T>(fn: () => T | PromiseLike<T>): Promise<T> {
     this.dill._precheck('bundle_go', undefined, this);
-    const r = deferred<T>();
+    let resolve!: (v: T) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
     const rc = this.dill.api.bundle_go(this.handle, async () => {
-      try { r.resolve(await fn()); } catch (e) { this.errors.push(e); r.reject(e); }
+      let value: T;
+      try {
+        value = await fn();
+      } catch (e) {
+        // The cancellation that closing asked for is not reported; other
+        // exceptions are held back for a wait() in progress, which takes them.
+        const canceled = this.closed && isCanceled(e);
+        const owed = !canceled && this.waits > 0;
+        this.errors.push({ error: e, owed });
+        if (canceled || owed) promise.catch(() => {});
+        reject(e);
+        return;
+      }
+      resolve(value);
     });
     if (rc < 0) throw this.dill.error('bundle_go');
-    return r.promise;
+    return promise;
   }
 
   /**
    * Waits until every coroutine of the bundle has finished (C's
    * bundle_wait). Then, if some of them threw since the last wait, throws
-   * the first of these exceptions.
-   * @throws DillError ETIMEDOUT at the deadline (the coroutines go on).
+   * that exception, or an `AggregateError` of them (`errors`, in the order
+   * thrown) if several did; they then count as handled.
+   * @throws DillError ETIMEDOUT at the deadline (the coroutines go on),
+   *   ECANCELED.
    */
   async wait(opts?: CallOptions): Promise<void> {
-    await this.dill._call('bundle_wait', [this.handle, deadlineOf(opts)], opts, this);
-    const errors = this.errors;
+    this.waits++;
+    try {
+      await this.dill._call('bundle_wait', [this.handle, deadlineOf(opts)], opts, this);
+    } catch (e) {
+      this.waits--;
+      // No wait() left to take what was held back for one: report it.
+      if (this.waits === 0) {
+        for (const x of this.errors) {
+          if (x.owed) { x.owed = false; reportUnhandled(x.error); }
+        }
+      }
+      throw e;
+    }
+    this.waits--;
+    const errors = this.errors.map((x) => x.error);
     this.errors = [];
-    if (errors.length) throw errors[0];
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} coroutines of the bundle threw`);
   }
 }
 
