@@ -60,7 +60,7 @@ describe('idiomatic: IpAddress', () => {
     await expect(d.ipRemote('localhost', 1, { deadline: d.now() - 1 })).rejects.toMatchObject({ code: 'ETIMEDOUT', syscall: 'ipaddr_remote' });
     const ac = new AbortController();
     ac.abort();
-    await expect(d.ipRemote('localhost', 1, { signal: ac.signal })).rejects.toMatchObject({ code: 'ECANCELED' });
+    await expect(d.ipRemote('localhost', 1, { signal: ac.signal })).rejects.toBe(ac.signal.reason);
   });
 });
 
@@ -102,7 +102,7 @@ describe('idiomatic: TCP', () => {
     const ac = new AbortController();
     const p = ls.accept({ signal: ac.signal });
     setTimeout(() => ac.abort(), 20);
-    await expect(p).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'tcp_accept' });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     const it = (async () => { const got: TcpSocket[] = []; for await (const s of ls) got.push(s); return got.length; })();
     await new Promise((r) => setTimeout(r, 20));
     ls.close();

@@ -140,13 +140,14 @@ describe('IPC over a unix socket path', () => {
     for (const h of [ls, server, client]) h.close();
   });
 
-  test('aborting a signal cancels a pending recv with ECANCELED', async () => {
+  test('aborting a signal cancels a pending recv (rejected with the signal\'s reason)', async () => {
     const { ls, server, client } = await connected();
     const ac = new AbortController();
     const p = server.recv(1, { signal: ac.signal });
     expect(await stillPending(p)).toBe(true);
     ac.abort();
-    expect(await failure(p)).toMatchObject({ code: 'ECANCELED', errno: api.ECANCELED, syscall: 'brecv' });
+    await expect(p).rejects.toBe(ac.signal.reason);
+    expect(ac.signal.reason).toMatchObject({ name: 'AbortError' });
     // As for a canceled brecv in C, the socket cannot receive any more.
     await client.send('z');
     expect((await failure(server.recv(1))).code).toBe('ECONNRESET');
@@ -160,7 +161,7 @@ describe('IPC over a unix socket path', () => {
     const p = ls.accept({ signal: ac.signal });
     expect(await stillPending(p)).toBe(true);
     ac.abort();
-    expect(await failure(p)).toMatchObject({ code: 'ECANCELED', syscall: 'ipc_accept' });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     const accepting = ls.accept();
     const c = await d.ipcConnect(at);
     const s = await accepting;
@@ -172,12 +173,13 @@ describe('IPC over a unix socket path', () => {
   test('an already-aborted signal fails at once without entering the library', async () => {
     const [a, b] = d.ipcPair();
     const signal = AbortSignal.abort();
-    expect(await failure(b.recv(1, { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
-    expect(await failure(a.send('q', { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'bsend' });
-    expect(await failure(d.sleep(-1, { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'msleep' });
-    expect(await failure(d.ipcConnect(sockPath(), { signal }))).toMatchObject({ code: 'ECANCELED', syscall: 'ipc_connect' });
+    await expect(b.recv(1, { signal })).rejects.toBe(signal.reason);
+    await expect(a.send('q', { signal })).rejects.toBe(signal.reason);
+    await expect(d.sleep(-1, { signal })).rejects.toBe(signal.reason);
+    await expect(d.ipcConnect(sockPath(), { signal })).rejects.toBe(signal.reason);
     const it = b.chunks({ signal });
-    expect(await failure(it.next())).toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
+    await expect(it.next()).rejects.toBe(signal.reason);
+    expect(signal.reason).toMatchObject({ name: 'AbortError' });
     // A brecv that had started and been canceled would have left b unable
     // to receive: it was never entered, so b works.
     await a.send('q');

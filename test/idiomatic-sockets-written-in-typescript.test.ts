@@ -68,7 +68,7 @@ describe('idiomatic: sockets written in TypeScript', () => {
     const p = x.recv(4, { signal: ac.signal });
     await new Promise((r) => setTimeout(r, 20));
     ac.abort();
-    await expect(p).rejects.toMatchObject({ code: 'ECANCELED', syscall: 'brecv' });
+    await expect(p).rejects.toBe(ac.signal.reason);
     expect(impl.signals[0].aborted).toBe(true);
     // As below: a canceled receive leaves the socket unable to receive.
     await expect(x.recv(1)).rejects.toMatchObject({ code: 'ECONNRESET' });

@@ -14,14 +14,27 @@ export interface CallOptions {
    * When the call gives up with ETIMEDOUT: an absolute time in ms on the
    * {@link Dill.now} clock (`d.now() + 1000`), as in C. `0` tries once
    * without blocking; `-1`, `Infinity` or leaving it out: no deadline.
+   * With `timeout` too, the earlier of the two applies.
    */
   deadline?: number;
   /**
-   * Aborting it cancels the pending call as hclose of its coroutine would:
-   * the call fails with a {@link DillError} `ECANCELED` (and has the effect
-   * a canceled call has in C: a canceled receive leaves the socket unable
-   * to receive). A signal that is already aborted fails the call at once
-   * with ECANCELED, without entering the library.
+   * When the call gives up with ETIMEDOUT, relative: in ms from when the
+   * call starts (Node's convention; `{ timeout: 50 }` is
+   * `{ deadline: d.now() + 50 }`). `0` tries once without blocking;
+   * `Infinity` or leaving it out: no timeout. Anything else than a number
+   * >= 0 (negative, NaN, a string) throws a TypeError at once. With
+   * `deadline` too, the earlier of the two applies.
+   */
+  timeout?: number;
+  /**
+   * Aborting it cancels the pending call as hclose of its coroutine would,
+   * and the call rejects with the signal's reason, as Node's APIs do:
+   * `controller.abort()` gives a DOMException `AbortError`,
+   * `AbortSignal.timeout(ms)` its `TimeoutError`, `abort(reason)` that
+   * reason. The call has the effect a canceled call has in C (a canceled
+   * receive leaves the socket unable to receive). A signal that is already
+   * aborted rejects the call at once with its reason, without entering the
+   * library.
    */
   signal?: AbortSignal;
 }
@@ -41,6 +54,8 @@ export class Pending {
   private cancelFn: (() => void) | null = null;
   private readonly cleanups: (() => void)[] = [];
   private settled = false;
+  /** The signal whose abort canceled the call, if one did. */
+  private abortedBy: AbortSignal | null = null;
 
   constructor(
     private readonly dill: Dill,
@@ -72,24 +87,65 @@ export class Pending {
   /** Aborting `signal` cancels the call (until it completes). */
   follow(signal: AbortSignal | undefined): void {
     if (!signal || this.settled) return;
-    const onAbort = (): void => this.cancel();
+    const onAbort = (): void => {
+      if (this.settled) return;
+      this.abortedBy ??= signal;
+      this.cancel();
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
-    if (signal.aborted) this.cancel();
+    if (signal.aborted) onAbort();
   }
 
-  /** The result (>= 0), or throws the call's DillError. */
+  /**
+   * The result (>= 0), or throws the call's DillError; a call canceled by
+   * a signal's abort (ECANCELED) throws the signal's reason instead.
+   */
   async outcome(): Promise<number> {
     const rc = await this.raw;
-    if (rc < 0) throw this.dill.error(this.fn, this.ctx.errno);
+    if (rc < 0) {
+      const err = this.dill.error(this.fn, this.ctx.errno);
+      if (this.abortedBy && err.code === 'ECANCELED') throw this.abortedBy.reason;
+      throw err;
+    }
     return rc;
   }
 }
 
-/** The C deadline of `opts`: -1 (none) if it has none. @internal */
+/** The clock of deadlines (C's now()), set by the Dill constructor. */
+let clock: () => number = () => Math.floor(performance.now());
+
+/** Sets the clock deadlineOf reads for timeouts. @internal */
+export function setClock(now: () => number): void {
+  clock = now;
+}
+
+/**
+ * Throws a TypeError if `opts.timeout` is given and is not a number >= 0.
+ * @internal
+ */
+export function checkTimeout(opts: { timeout?: number } | undefined): void {
+  const t = opts?.timeout;
+  if (t === undefined) return;
+  if (typeof t !== 'number' || Number.isNaN(t) || t < 0) {
+    throw new TypeError(`timeout must be a number of ms >= 0, got ${typeof t === 'number' ? t : typeof t}`);
+  }
+}
+
+/**
+ * The C deadline of `opts`: the earlier of its `deadline` and `timeout` ms
+ * from now; -1 (none) if it has neither. Throws a TypeError for an invalid
+ * timeout.
+ * @internal
+ */
 export function deadlineOf(opts: CallOptions | undefined): number {
+  checkTimeout(opts);
   const d = opts?.deadline;
-  return d === undefined ? -1 : d;
+  const t = opts?.timeout;
+  if (t === undefined || t === Infinity) return d === undefined ? -1 : d;
+  const fromTimeout = clock() + Math.ceil(t);
+  if (d === undefined || d < 0 || d === Infinity) return fromTimeout;
+  return Math.min(d, fromTimeout);
 }
 
 /** A promise whose rejection does not count as unhandled. @internal */

@@ -6,7 +6,7 @@
 import { CApi, Ctx, Host, callDesc, hostOf } from '../host';
 import { load } from '../load';
 import type { IpAddr } from '../types';
-import { CallOptions, Pending, deadlineOf, deferred } from './calls';
+import { CallOptions, Pending, deadlineOf, deferred, setClock } from './calls';
 import { cstr } from './bytes';
 import { DillError, errnoNames } from './errors';
 import type { Handle } from './handle';
@@ -42,6 +42,7 @@ export class Dill {
     this.api = api;
     this.host = hostOf(api);
     this.names = errnoNames(api.errnos);
+    setClock(() => api.now());
   }
 
   /** The {@link DillError} of C function `syscall` failing with `errno` (default: the caller's errno). */
@@ -55,8 +56,23 @@ export class Dill {
     return this.api.now();
   }
 
-  /** Sleeps until `deadline` (C's msleep); throws ECANCELED if canceled. */
-  async sleep(deadline: number, opts?: { signal?: AbortSignal }): Promise<void> {
+  /**
+   * Sleeps (C's msleep). `deadline` is ABSOLUTE, as in C: a time on the
+   * {@link Dill.now} clock (`d.sleep(d.now() + 100)`); `d.sleep(100)`
+   * returns at once, 100 being long past. For a relative wait, pass
+   * `{ timeout }` in ms: `d.sleep({ timeout: 100 })` (with both, the earlier
+   * applies). Aborting `signal` rejects with its reason; closing the
+   * coroutine it runs in rejects with ECANCELED.
+   * @throws TypeError for an invalid timeout (not a number >= 0).
+   */
+  async sleep(deadline: number, opts?: { signal?: AbortSignal; timeout?: number }): Promise<void>;
+  async sleep(opts: { timeout?: number; deadline?: number; signal?: AbortSignal }): Promise<void>;
+  async sleep(
+    a: number | { timeout?: number; deadline?: number; signal?: AbortSignal },
+    b?: { signal?: AbortSignal; timeout?: number },
+  ): Promise<void> {
+    const opts: CallOptions = typeof a === 'number' ? { ...b, deadline: a } : { ...a };
+    const deadline = deadlineOf(opts);
     await this._call('msleep', [deadline], opts, null);
   }
 
@@ -343,12 +359,12 @@ export class Dill {
   }
 
   /**
-   * Fails without entering the library if the signal is aborted already or
-   * the handle object is closed.
+   * Fails without entering the library if the signal is aborted already
+   * (with its reason) or the handle object is closed (EBADF).
    * @internal
    */
   _precheck(fn: string, opts: CallOptions | undefined, owner: Handle | null): void {
     if (owner && owner.closed) throw this.error(fn, this.api.EBADF);
-    if (opts?.signal?.aborted) throw this.error(fn, this.api.ECANCELED);
+    if (opts?.signal?.aborted) throw opts.signal.reason;
   }
 }
