@@ -1,3 +1,10 @@
+// The published types use Disposable, AsyncDisposable and Symbol.dispose /
+// Symbol.asyncDispose (every handle supports `using` and `await using`).
+// They come from TypeScript's own lib "esnext.disposable", which a consumer's
+// default lib does not always hold (TypeScript 7 with module nodenext does
+// not): the directive asks for it in dist/index.d.ts (and so in index.d.mts,
+// which re-exports it); preserve="true" keeps it in the emitted declarations.
+/// <reference lib="esnext.disposable" preserve="true" />
 /**
  * libdill-wasm for TypeScript.
  *
