@@ -20,6 +20,56 @@ function isCanceled(e: unknown): boolean {
 }
 
 /**
+ * What a coroutine's function is given: `signal` aborts when the coroutine
+ * is cancelled (its {@link Coroutine} or {@link Bundle} closed, by close(),
+ * `using` or `await using`), with a DillError ECANCELED as its reason. It
+ * never aborts for a coroutine that has finished.
+ */
+export interface CoroutineContext {
+  /** Aborts when the coroutine is cancelled; `signal.reason` is a DillError ECANCELED. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The abort signal of one coroutine (made by Dill.go and Bundle.go).
+ * @hidden
+ */
+export class CoroutineSignal {
+  private readonly ctl = new AbortController();
+  /** True once the coroutine's function has finished. */
+  private finished = false;
+
+  constructor(private readonly dill: Dill) {}
+
+  get signal(): AbortSignal {
+    return this.ctl.signal;
+  }
+
+  /** The coroutine's function has finished: the signal will never abort. */
+  finish(): void {
+    this.finished = true;
+  }
+
+  /** The coroutine was cancelled: aborts with a DillError ECANCELED, unless it has finished. */
+  abort(): void {
+    if (this.finished || this.ctl.signal.aborted) return;
+    this.ctl.abort(this.dill.error('hclose', this.dill.api.ECANCELED));
+  }
+
+  /**
+   * Whether `e` is what cancelling made the function throw: the ECANCELED
+   * of a library call, the signal's reason (fetch), or an error caused by it
+   * (Node's timers and streams: an AbortError whose `cause` is the reason).
+   */
+  isCancellation(e: unknown): boolean {
+    if (isCanceled(e)) return true;
+    const reason: unknown = this.ctl.signal.reason;
+    if (!this.ctl.signal.aborted) return false;
+    return e === reason || (typeof e === 'object' && e !== null && (e as { cause?: unknown }).cause === reason);
+  }
+}
+
+/**
  * Reports `e` as an unhandled rejection, as a rejected promise that nobody
  * awaits would be: Node's default then prints it and exits with code 1, or
  * the application's own 'unhandledRejection' handler gets it.
@@ -52,15 +102,38 @@ export class Coroutine<T = unknown> extends Handle {
   private seen = false;
   /** wait() calls in progress. */
   private waits = 0;
+  /** The coroutine's abort signal. */
+  private readonly sig: CoroutineSignal;
 
   /** Called by {@link Dill.go}, which makes these objects. @hidden */
-  constructor(dill: Dill, handle: number, result: Promise<T>) {
+  constructor(dill: Dill, handle: number, result: Promise<T>, sig: CoroutineSignal) {
     super(dill, handle);
     this.done = result;
+    this.sig = sig;
     result.then(undefined, (e: unknown) => {
       this.thrown = { error: e };
       this.surface();
     });
+  }
+
+  /**
+   * The coroutine's abort signal (the one its function was given): it
+   * aborts when the coroutine is closed, with a DillError ECANCELED.
+   */
+  get signal(): AbortSignal {
+    return this.sig.signal;
+  }
+
+  /**
+   * Closes the coroutine (C's hclose), cancelling it: its library calls
+   * fail with ECANCELED, then its signal aborts (unless it had finished).
+   */
+  override close(): void {
+    try {
+      super.close();
+    } finally {
+      this.sig.abort();
+    }
   }
 
   /**
@@ -77,7 +150,7 @@ export class Coroutine<T = unknown> extends Handle {
   /** Reports the exception as unhandled unless someone takes it. */
   private surface(): void {
     if (!this.thrown || this.seen || this.waits > 0) return;
-    if (this.closed && isCanceled(this.thrown.error)) return;
+    if (this.closed && this.sig.isCancellation(this.thrown.error)) return;
     this.seen = true;
     reportUnhandled(this.thrown.error);
   }
@@ -120,34 +193,59 @@ export class Bundle extends Handle {
   private errors: { error: unknown; owed: boolean }[] = [];
   /** wait() calls in progress. */
   private waits = 0;
+  /** The signals of the coroutines still running. */
+  private readonly running = new Set<CoroutineSignal>();
 
   /**
    * Runs `fn` as a coroutine in the bundle (C's bundle_go). Returns its
-   * result, or its exception (which {@link Bundle.wait} throws too).
+   * result, or its exception (which {@link Bundle.wait} throws too). `fn`
+   * is given `{ signal }`, which aborts when the bundle is closed while the
+   * coroutine runs (see {@link CoroutineContext}).
    */
-  go<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+  go<T>(fn: (ctx: CoroutineContext) => T | PromiseLike<T>): Promise<T> {
     this.dill._precheck('bundle_go', undefined, this);
     let resolve!: (v: T) => void;
     let reject!: (e: unknown) => void;
     const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    const sig = new CoroutineSignal(this.dill);
     const rc = this.dill.api.bundle_go(this.handle, async () => {
       let value: T;
       try {
-        value = await fn();
+        value = await fn({ signal: sig.signal });
       } catch (e) {
+        sig.finish();
+        this.running.delete(sig);
         // The cancellation that closing asked for is not reported; other
         // exceptions are held back for a wait() in progress, which takes them.
-        const canceled = this.closed && isCanceled(e);
+        const canceled = this.closed && sig.isCancellation(e);
         const owed = !canceled && this.waits > 0;
         this.errors.push({ error: e, owed });
         if (canceled || owed) promise.catch(() => {});
         reject(e);
         return;
       }
+      sig.finish();
+      this.running.delete(sig);
       resolve(value);
     });
     if (rc < 0) throw this.dill.error('bundle_go');
+    this.running.add(sig);
     return promise;
+  }
+
+  /**
+   * Closes the bundle (C's hclose), cancelling its coroutines: their
+   * library calls fail with ECANCELED, then the signal of each one still
+   * running aborts.
+   */
+  override close(): void {
+    try {
+      super.close();
+    } finally {
+      const sigs = [...this.running];
+      this.running.clear();
+      for (const s of sigs) s.abort();
+    }
   }
 
   /**

@@ -10,7 +10,7 @@ import { CallOptions, Pending, deadlineOf, deferred, setClock } from './calls';
 import { cstr } from './bytes';
 import { DillError, errnoNames } from './errors';
 import type { Handle } from './handle';
-import { Bundle, Channel, Coroutine } from './coroutines';
+import { Bundle, Channel, Coroutine, CoroutineContext, CoroutineSignal } from './coroutines';
 import { IpcListener, IpcSocket } from './ipc';
 import { IpAddress, IpOptions, IpRemoteOptions, modeOf } from './ip';
 import { TcpListener, TcpSocket } from './tcp';
@@ -85,15 +85,19 @@ export class Dill {
    * Runs `fn` as a coroutine (C's go). Its library calls run inside it:
    * closing the returned {@link Coroutine} cancels them (they fail with
    * ECANCELED, as do its later ones). `fn`'s result or exception is
-   * {@link Coroutine.result}.
+   * {@link Coroutine.result}. `fn` is given `{ signal }`, an AbortSignal
+   * that aborts when the coroutine is closed while it runs (reason: a
+   * DillError ECANCELED), for fetch, timers and Node streams.
    */
-  go<T>(fn: () => T | PromiseLike<T>): Coroutine<T> {
+  go<T>(fn: (ctx: CoroutineContext) => T | PromiseLike<T>): Coroutine<T> {
     const r = deferred<T>();
+    const sig = new CoroutineSignal(this);
     const h = this.api.go(async () => {
-      try { r.resolve(await fn()); } catch (e) { r.reject(e); }
+      try { r.resolve(await fn({ signal: sig.signal })); } catch (e) { r.reject(e); }
+      sig.finish();
     });
     if (h < 0) throw this.error('go');
-    return new Coroutine(this, h, r.promise);
+    return new Coroutine(this, h, r.promise, sig);
   }
 
   /** A new empty {@link Bundle} (C's bundle). */

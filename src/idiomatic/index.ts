@@ -50,7 +50,7 @@ export { DillError } from './errors';
 export type { CallOptions } from './calls';
 export { Handle } from './handle';
 export { Coroutine, Bundle, Channel } from './coroutines';
-export type { ChannelRecvOptions } from './coroutines';
+export type { ChannelRecvOptions, CoroutineContext } from './coroutines';
 export { ByteStream } from './bytestream';
 export type { ChunkOptions } from './bytestream';
 export { IpcListener, IpcSocket } from './ipc';
