@@ -330,8 +330,10 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
 
   /**
    * The bytes received, as chunks, until the peer's done() or close (EPIPE
-   * ends the iteration); other errors are thrown (once the bytes received
-   * before them have been yielded).
+   * ends the iteration) or until this socket is closed, even while the
+   * iteration waits (that ends it quietly too, as a Node stream's end);
+   * other errors are thrown (once the bytes received before them have been
+   * yielded).
    *
    * Chunking: C's receives are all or nothing (a receive asking for more
    * than will come loses what did come, and a receive that times out
@@ -364,7 +366,10 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
           first = r.buf[0];
         }
       } catch (e) {
+        // The peer's done() or close (EPIPE), or this socket closed while
+        // iterating: the iteration ends quietly, as a Node stream's does.
         if (e instanceof DillError && e.code === 'EPIPE') return;
+        if (this.closed) return;
         throw e;
       }
       let buf = new Uint8Array(Math.min(max, 256));

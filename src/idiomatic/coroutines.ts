@@ -326,11 +326,13 @@ export class Channel extends Handle implements AsyncIterable<Uint8Array> {
 
   /**
    * The messages received, each of `opts.size` bytes (default:
-   * messageSize), until the peer's done() (EPIPE ends the iteration); other
-   * errors are thrown. The deadline applies to the whole iteration.
+   * messageSize), until the peer's done() (EPIPE ends the iteration) or
+   * this end is closed, even while the iteration waits (that ends it
+   * quietly too, as a Node stream's end); other errors are thrown. The
+   * deadline applies to the whole iteration.
    */
   messages(opts?: ChannelRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
-    return receiveUntil(() => this.recv(opts), isEpipe);
+    return receiveUntil(() => this.recv(opts), (e) => isEpipe(e) || this.closed);
   }
 
   /** `for await (const msg of ch)`: {@link Channel.messages} with no options. */

@@ -79,11 +79,12 @@ export abstract class MessageSocket extends Handle implements AsyncIterable<Uint
 
   /**
    * The messages received, until the peer has finished (EPIPE ends the
-   * iteration); other errors are thrown. The deadline applies to the whole
-   * iteration.
+   * iteration) or this socket is closed, even while the iteration waits
+   * (that ends it quietly too, as a Node stream's end); other errors are
+   * thrown. The deadline applies to the whole iteration.
    */
   messages(opts?: MessageRecvOptions): AsyncGenerator<Uint8Array, void, undefined> {
-    return receiveUntil(() => this.recv(opts), isEpipe);
+    return receiveUntil(() => this.recv(opts), (e) => isEpipe(e) || this.closed);
   }
 
   /** `for await (const msg of sock)`: {@link MessageSocket.messages} with no options. */
