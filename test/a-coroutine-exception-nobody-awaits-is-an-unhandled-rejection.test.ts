@@ -9,14 +9,11 @@
  * unhandled rejection (C has nowhere to put it). Each case runs in a child
  * process.
  */
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-
-const INDEX = path.resolve(__dirname, '..', 'dist', 'index.js');
+import { PACKAGE_INDEX, runPackageScript } from './helpers';
 
 function runScript(body: string) {
-  const src = `const { Dill } = require(${JSON.stringify(INDEX)});\n(async () => {\nconst d = await Dill.load();\n${body}\n})();`;
-  return spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
+  return runPackageScript(`const d = await Dill.load();
+${body}`, `const { Dill } = require(${JSON.stringify(PACKAGE_INDEX)});`);
 }
 
 describe('an exception nobody awaits is an unhandled rejection', () => {

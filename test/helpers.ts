@@ -16,6 +16,21 @@ export const ROOT = path.resolve(__dirname, '..');
 export const DILLCC = path.join(ROOT, 'bin', 'dillcc.js');
 export const CONFORMANCE = path.join(ROOT, 'bin', 'dill-conformance.js');
 
+/** The built package's CommonJS entry, for scripts run in a child process. */
+export const PACKAGE_INDEX = path.join(ROOT, 'dist', 'index.js');
+
+/**
+ * Runs `body` in an async function in a child Node process, after
+ * `prelude` (which requires the package: PACKAGE_INDEX), and `tail` after
+ * the function's call; its outcome and how long it took.
+ */
+export function runPackageScript(body: string, prelude: string, tail = ';') {
+  const src = `${prelude}\n(async () => {\n${body}\n})()${tail}`;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
+  return { ...r, ms: Date.now() - t0 };
+}
+
 export function tmpdir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `dill-${prefix}-`));
 }

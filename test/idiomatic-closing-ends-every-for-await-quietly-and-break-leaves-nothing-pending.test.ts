@@ -6,9 +6,7 @@
  * `break` out of a socket's `for await`, closing what the program opened
  * lets the process exit by itself.
  */
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-import { failure, text } from './helpers';
+import { PACKAGE_INDEX, failure, runPackageScript, text } from './helpers';
 import { d, loadInstance, sockPath, useTempDir } from './instance';
 import type { ByteStream, MessageSocket, Channel } from '../dist/index';
 
@@ -142,13 +140,8 @@ describe('closing ends for await quietly', () => {
   });
 });
 
-const INDEX = path.resolve(__dirname, '..', 'dist', 'index.js');
-
 function runScript(body: string) {
-  const src = `const { Dill } = require(${JSON.stringify(INDEX)});\n(async () => {\n${body}\n})().catch((e) => { console.log('ERR', e); });`;
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
-  return { ...r, ms: Date.now() - t0 };
+  return runPackageScript(body, `const { Dill } = require(${JSON.stringify(PACKAGE_INDEX)});`, `.catch((e) => { console.log('ERR', e); });`);
 }
 
 describe('break out of a socket\'s for await, then close: the process exits by itself', () => {

@@ -3,16 +3,10 @@
  * (as a pending read on a Node socket does); a deadline left over from a
  * call that ended early or was cancelled does not.
  */
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-
-const INDEX = path.resolve(__dirname, '..', 'dist', 'index.js');
+import { PACKAGE_INDEX, runPackageScript } from './helpers';
 
 function runScript(body: string) {
-  const src = `const { load } = require(${JSON.stringify(INDEX)});\n(async () => {\n${body}\n})();`;
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
-  return { ...r, ms: Date.now() - t0 };
+  return runPackageScript(body, `const { load } = require(${JSON.stringify(PACKAGE_INDEX)});`);
 }
 
 test('a pending msleep keeps the process alive until it completes', () => {

@@ -5,14 +5,10 @@
  * with code 7), so the application's own handlers and Node's defaults
  * behave as without it.  Each case runs in a child process.
  */
-import * as path from 'path';
-import { spawnSync } from 'child_process';
-
-const INDEX = path.resolve(__dirname, '..', 'dist', 'index.js');
+import { PACKAGE_INDEX, runPackageScript } from './helpers';
 
 function runScript(body: string) {
-  const src = `const { load } = require(${JSON.stringify(INDEX)});\n(async () => {\n${body}\n})();`;
-  return spawnSync(process.execPath, ['-e', src], { encoding: 'utf8', timeout: 20000 });
+  return runPackageScript(body, `const { load } = require(${JSON.stringify(PACKAGE_INDEX)});`);
 }
 
 test('loading the library adds no handler to process', () => {
