@@ -63,19 +63,24 @@ const RET_KINDS = {
   'const char *': 'string', 'const struct sockaddr *': 'sockaddr',
 };
 
-/** Declarations: DILL_EXPORT <ret> dill_<name>(<params>); (not dill__*). */
+/**
+ * Declarations: DILL_EXPORT <ret> dill_<name>(<params>); (not dill__*), and
+ * the extensions DILL_EXPORT <ret> dillwasm_<name>(<params>);, whose TS
+ * name is their C name (they have no dill_ form).
+ */
 const decls = [];
 const flat = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ');
-for (const m of flat.matchAll(/DILL_EXPORT ((?:__attribute__\(\([^)]*\)\) )?)([^(;]*?) ?(\*?)dill_([a-z]\w*)\(([^)]*)\);/g)) {
+for (const m of flat.matchAll(/DILL_EXPORT ((?:__attribute__\(\([^)]*\)\) )?)([^(;]*?) ?(\*?)(dill_|dillwasm_)([a-z]\w*)\(([^)]*)\);/g)) {
   if (m[1]) continue;
-  const name = m[4];
+  const ext = m[4] === 'dillwasm_';
+  const name = ext ? m[4] + m[5] : m[5];
   if (HAND_WRITTEN.has(name)) continue;
   // The '*' of a pointer return is written against the name: put it back.
   const ctype = (m[2].trim() + (m[3] ? ' *' : '')).replace(/\s+/g, ' ');
   const ret = RET_KINDS[ctype];
   // Never skip a function silently: a new return type needs a mapping.
   if (!ret) throw new Error(`gen-host: no TS mapping for return type '${ctype}' of dill_${name}`);
-  decls.push({ ret, cret: ctype, name, params: parseParams(m[5]) });
+  decls.push({ ret, cret: ctype, name, cname: m[4] + m[5], ext, params: parseParams(m[6]) });
 }
 
 function parseParams(src) {
@@ -157,7 +162,7 @@ function classify(fn) {
 const calls = decls.map((fn, index) => {
   const params = classify(fn);
   const async = params.some((p) => p.kind === 'deadline') || ASYNC_WITHOUT_DEADLINE.has(fn.name);
-  return { index, name: fn.name, ret: fn.ret, cret: fn.cret, async, params, cparams: fn.params, impl: IMPLEMENTED_BY[fn.name] };
+  return { index, name: fn.name, cname: fn.cname, ext: fn.ext, ret: fn.ret, cret: fn.cret, async, params, cparams: fn.params, impl: IMPLEMENTED_BY[fn.name] };
 });
 
 // ---- C thunks ---------------------------------------------------------------
@@ -185,14 +190,14 @@ for (const call of calls) {
     if (cb) return `(${a} != 0 ? ${cb.trampoline} : (${p.type})0)`;
     return `${castFor(p.array2 ? 'int *' : p.type)}${a}`;
   });
-  const target = call.impl || `dill_${call.name}`;
+  const target = call.impl || call.cname;
   const invoke = `${target}(${args.join(', ')})`;
   c += `\nstatic void dill__hc_${call.name}(double *a) {\n    errno = (int)a[DILL__BLOCK_ERRNO];\n`;
   if (call.ret === 'void') c += `    ${invoke};\n    a[DILL__BLOCK_RESULT] = 0;\n`;
   else if (call.ret === 'string' || call.ret === 'sockaddr') c += `    a[DILL__BLOCK_RESULT] = (double)(uintptr_t)${invoke};\n`;
   else c += `    a[DILL__BLOCK_RESULT] = (double)${invoke};\n`;
   c += `    a[DILL__BLOCK_ERRNO] = errno;\n`;
-  c += `    _Static_assert(DILL__BLOCK_ARG0 + ${call.cparams.length} <= DILL__BLOCK_SLOTS, "dill_${call.name}: too many arguments for an argument block");\n}\n`;
+  c += `    _Static_assert(DILL__BLOCK_ARG0 + ${call.cparams.length} <= DILL__BLOCK_SLOTS, "${call.cname}: too many arguments for an argument block");\n}\n`;
 }
 c += `\nvoid (*const dill__host_calls[])(double *a) = {\n${calls.map((x) => `    dill__hc_${x.name},`).join('\n')}\n};\n`;
 c += `const int dill__host_ncalls = ${calls.length};\n`;
@@ -216,6 +221,8 @@ export type RetKind = 'int' | 'int64_t' | 'ssize_t' | 'void' | 'string' | 'socka
 export interface CallDesc {
   readonly index: number;
   readonly name: string;
+  /** An extension (dillwasm_*): no dill_ alias. */
+  readonly ext: boolean;
   readonly async: boolean;
   readonly ret: RetKind;
   readonly params: readonly { readonly name: string; readonly kind: ParamKind; readonly storage?: string; readonly room?: number }[];
@@ -223,7 +230,7 @@ export interface CallDesc {
 
 /** Every C function of the library, in the order of dill__host_calls. */
 export const CALLS: readonly CallDesc[] = ${JSON.stringify(calls.map((x) => ({
-  index: x.index, name: x.name, async: x.async, ret: x.ret,
+  index: x.index, name: x.name, ext: x.ext, async: x.async, ret: x.ret,
   params: x.params.map((p) => (p.storage ? { name: p.name, kind: p.kind, storage: p.storage }
     : p.room !== undefined ? { name: p.name, kind: p.kind, room: p.room } : { name: p.name, kind: p.kind })),
 })), null, 2)};
@@ -244,16 +251,17 @@ ${Object.keys(constants).map((k) => `  readonly ${k}: number;`).join('\n')}
 
 /**
  * The C-faithful functions: same names, argument order and results as in C.
- * Each is also available with its dill_ prefix.
+ * Each is also available with its dill_ prefix, except the extensions
+ * (dillwasm_*), which have only their one name.
  */
 export interface GeneratedApi {
 `;
 for (const x of calls) {
   const params = x.params.map((p) => `${p.name}: ${p.kind === 'storage' ? `Storage<'${p.storage}'> | null` : tsType[p.kind]}`).join(', ');
   const ret = x.async ? `Promise<${tsRet[x.ret]}>` : tsRet[x.ret];
-  ts += `  /** C: \`${x.cret}${x.cret.endsWith('*') ? '' : ' '}dill_${x.name}(${x.cparams.map((p) => `${p.type}${p.type.endsWith('*') ? '' : ' '}${p.name}${p.array2 ? '[2]' : ''}`).join(', ') || 'void'})\`${x.async ? ' (returns a Promise)' : ''} */\n`;
+  ts += `  /** C: \`${x.cret}${x.cret.endsWith('*') ? '' : ' '}${x.cname}(${x.cparams.map((p) => `${p.type}${p.type.endsWith('*') ? '' : ' '}${p.name}${p.array2 ? '[2]' : ''}`).join(', ') || 'void'})\`${x.async ? ' (returns a Promise)' : ''} */\n`;
   ts += `  ${x.name}(${params}): ${ret};\n`;
-  ts += `  dill_${x.name}(${params}): ${ret};\n`;
+  if (!x.ext) ts += `  dill_${x.name}(${params}): ${ret};\n`;
 }
 ts += '}\n';
 

@@ -692,6 +692,24 @@ DILL_EXPORT int dill_dtls_detach(int s, int64_t deadline);
 #define dtls_detach dill_dtls_detach
 #endif
 
+/******************************************************************************/
+/*  libdill-wasm extensions (not in upstream libdill)                        */
+/******************************************************************************/
+
+/* Every extension is named dillwasm_*, a prefix upstream libdill never
+   uses, and has no unprefixed alias: a program written for upstream cannot
+   meet one by accident.  Test for them with #ifdef DILLWASM_EXTENSIONS. */
+#define DILLWASM_EXTENSIONS 1
+
+/* Receives what has arrived on bytestream socket s: waits (until the
+   deadline) for at least one byte, then copies up to len bytes into buf.
+   Returns the count (0 only for len 0), or -1 with errno as brecv's, EPIPE
+   at the end of the stream.  On IPC and TCP sockets a receive that times
+   out or is canceled consumes nothing and leaves receiving usable (brecv's
+   breaks it); elsewhere it fails as a brecv would. */
+DILL_EXPORT ssize_t dillwasm_brecvsome(int s, void *buf, size_t len,
+    int64_t deadline);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,8 @@ static const int dill__bsock_type_placeholder = 0;
 const void *dill_bsock_type = &dill__bsock_type_placeholder;
 static const int dill__bsock_peek_type_placeholder = 0;
 const void *dill__bsock_peek_type = &dill__bsock_peek_type_placeholder;
+static const int dill__bsock_some_type_placeholder = 0;
+const void *dill__bsock_some_type = &dill__bsock_some_type_placeholder;
 
 int dill__buf_check(const void *buf, size_t len) {
     /* Longer than a ssize_t result can say (EINVAL) or past the end of
@@ -103,4 +105,19 @@ int dill_brecv(int s, void *buf, size_t len, int64_t deadline) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill_iolist iol = {buf, len, NULL, 0};
     return b->brecvl(b, &iol, &iol, deadline);
+}
+
+ssize_t dillwasm_brecvsome(int s, void *buf, size_t len, int64_t deadline) {
+    struct dill_bsock_vfs *b = dill__hquery(s, dill_bsock_type);
+    if(dill__slow(!b)) return -1;
+    if(dill__slow(!buf && len)) {errno = EFAULT; return -1;}
+    if(dill__slow(dill__buf_check(buf, len) < 0)) return -1;
+    if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
+    if(len == 0) return 0;
+    const struct dill__bsock_some *some = dill__hquery(s, dill__bsock_some_type);
+    if(some) return some->recvsome(b, buf, len, deadline);
+    /* No look at what has arrived: one byte, which is at least one. */
+    struct dill_iolist iol = {buf, 1, NULL, 0};
+    if(dill__slow(b->brecvl(b, &iol, &iol, deadline) < 0)) return -1;
+    return 1;
 }

@@ -19,6 +19,22 @@ struct dill__bsock_peek {
         int64_t deadline);
 };
 
+/*
+ * Optional interface of a bytestream socket, found with
+ * dill__hquery(s, dill__bsock_some_type), which answers a shared constant
+ * (the socket's storage has no room for one more pointer):
+ * dillwasm_brecvsome's work on the socket whose dill_bsock_vfs is `bvfs`.
+ * Waits (until the deadline) for at least one byte, then takes up to len
+ * bytes (len > 0) into buf.  Returns how many, or -1 with errno as brecvl
+ * would (EPIPE at the end of the stream).  A socket without it receives one
+ * byte at a time through brecvl.
+ */
+extern const void *dill__bsock_some_type;
+struct dill__bsock_some {
+    ssize_t (*recvsome)(struct dill_bsock_vfs *bvfs, void *buf, size_t len,
+        int64_t deadline);
+};
+
 /* EINVAL unless first..last is a well-formed list (see bsendl(3)) of
    usable buffers (dill__buf_check) whose total fits a ssize_t, EFAULT for
    an item with a NULL base and a length (as the kernel answers natively);

@@ -21,10 +21,15 @@
 /*  Connections                                                               */
 /******************************************************************************/
 
+static ssize_t dill__fdsock_recvsome(struct dill_bsock_vfs *bvfs, void *buf,
+    size_t len, int64_t deadline);
+static const struct dill__bsock_some dill__fdsock_some = {dill__fdsock_recvsome};
+
 static void *dill__fdsock_query(struct dill_hvfs *hvfs, const void *type) {
     struct dill__fdsock *self = dill__cont(hvfs, struct dill__fdsock, hvfs);
     if(type == dill_bsock_type) return &self->bvfs;
     if(type == dill__bsock_peek_type) return &self->pvfs;
+    if(type == dill__bsock_some_type) return (void*)&dill__fdsock_some;
     if(type == self->type) return self;
     errno = ENOTSUP;
     return NULL;
@@ -187,6 +192,33 @@ static ssize_t dill__fdsock_peek(struct dill__bsock_peek *pvfs, void *buf,
         n = recv(self->fd, buf, len, MSG_PEEK);
         if(n > 0) break;
         if(dill__fdsock_rxwait(self, n, deadline)) continue;
+        n = -1;
+        break;
+    }
+    self->rbusy = 0;
+    dill__busy_leave(&self->busy);
+    return n;
+}
+
+/* dillwasm_brecvsome: what recv gives.  Waiting consumes nothing, so a
+   wait that times out or is canceled leaves receiving usable. */
+static ssize_t dill__fdsock_recvsome(struct dill_bsock_vfs *bvfs, void *buf,
+      size_t len, int64_t deadline) {
+    struct dill__fdsock *self = dill__cont(bvfs, struct dill__fdsock, bvfs);
+    if(dill__slow(dill__fdsock_in_ready(self) < 0)) return -1;
+    self->rbusy = 1;
+    dill__busy_enter(&self->busy);
+    ssize_t n;
+    for(;;) {
+        n = recv(self->fd, buf, len, 0);
+        if(n > 0) break;
+        if(n < 0 && errno == EAGAIN) {
+            if(dill_fdin(self->fd, deadline) == 0) continue;
+            n = -1;
+            break;
+        }
+        /* The end of the stream, or a broken connection: as brecv. */
+        dill__fdsock_rxwait(self, n, deadline);
         n = -1;
         break;
     }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "../include/libdillimpl.h"
+#include "bsock.h"
 #include "busy.h"
 #include "cr.h"
 #include "drain.h"
@@ -81,9 +82,14 @@ static void dill__tls_engine_close(struct dill__tls *self) {
     self->fd = -1;
 }
 
+static ssize_t dill__tls_recvsome(struct dill_bsock_vfs *bvfs, void *buf,
+    size_t len, int64_t deadline);
+static const struct dill__bsock_some dill__tls_some = {dill__tls_recvsome};
+
 static void *dill__tls_query(struct dill_hvfs *hvfs, const void *type) {
     struct dill__tls *self = dill__cont(hvfs, struct dill__tls, hvfs);
     if(type == dill_bsock_type) return &self->bvfs;
+    if(type == dill__bsock_some_type) return (void*)&dill__tls_some;
     if(type == dill__tls_type) return self;
     errno = ENOTSUP;
     return NULL;
@@ -257,8 +263,8 @@ static int dill__tls_bsendl(struct dill_bsock_vfs *bvfs,
  * needed.  EPIPE once the peer's close_notify has come and its data is
  * used up.
  */
-static int dill__tls_recv(struct dill__tls *self, struct dill_iolist *first,
-      int64_t deadline) {
+static ssize_t dill__tls_recv(struct dill__tls *self, struct dill_iolist *first,
+      int some, int64_t deadline) {
     struct dill_iolist *it = first;
     size_t off = 0;
     for(;;) {
@@ -269,6 +275,8 @@ static int dill__tls_recv(struct dill__tls *self, struct dill_iolist *first,
                     it->iol_len - off);
                 if(dill__slow(n < 0)) {errno = -n; return -1;}
                 off += (size_t)n;
+                /* dillwasm_brecvsome: what the engine had, if anything. */
+                if(some && off > 0) return (ssize_t)off;
                 if(off < it->iol_len) break;
             }
             it = it->iol_next;
@@ -297,15 +305,17 @@ static int dill__tls_recv(struct dill__tls *self, struct dill_iolist *first,
     }
 }
 
-static int dill__tls_brecvl(struct dill_bsock_vfs *bvfs,
-      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
-    struct dill__tls *self = dill__cont(bvfs, struct dill__tls, bvfs);
+/* brecvl (some 0) and dillwasm_brecvsome (some 1, a one-item list): a
+   failure that is not the end of the stream makes receiving unusable (a
+   record may have been read in part). */
+static ssize_t dill__tls_receive(struct dill__tls *self,
+      struct dill_iolist *first, int some, int64_t deadline) {
     if(dill__slow(self->indone)) {errno = EPIPE; return -1;}
     if(dill__slow(self->inerr)) {errno = ECONNRESET; return -1;}
     if(dill__slow(self->rbusy)) {errno = EBUSY; return -1;}
     self->rbusy = 1;
     dill__busy_enter(&self->busy);
-    int rc = dill__tls_recv(self, first, deadline);
+    ssize_t rc = dill__tls_recv(self, first, some, deadline);
     self->rbusy = 0;
     if(dill__slow(rc < 0)) {
         if(errno == EPIPE) self->indone = 1;
@@ -313,6 +323,19 @@ static int dill__tls_brecvl(struct dill_bsock_vfs *bvfs,
     }
     dill__busy_leave(&self->busy);
     return rc;
+}
+
+static int dill__tls_brecvl(struct dill_bsock_vfs *bvfs,
+      struct dill_iolist *first, struct dill_iolist *last, int64_t deadline) {
+    struct dill__tls *self = dill__cont(bvfs, struct dill__tls, bvfs);
+    return dill__tls_receive(self, first, 0, deadline) < 0 ? -1 : 0;
+}
+
+static ssize_t dill__tls_recvsome(struct dill_bsock_vfs *bvfs, void *buf,
+      size_t len, int64_t deadline) {
+    struct dill__tls *self = dill__cont(bvfs, struct dill__tls, bvfs);
+    struct dill_iolist iol = {buf, len, NULL, 0};
+    return dill__tls_receive(self, &iol, 1, deadline);
 }
 
 /* Fails an attach to socket s: as upstream, the socket is closed (EBADF:
@@ -435,7 +458,7 @@ static int dill__tls_terminate(struct dill__tls *self, int64_t deadline) {
     dill__drain_start(&d, deadline);
     while(!self->indone) {
         struct dill_iolist chunk = {NULL, 65536, NULL, 0};
-        if(dill__tls_recv(self, &chunk, deadline) < 0) {
+        if(dill__tls_recv(self, &chunk, 0, deadline) < 0) {
             if(errno != EPIPE) return -1;
             self->indone = 1;
             break;

@@ -127,7 +127,7 @@ export function makeApi(host: Host): CApi {
           : (...args: unknown[]) => host.callSync(desc, args);
     Object.defineProperty(f, 'name', { value: desc.name });
     api[desc.name] = f;
-    api[`dill_${desc.name}`] = f;
+    if (!desc.ext) api[`dill_${desc.name}`] = f;
   }
   const memCheck = (name: string, mem: Uint8Array | null, len: number): boolean => {
     if (mem !== null && !(mem instanceof Uint8Array)) throw bad(name, 'mem', 'must be a Uint8Array or null');

@@ -30,6 +30,8 @@ export interface ShimEndpoint {
   parked: object | null;
   /** Receive len bytes into buf now: 1 done, 0 to be waited for, -1 for the general way. */
   fastRecv?(buf: Uint8Array, len: number): number;
+  /** Receive up to len (> 0) bytes into buf now: the count, 0 to be waited for, -1 for the general way. */
+  fastRecvSome(buf: Uint8Array, len: number): number;
   /** Send buf[0, len) now: the count sent (fewer: the rest the general way) or -errno. */
   fastSend(buf: Uint8Array, len: number): number;
   /** Consume up to len received bytes. */
@@ -45,6 +47,12 @@ interface Park {
   flag: number;
   buf: Uint8Array;
   len: number;
+  /**
+   * A dillwasm_brecvsome (what has arrived, up to len) rather than a brecv
+   * (all len bytes): it completes with the count, and failing consumes
+   * nothing and leaves receiving usable.
+   */
+  some: boolean;
   ctx: Ctx;
   /** The task it was made in (ctx.task then), 0 for none. */
   task: number;
@@ -74,10 +82,15 @@ interface Park {
 type OnStart = ((cancel: () => void) => void) | undefined;
 
 /** Calls that may run in JS on IPC and TCP connections: their direction. */
-const FAST_DIR: { [name: string]: number } = { bsend: DIR_SEND, brecv: DIR_RECV };
+const FAST_DIR: { [name: string]: number } = { bsend: DIR_SEND, brecv: DIR_RECV, dillwasm_brecvsome: DIR_RECV };
 
 /** Calls that may run at once when they cannot block (see nowait): their direction. */
-const NOWAIT_DIR: { [name: string]: number } = { bsend: DIR_SEND, bsendl: DIR_SEND, brecv: DIR_RECV, brecvl: DIR_RECV };
+const NOWAIT_DIR: { [name: string]: number } = {
+  bsend: DIR_SEND, bsendl: DIR_SEND, brecv: DIR_RECV, brecvl: DIR_RECV, dillwasm_brecvsome: DIR_RECV,
+};
+
+/** The receive of what has arrived (up to its length), rather than of all of it. */
+const SOME = 'dillwasm_brecvsome';
 
 function noop(): void {}
 
@@ -122,10 +135,10 @@ export class FastIo {
 
   /**
    * A call that can block: the one place that decides which way it runs.
-   * 1. bsend or brecv on an IPC or TCP connection, in JS (inJs): no
+   * 1. bsend, brecv or dillwasm_brecvsome on an IPC or TCP connection, in JS (inJs): no
    *    argument block, no copy through the library's memory, no coroutine.
    *    Where it cannot (see inJs), it goes on to 2 or 3.
-   * 2. bsend, bsendl, brecv or brecvl that cannot block (nowait): at once,
+   * 2. bsend, bsendl, brecv, brecvl or dillwasm_brecvsome that cannot block (nowait): at once,
    *    as a call that cannot block (Calls.atOnce).
    * 3. Anything else: a coroutine of its own (Calls.spawn).
    * `mayRunInJs` false skips 1: for the rest of a send sent in part in JS,
@@ -140,7 +153,7 @@ export class FastIo {
       }
     }
     const dir = NOWAIT_DIR[desc.name];
-    if (dir !== undefined && this.nowait(args, dir, ctx)) return this.calls.atOnce(desc, args, onStart, ctx);
+    if (dir !== undefined && this.nowait(args, dir, ctx, desc.name === SOME)) return this.calls.atOnce(desc, args, onStart, ctx);
     return this.calls.spawn(desc, args, onStart, ctx);
   }
 
@@ -159,7 +172,11 @@ export class FastIo {
     if (fd < 0) return null;
     const ep = this.net.ep(fd);
     if (ep === null || ep.fastRecv === undefined) return null;
-    return dir === DIR_SEND ? this.send(ep, desc, h, buf, len, dl, onStart, ctx) : this.recv(ep, desc, args, h, buf, len, dl, onStart, ctx);
+    if (dir === DIR_SEND) return this.send(ep, desc, h, buf, len, dl, onStart, ctx);
+    const some = desc.name === SOME;
+    // (A receive of nothing gives 0 at once, the general way.)
+    if (some && len === 0) return null;
+    return this.recv(ep, desc, args, h, buf, len, some, dl, onStart, ctx);
   }
 
   /**
@@ -186,19 +203,19 @@ export class FastIo {
   }
 
   /**
-   * A receive whose bytes are there completes here.  One whose bytes are
-   * not there yet waits for them here (parked): its socket's receiving is
-   * busy (a second receive gets EBUSY, as in C), and its deadline,
-   * cancellation and hclose of the socket end it as they end a receive
-   * waiting in C.  An error or the end of the stream to report, or a
-   * deadline of 0, go the general way (null).
+   * A receive whose bytes are there completes here (`some`: any bytes,
+   * up to len).  One whose bytes are not there yet waits for them here
+   * (parked): its socket's receiving is busy (a second receive gets EBUSY,
+   * as in C), and its deadline, cancellation and hclose of the socket end
+   * it as they end a receive waiting in C.  An error or the end of the
+   * stream to report, or a deadline of 0, go the general way (null).
    */
-  private recv(ep: ShimEndpoint, desc: CallDesc, args: unknown[], h: number, buf: Uint8Array, len: number, dl: number,
-      onStart: OnStart, ctx: Ctx): Promise<number> | null {
-    const r = ep.fastRecv!(buf, len);
-    if (r === 1) {
+  private recv(ep: ShimEndpoint, desc: CallDesc, args: unknown[], h: number, buf: Uint8Array, len: number,
+      some: boolean, dl: number, onStart: OnStart, ctx: Ctx): Promise<number> | null {
+    const r = some ? ep.fastRecvSome(buf, len) : ep.fastRecv!(buf, len);
+    if (r > 0) {
       if (onStart) onStart(noop);
-      return RESOLVED_0;
+      return some ? Promise.resolve(r) : RESOLVED_0;
     }
     const deadline = dl === Infinity || dl < 0 ? -1 : Math.trunc(dl);
     if (r < 0 || deadline === 0) return null;
@@ -208,13 +225,13 @@ export class FastIo {
     let p = this.slots.get(ep);
     if (p === undefined) {
       const q: Park = {
-        ep, flag: 0, buf, len: 0, ctx, task: 0, desc, args, deadline: 0, timer: null, resolve: noop, reject: noop,
+        ep, flag: 0, buf, len: 0, some, ctx, task: 0, desc, args, deadline: 0, timer: null, resolve: noop, reject: noop,
         wake: () => this.parkWake(q), inner: null, gen: 0, index: -1, done: true,
       };
       this.slots.set(ep, p = q);
     }
     p.gen++;
-    p.flag = flag; p.buf = buf; p.len = len; p.ctx = ctx; p.task = ctx.task; p.desc = desc; p.args = args;
+    p.flag = flag; p.buf = buf; p.len = len; p.some = some; p.ctx = ctx; p.task = ctx.task; p.desc = desc; p.args = args;
     p.deadline = deadline; p.inner = null; p.done = false;
     const promise = new Promise<number>(stash);
     p.resolve = stashed.resolve;
@@ -240,17 +257,18 @@ export class FastIo {
   /** A parked receive's socket changed: its bytes came, or it goes the general way. */
   private parkWake(p: Park): void {
     if (p.done) return;
-    const r = p.ep.fastRecv!(p.buf, p.len);
+    const some = p.some;
+    const r = some ? p.ep.fastRecvSome(p.buf, p.len) : p.ep.fastRecv!(p.buf, p.len);
     if (r === 0) {
       p.ep.onChange(p.wake);
       return;
     }
-    if (r === 1) {
+    if (r > 0) {
       const resolve = p.resolve;
       this.parkEnd(p);
       this.heap.views();
       this.heap.i32[p.flag >> 2] = 0;
-      resolve(0);
+      resolve(some ? r : 0);
       return;
     }
     // The end of the stream, an error: reported by C.
@@ -275,17 +293,18 @@ export class FastIo {
 
   /**
    * The parked receive `p` (generation `gen`) fails with `errno`
-   * (ETIMEDOUT, ECANCELED).  As in C, the bytes that came meanwhile are
-   * consumed (a receive waiting in C has them already) and receiving is
-   * unusable after.
+   * (ETIMEDOUT, ECANCELED).  As in C, a brecv consumes the bytes that came
+   * meanwhile (a receive waiting in C has them already) and receiving is
+   * unusable after; a dillwasm_brecvsome consumes nothing and leaves it
+   * usable.
    */
   private parkFail(p: Park, gen: number, errno: number): void {
     this.calls.safely(() => {
       if (p.done || p.gen !== gen) return;
-      const { flag, ctx, resolve, len, ep } = p;
+      const { flag, ctx, resolve, len, ep, some } = p;
       this.parkEnd(p);
-      ep.drop(len);
-      ctx.errno = this.X.dill__host_unpark(flag, 1) ? this.errnoCodes.EBADF : errno;
+      if (!some) ep.drop(len);
+      ctx.errno = this.X.dill__host_unpark(flag, some ? 0 : 1) ? this.errnoCodes.EBADF : errno;
       resolve(-1);
     });
   }
@@ -306,11 +325,12 @@ export class FastIo {
   private parkClean(ep: ShimEndpoint): void {
     const p = this.slots.get(ep);
     if (!p || p.done) return;
-    const { flag, ctx, resolve, len } = p;
+    const { flag, ctx, resolve, len, some } = p;
     this.parkEnd(p);
-    // Consumed now, before the descriptor closes: closing with unread bytes
-    // would reset the peer, where a receive waiting in C has them already.
-    ep.drop(len);
+    // A brecv's are consumed now, before the descriptor closes: closing with
+    // unread bytes would reset the peer, where a receive waiting in C has
+    // them already.  (A dillwasm_brecvsome waiting in C has none.)
+    if (!some) ep.drop(len);
     queueMicrotask(() => {
       this.X.dill__host_unpark(flag, 1);
       ctx.errno = this.errnoCodes.EBADF;
@@ -353,14 +373,19 @@ export class FastIo {
     for (const p of this.parks.slice()) if (p.task === task) this.parkFail(p, p.gen, this.errnoCodes.ECANCELED);
   }
 
-  /** Would bsend/brecv-like `args` (dir: DIR_SEND, DIR_RECV) complete at once on their socket? */
-  private nowait(args: unknown[], dir: number, ctx: Ctx): boolean {
+  /**
+   * Would bsend/brecv-like `args` (dir: DIR_SEND, DIR_RECV; `some`: a
+   * dillwasm_brecvsome) complete at once on their socket?
+   */
+  private nowait(args: unknown[], dir: number, ctx: Ctx, some: boolean): boolean {
     const h = args[0];
     if (typeof h !== 'number' || (h | 0) !== h || h < 0) return false;
     let len: number;
     if (args.length === 4) {
       len = args[2] as number;
       if (typeof len !== 'number' || !(len >= 0)) return false;
+      // What has arrived: it completes at once as soon as one byte is there.
+      if (some && len > 1) len = 1;
     } else {
       const iol = args[1];
       if (!Array.isArray(iol)) return false;

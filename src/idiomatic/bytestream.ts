@@ -4,7 +4,7 @@
  * receives, chunked iteration, the orderly close, and the protocols that
  * attach on a bytestream (PREFIX, SUFFIX, HTTP, WebSocket, TLS, SOCKS5).
  */
-import { CallOptions, Pending, deadlineOf } from './calls';
+import { CallOptions, deadlineOf } from './calls';
 import { cstr } from './bytes';
 import { DillError } from './errors';
 import { Handle, attachOrClose } from './handle';
@@ -13,6 +13,8 @@ import { PrefixSocket } from './prefix';
 import { Socks5AcceptOptions, Socks5ConnectOptions, Socks5Reply, Socks5Request, socks5Accept, socks5Connect, socks5Reply } from './socks5';
 import { SuffixSocket } from './suffix';
 import { WebSocket, WsAccepted, WsClientOptions, WsServerOptions } from './ws';
+import { NodeStreamOptions, toNodeStream, webReadable, webWritable } from './streams';
+import type { Duplex } from 'node:stream';
 import type { IpAddress } from './ip';
 import type { TlsSocket } from './tls';
 
@@ -22,11 +24,8 @@ export interface ChunkOptions extends CallOptions {
   maxChunk?: number;
 }
 
-/** One byte read ahead by a chunk iterator, and the call reading it. */
-interface ReadAhead {
-  call: Pending;
-  buf: Uint8Array;
-}
+/** The largest chunk {@link ByteStream.recvSome} and iteration give by default. */
+export const DEFAULT_CHUNK = 65536;
 
 // TlsSocket is a ByteStream: tls.ts imports this module, so this one cannot
 // import tls.ts back (an import cycle). tls.ts hands its class over as it
@@ -48,11 +47,12 @@ function loadedTlsSocket(): typeof TlsSocket {
  * {@link TcpSocket} share (C's bsend/brecv, and their protocol's done and
  * close).
  *
- * As in C a receive is all or nothing: {@link ByteStream.recv} gets exactly
- * the bytes asked for, and once a receive has failed (EPIPE, ETIMEDOUT,
- * ECANCELED...) the socket cannot receive any more (later receives fail).
- * Iterating (`for await (const chunk of sock)`) yields the bytes as they
- * come, until the peer's done() or close.
+ * As in C, {@link ByteStream.recv} is all or nothing: it gets exactly the
+ * bytes asked for, and once it has failed (EPIPE, ETIMEDOUT, ECANCELED...)
+ * the socket cannot receive any more (later receives fail).
+ * {@link ByteStream.recvSome} gets what has arrived instead, and iterating
+ * (`for await (const chunk of sock)`) yields the bytes as they come, until
+ * the peer's done() or close.
  */
 export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Array> {
   /**
@@ -61,8 +61,10 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * deadline this far away.
    */
   disposeTimeout = 1000;
-  /** The 1-byte read a chunk iterator left pending. @internal */
-  protected ahead: ReadAhead | null = null;
+  /** Where recvSome receives (its result is a copy of the bytes received). */
+  private scratch: Uint8Array | null = null;
+  private webIn: ReadableStream<Uint8Array> | null = null;
+  private webOut: WritableStream<Uint8Array> | null = null;
 
   /** The protocol's half-close function, e.g. `'ipc_done'`. @internal */
   protected abstract get doneCall(): string;
@@ -76,14 +78,9 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    */
   abstract _rewrap(h: number): ByteStream;
 
-  /**
-   * Fails with EBUSY while a chunk iterator has a read pending (its byte
-   * would be lost to the protocol).
-   * @internal
-   */
+  /** The checks of a call that hands the socket to a protocol. */
   private idle(fn: string, opts?: CallOptions): void {
     this.dill._precheck(fn, opts, this);
-    if (this.ahead) throw this.dill.error(fn, this.dill.api.EBUSY);
   }
 
   /**
@@ -113,7 +110,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * `littleEndian`). This object is closed (the protocol owns the socket
    * now); {@link PrefixSocket.detach} gives it back. If attaching fails,
    * the socket is closed too (as in C).
-   * @throws DillError EINVAL (hdrlen), EBUSY (a chunk iterator's read is pending).
+   * @throws DillError EINVAL (hdrlen).
    */
   attachPrefix(hdrlen: number, opts?: { littleEndian?: boolean }): PrefixSocket<this> {
     const api = this.dill.api;
@@ -127,7 +124,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * `suffix` (1 to 32 bytes; a string is taken as UTF-8). This object is
    * closed; {@link SuffixSocket.detach} gives the socket back. If attaching
    * fails, the socket is closed too (as in C).
-   * @throws DillError EINVAL (bad suffix), EBUSY.
+   * @throws DillError EINVAL (bad suffix).
    */
   attachSuffix(suffix: Uint8Array | string): SuffixSocket<this> {
     const buf = typeof suffix === 'string' ? Buffer.from(suffix, 'utf8') : suffix;
@@ -139,7 +136,6 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * Attaches HTTP (C's http_attach): request or status lines and header
    * fields; {@link HttpSocket.detach} gives the socket back positioned at
    * the body. If attaching fails, the socket is closed too (as in C).
-   * @throws DillError EBUSY.
    */
   attachHttp(): HttpSocket<this> {
     return this.attachSync('http_attach', [], (h, lower) => new HttpSocket(this.dill, h, lower));
@@ -288,17 +284,29 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
 
   /** Fills `buf` with exactly `buf.length` bytes (C's brecv) and returns it; errors as {@link ByteStream.recv}. */
   async recvInto(buf: Uint8Array, opts?: CallOptions): Promise<Uint8Array> {
-    this.dill._precheck('brecv', opts, this);
-    let off = 0;
-    if (buf.byteLength > 0 && this.ahead) {
-      buf[0] = await this.takeAhead(opts);
-      off = 1;
-    }
-    if (off < buf.byteLength || buf.byteLength === 0) {
-      const rest = buf.subarray(off);
-      await this.dill._call('brecv', [this.handle, rest, rest.byteLength, deadlineOf(opts)], opts, this);
-    }
+    await this.dill._call('brecv', [this.handle, buf, buf.byteLength, deadlineOf(opts)], opts, this);
     return buf;
+  }
+
+  /**
+   * Receives what has arrived (C extension `dillwasm_brecvsome`): waits
+   * for at least one byte, then gives up to `max` bytes (default 65536),
+   * as Node's reads give what came. A new array each time.
+   *
+   * On IPC and TCP sockets a recvSome that times out or is canceled (a
+   * signal, closing its coroutine) consumes nothing and leaves the socket
+   * able to receive, unlike {@link ByteStream.recv}; on TLS and sockets
+   * written in TypeScript it breaks receiving as recv does.
+   * @throws DillError EPIPE at the end of the stream (the peer's done()
+   *   or close, once everything sent before was received), ECONNRESET,
+   *   ETIMEDOUT, ECANCELED, EBUSY (another receive is in progress).
+   */
+  async recvSome(max: number = DEFAULT_CHUNK, opts?: CallOptions): Promise<Uint8Array> {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`recvSome: max must be a positive integer, got ${max}`);
+    let buf = this.scratch;
+    if (buf === null || buf.byteLength < max) buf = this.scratch = new Uint8Array(max);
+    const n = await this.dill._call('dillwasm_brecvsome', [this.handle, buf, max, deadlineOf(opts)], opts, this);
+    return buf.slice(0, n);
   }
 
   /**
@@ -329,42 +337,24 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   }
 
   /**
-   * The bytes received, as chunks, until the peer's done() or close (EPIPE
-   * ends the iteration) or until this socket is closed, even while the
-   * iteration waits (that ends it quietly too, as a Node stream's end);
-   * other errors are thrown (once the bytes received before them have been
-   * yielded).
-   *
-   * Chunking: C's receives are all or nothing (a receive asking for more
-   * than will come loses what did come, and a receive that times out
-   * leaves the socket unable to receive), so the iterator never asks for
-   * more than one byte at a time. It waits for one byte, then goes on
-   * taking bytes while each is there without waiting (its read completes
-   * before the next microtask turn), up to `maxChunk`: a chunk is what had
-   * arrived, up to that size. One library call per byte makes this suited
-   * to modest rates (roughly 150-300 KB/s); for bulk data of known length use
-   * {@link ByteStream.recv}.
-   *
-   * When it stops for lack of data, the iterator leaves one 1-byte read
-   * pending; leaving the loop (break) keeps it, and the next recv/recvInto
-   * or iteration starts with its byte, so nothing is lost. That read keeps
-   * the iterator's deadline and signal (and a later recv's signal can also
-   * cancel it). The deadline applies to the whole iteration.
+   * The bytes received, as chunks (each what {@link ByteStream.recvSome}
+   * gives: what had arrived, up to `maxChunk`), until the peer's done() or
+   * close (EPIPE ends the iteration) or until this socket is closed, even
+   * while the iteration waits (that ends it quietly too, as a Node
+   * stream's end); other errors are thrown. One chunk is received at a
+   * time, when the loop asks for it: a slow loop holds the writer back
+   * (its sends wait), whatever the writer's speed, and leaving the loop
+   * (`break`) leaves nothing pending. The deadline and `timeout` apply to
+   * the whole iteration.
    */
   async *chunks(opts?: ChunkOptions): AsyncGenerator<Uint8Array, void, undefined> {
-    const max = opts?.maxChunk ?? 65536;
+    const max = opts?.maxChunk ?? DEFAULT_CHUNK;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxChunk must be a positive integer, got ${max}`);
+    const each: CallOptions = { deadline: deadlineOf(opts), signal: opts?.signal };
     for (;;) {
-      let first: number;
+      let chunk: Uint8Array;
       try {
-        this.dill._precheck('brecv', opts, this);
-        if (this.ahead) {
-          first = await this.takeAhead(opts);
-        } else {
-          const r = this.readByte(opts);
-          await r.call.outcome();
-          first = r.buf[0];
-        }
+        chunk = await this.recvSome(max, each);
       } catch (e) {
         // The peer's done() or close (EPIPE), or this socket closed while
         // iterating: the iteration ends quietly, as a Node stream's does.
@@ -372,26 +362,41 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
         if (this.closed) return;
         throw e;
       }
-      let buf = new Uint8Array(Math.min(max, 256));
-      buf[0] = first;
-      let n = 1;
-      while (n < max && !this.closed && !opts?.signal?.aborted) {
-        const r = this.readByte(opts);
-        let settled = false;
-        void r.call.raw.then(() => { settled = true; });
-        await null;
-        if (!settled) { this.ahead = r; break; }
-        // Done at once: a byte, or an error to report after this chunk.
-        if ((await r.call.raw) < 0) { this.ahead = r; break; }
-        if (n === buf.length) {
-          const bigger = new Uint8Array(Math.min(max, 2 * n));
-          bigger.set(buf);
-          buf = bigger;
-        }
-        buf[n++] = r.buf[0];
-      }
-      yield buf.slice(0, n);
+      yield chunk;
     }
+  }
+
+  /**
+   * This socket as a Node `Duplex`, for `stream.pipeline`, `zlib`,
+   * `http.request({ createConnection })` and the rest of Node's stream
+   * world. Reading gives what {@link ByteStream.recvSome} gives, when the
+   * stream wants more (its backpressure holds the peer back); the readable
+   * side ends at the peer's done() or close. Writing sends; `end()` is
+   * {@link ByteStream.done} (a half-close). Destroying the stream, or both
+   * sides ending, closes the socket. Use the socket through the stream
+   * only, from then on.
+   */
+  toNodeStream(opts?: NodeStreamOptions): Duplex {
+    return toNodeStream(this, opts);
+  }
+
+  /**
+   * The bytes received, as a web `ReadableStream` (the same object each
+   * time): chunks as {@link ByteStream.recvSome} gives them, read when the
+   * reader asks (backpressure reaches the peer); it closes at the peer's
+   * done() or close. Canceling it stops reading and leaves the socket open.
+   */
+  get readable(): ReadableStream<Uint8Array> {
+    return this.webIn ??= webReadable(this);
+  }
+
+  /**
+   * A web `WritableStream` to the peer (the same object each time): each
+   * chunk is sent in turn (a write resolves once sent); closing it is
+   * {@link ByteStream.done}; aborting it closes the socket.
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.webOut ??= webWritable(this);
   }
 
   /** `for await (const chunk of sock)`: {@link ByteStream.chunks} with no options. */
@@ -411,21 +416,5 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
     } catch {
       // Closed all the same.
     }
-  }
-
-  /** Starts a 1-byte brecv. */
-  private readByte(opts: CallOptions | undefined): ReadAhead {
-    const buf = new Uint8Array(1);
-    const call = this.dill._start('brecv', [this.handle, buf, 1, deadlineOf(opts)], opts, this);
-    return { call, buf };
-  }
-
-  /** The byte read ahead (its call's error if it failed); `opts.signal` can cancel it too. */
-  private async takeAhead(opts: CallOptions | undefined): Promise<number> {
-    const r = this.ahead!;
-    this.ahead = null;
-    r.call.follow(opts?.signal);
-    await r.call.outcome();
-    return r.buf[0];
   }
 }

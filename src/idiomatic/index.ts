@@ -53,6 +53,7 @@ export { Coroutine, Bundle, Channel } from './coroutines';
 export type { ChannelRecvOptions, CoroutineContext } from './coroutines';
 export { ByteStream } from './bytestream';
 export type { ChunkOptions } from './bytestream';
+export type { NodeStreamOptions } from './streams';
 export { IpcListener, IpcSocket } from './ipc';
 export { IpAddress } from './ip';
 export type { IpMode, IpOptions, IpRemoteOptions } from './ip';

@@ -104,11 +104,9 @@ export class IpcSocket extends ByteStream {
   /**
    * Receives a descriptor sent with sendfd (C's ipc_recvfd): the new
    * descriptor number, e.g. for {@link Dill.ipcFromFd}.
-   * @throws DillError EPROTO if a plain byte came instead; EBUSY while a
-   *   chunk iterator has a read pending.
+   * @throws DillError EPROTO if a plain byte came instead.
    */
   async recvfd(opts?: CallOptions): Promise<number> {
-    if (this.ahead && !this.closed) throw this.dill.error('ipc_recvfd', this.dill.api.EBUSY);
     return this.dill._call('ipc_recvfd', [this.handle, deadlineOf(opts)], opts, this);
   }
 }

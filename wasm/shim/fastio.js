@@ -37,6 +37,23 @@ mergeInto(LibraryManager.library, {
       if (this.eof || this.reset || len > DillNet.PARK_MAX) return -1;
       return 0;
     },
+    /**
+     * For a dillwasm_brecvsome from TypeScript, under the same conditions:
+     * the count (> 0) of the bytes that were there (up to `len`, now in
+     * `buf`); 0 if none are (onChange); -1 if the general way must handle
+     * it (end of stream, an error).
+     */
+    fastRecvSome: function(buf, len) {
+      if (!this.canRead || this.shutRd) return -1;
+      if (this.rxlen > 0) {
+        // Chunks carrying descriptors end a read early: what came before them is some.
+        var k = this.read(buf, 0, Math.min(len, this.rxlen));
+        if (k <= 0) throw new Error('libdill-wasm: receive queue shorter than its length');
+        return k;
+      }
+      if (this.eof || this.reset) return -1;
+      return 0;
+    },
     /** Consume up to `len` received bytes (a failed brecv from TypeScript). */
     drop: function(len) {
       var scratch = DillNet.dropBuf || (DillNet.dropBuf = new Uint8Array(4096));

@@ -85,6 +85,9 @@ mergeInto(LibraryManager.library, {
       fastRecv(buf, len) {
         return this.connecting || this.failed ? -1 : super.fastRecv(buf, len);
       }
+      fastRecvSome(buf, len) {
+        return this.connecting || this.failed ? -1 : super.fastRecvSome(buf, len);
+      }
       fastSend(buf, len) {
         return this.connecting || this.failed ? 0 : super.fastSend(buf, len);
       }

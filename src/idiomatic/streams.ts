@@ -1,0 +1,123 @@
+/**
+ * The stream adapters of a {@link ByteStream}: a Node `Duplex`
+ * ({@link ByteStream.toNodeStream}) and web streams
+ * ({@link ByteStream.readable}, {@link ByteStream.writable}). Both read with
+ * recvSome, one chunk at a time when the consumer wants one, so the
+ * backpressure of the stream reaches the peer (its sends wait), and write
+ * with send, one chunk at a time.
+ */
+import { Duplex } from 'node:stream';
+import { DillError } from './errors';
+import type { ByteStream } from './bytestream';
+
+/** Options of {@link ByteStream.toNodeStream}. */
+export interface NodeStreamOptions {
+  /** The largest chunk read at once, in bytes (default 65536). */
+  maxChunk?: number;
+  /** The readable and writable sides' highWaterMark, in bytes (default: Node's). */
+  highWaterMark?: number;
+}
+
+/** The end of the stream: EPIPE, or the socket closed under the reader. */
+function ends(sock: ByteStream, e: unknown): boolean {
+  return (e instanceof DillError && e.code === 'EPIPE') || sock.closed;
+}
+
+/**
+ * A Duplex over `sock`: reading gives what recvSome gives, until the
+ * peer's done() or close (the end of the readable side); writing sends;
+ * `end()` is done() (a half-close: the readable side goes on); destroying
+ * the stream (or both sides ending) closes the socket.
+ * @internal
+ */
+export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex {
+  const max = opts?.maxChunk ?? 65536;
+  if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxChunk must be a positive integer, got ${max}`);
+  let reading = false;
+  // Cancels the pending read when the stream is destroyed (recvSome: nothing is lost).
+  let readAbort: AbortController | null = null;
+  const duplex: Duplex = new Duplex({
+    allowHalfOpen: true,
+    highWaterMark: opts?.highWaterMark,
+    read(): void {
+      if (reading) return;
+      reading = true;
+      readAbort = new AbortController();
+      sock.recvSome(max, { signal: readAbort.signal }).then((chunk) => {
+        reading = false;
+        readAbort = null;
+        duplex.push(chunk);
+      }, (e: unknown) => {
+        reading = false;
+        readAbort = null;
+        if (duplex.destroyed) return;
+        if (ends(sock, e)) duplex.push(null);
+        else duplex.destroy(e as Error);
+      });
+    },
+    write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+      sock.send(chunk).then(() => cb(), cb);
+    },
+    writev(chunks: { chunk: Buffer }[], cb: (e?: Error | null) => void): void {
+      sock.send(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk))).then(() => cb(), cb);
+    },
+    final(cb: (e?: Error | null) => void): void {
+      sock.done().then(() => cb(), cb);
+    },
+    destroy(err: Error | null, cb: (e: Error | null) => void): void {
+      readAbort?.abort();
+      if (!sock.closed) sock.close();
+      cb(err);
+    },
+  });
+  return duplex;
+}
+
+/**
+ * A ReadableStream of `sock`'s bytes (chunks as recvSome gives them),
+ * pulled one chunk at a time as the reader asks: until the peer's done()
+ * or close (the stream closes) or an error (the stream errors with it).
+ * Canceling it stops reading (a pending read is canceled, which loses no
+ * bytes on IPC and TCP) and leaves the socket open.
+ * @internal
+ */
+export function webReadable(sock: ByteStream, max = 65536): ReadableStream<Uint8Array> {
+  let readAbort: AbortController | null = null;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller): Promise<void> {
+      readAbort = new AbortController();
+      try {
+        controller.enqueue(await sock.recvSome(max, { signal: readAbort.signal }));
+      } catch (e) {
+        if (ends(sock, e)) controller.close();
+        else if (!readAbort.signal.aborted) controller.error(e);
+      } finally {
+        readAbort = null;
+      }
+    },
+    cancel(): void {
+      readAbort?.abort();
+    },
+  }, { highWaterMark: 1 });
+}
+
+/**
+ * A WritableStream to `sock`: each chunk (a Uint8Array) is sent in turn;
+ * closing the stream is done() (a half-close); aborting it closes the
+ * socket.
+ * @internal
+ */
+export function webWritable(sock: ByteStream): WritableStream<Uint8Array> {
+  return new WritableStream<Uint8Array>({
+    async write(chunk): Promise<void> {
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('a ByteStream writable takes Uint8Array chunks');
+      await sock.send(chunk);
+    },
+    async close(): Promise<void> {
+      await sock.done();
+    },
+    abort(): void {
+      if (!sock.closed) sock.close();
+    },
+  }, { highWaterMark: 1 });
+}
