@@ -371,10 +371,11 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * `http.request({ createConnection })` and the rest of Node's stream
    * world. Reading gives what {@link ByteStream.recvSome} gives, when the
    * stream wants more (its backpressure holds the peer back); the readable
-   * side ends at the peer's done() or close. Writing sends; `end()` is
-   * {@link ByteStream.done} (a half-close). Destroying the stream, or both
-   * sides ending, closes the socket. Use the socket through the stream
-   * only, from then on.
+   * side ends at the peer's done() or close, and then, as with a
+   * `net.Socket`, the writable side ends too unless `allowHalfOpen`.
+   * Writing sends; `end()` is {@link ByteStream.done} (a half-close).
+   * Destroying the stream, or both sides ending, closes the socket. Use the
+   * socket through the stream only, from then on.
    */
   toNodeStream(opts?: NodeStreamOptions): Duplex {
     return toNodeStream(this, opts);

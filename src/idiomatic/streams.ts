@@ -16,6 +16,12 @@ export interface NodeStreamOptions {
   maxChunk?: number;
   /** The readable and writable sides' highWaterMark, in bytes (default: Node's). */
   highWaterMark?: number;
+  /**
+   * Keep the writable side open once the readable side has ended (default
+   * false, as `net.Socket`'s: the peer's done() or close then ends the
+   * writable side too, which closes the socket once written).
+   */
+  allowHalfOpen?: boolean;
 }
 
 /** The end of the stream: EPIPE, or the socket closed under the reader. */
@@ -25,9 +31,10 @@ function ends(sock: ByteStream, e: unknown): boolean {
 
 /**
  * A Duplex over `sock`: reading gives what recvSome gives, until the
- * peer's done() or close (the end of the readable side); writing sends;
- * `end()` is done() (a half-close: the readable side goes on); destroying
- * the stream (or both sides ending) closes the socket.
+ * peer's done() or close (the end of the readable side, which ends the
+ * writable side too unless `allowHalfOpen`); writing sends; `end()` is
+ * done() (a half-close: the readable side goes on); destroying the stream
+ * (or both sides ending) closes the socket.
  * @internal
  */
 export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex {
@@ -37,7 +44,7 @@ export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex
   // Cancels the pending read when the stream is destroyed (recvSome: nothing is lost).
   let readAbort: AbortController | null = null;
   const duplex: Duplex = new Duplex({
-    allowHalfOpen: true,
+    allowHalfOpen: opts?.allowHalfOpen ?? false,
     highWaterMark: opts?.highWaterMark,
     read(): void {
       if (reading) return;
