@@ -109,6 +109,22 @@ describe('in a child process', () => {
     expectExited(r, 'waiting\n');
   });
 
+  test('a protocol\'s detach waiting for the peer on an unref\'d object lets the process exit; ref\'d, it keeps it alive', () => {
+    const r = runScript(`
+      const d = await Dill.load();
+      const [a, b] = d.ipcPair();
+      const ta = a.attachPrefix(2).attachTerm('END').unref();
+      ta.detach().then(() => console.log('detached'), (e) => console.log('detach failed', e.code));
+      const [x, y] = d.ipcPair();
+      const tx = x.attachPrefix(2).attachTerm('END');
+      const ty = y.attachPrefix(2).attachTerm('END');
+      tx.detach().then(() => console.log('tx detached'), (e) => console.log('tx detach failed', e.code));
+      // Only tx's pending detach keeps the process alive until ty's answers it.
+      later(200, () => { ty.detach().then(() => console.log('ty detached')); });
+      console.log('waiting');`);
+    expectExited(r, 'waiting\ntx detached\nty detached\n');
+  });
+
   test('unref() while the call is pending lets the process exit', () => {
     const r = runScript(`
       const d = await Dill.load();
