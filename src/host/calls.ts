@@ -64,12 +64,23 @@ export class Calls {
     else fn();
   }
 
-  /** `d` more (or fewer) calls pending: Node stays alive while there are any. */
-  hold(d: number): void {
+  /**
+   * `d` more (or fewer) calls pending, made with context `ctx`: Node stays
+   * alive while there are any, except those whose ctx.keepAlive is unref'd
+   * (the same ctx must end what it started).
+   */
+  hold(d: number, ctx?: Ctx): void {
+    const k = ctx?.keepAlive;
+    if (k) k.add(d, this.count);
+    else this.count(d);
+  }
+
+  /** `d` more (or fewer) pending calls that keep Node alive. */
+  private readonly count = (d: number): void => {
     this.held += d;
     if (d > 0 && this.held === d) this.alive.ref();
     else if (this.held === 0) this.alive.unref();
-  }
+  };
 
   // ---- calls that cannot block -----------------------------------------------------
 
@@ -159,7 +170,7 @@ export class Calls {
       // A literal: spreading `m` here cost microseconds per call on Node 20.
       const p: Pending = { block: m!.block, bump: 0, end: 0, after: m!.after, frees: m!.frees, callback: m!.callback, resolve, reject, ctx, cr, desc };
       this.pending.set(block, p);
-      this.hold(1);
+      this.hold(1, ctx);
       if (onStart) onStart(() => { if (this.pending.get(block) === p) { this.X.dill__host_cancel(cr); this.kick(); } });
       if (!this.fiber.running) this.fiber.wake();
     });
@@ -176,7 +187,7 @@ export class Calls {
     const p = this.pending.get(block);
     if (!p) return;
     this.pending.delete(block);
-    this.hold(-1);
+    this.hold(-1, p.ctx);
     this.heap.views();
     const a = block >> 3;
     const rc = this.heap.f64[a + BLOCK_RESULT];

@@ -17,6 +17,51 @@ export interface Ctx {
    * fail with ECANCELED.
    */
   aborted?: boolean;
+  /**
+   * Whether the calls made with this context keep Node alive while they
+   * are pending (the idiomatic layer gives each call of a handle object
+   * the object's, for its ref()/unref()); without one they do.
+   */
+  keepAlive?: KeepAlive;
+  /**
+   * Set to null by a caller that wants to know why its call failed (the
+   * idiomatic layer, for `cause`): then, if a TypeScript callback the call
+   * ran threw an exception that became the call's errno (a socket written
+   * in TypeScript throwing a DillError), { thrown: that exception }.
+   */
+  cause?: { thrown: unknown } | null;
+}
+
+/**
+ * Whether a group of pending calls keeps Node alive (the idiomatic
+ * layer's ref()/unref() of a handle object): Calls.hold counts the calls
+ * of a context carrying it through it.
+ */
+export class KeepAlive {
+  private on = true;
+  /** Its calls pending. */
+  private pending = 0;
+  /** What counts the calls that keep Node alive (Calls.hold's), once one was pending. */
+  private counter: ((d: number) => void) | null = null;
+
+  /** Whether its pending calls keep Node alive (true at first). */
+  get refed(): boolean {
+    return this.on;
+  }
+
+  /** Its pending calls keep Node alive (true) or not (false), from now on: those pending now too. */
+  set(on: boolean): void {
+    if (on === this.on) return;
+    this.on = on;
+    if (this.pending > 0 && this.counter) this.counter(on ? this.pending : -this.pending);
+  }
+
+  /** `d` more (or fewer) of its calls pending (Calls.hold): counted by `counter` while it is ref'd. */
+  add(d: number, counter: (d: number) => void): void {
+    this.pending += d;
+    this.counter = counter;
+    if (this.on) counter(d);
+  }
 }
 
 /** A coroutine's context whose task is set and cleared. */

@@ -240,7 +240,7 @@ export class FastIo {
     ep.onChange(p.wake);
     p.index = this.parks.length;
     this.parks.push(p);
-    this.calls.hold(1);
+    this.calls.hold(1, ctx);
     // (A deadline already past fails it at once: it is in the list by now.)
     if (deadline > 0) this.parkTimer(p, p.gen);
     if (onStart) {
@@ -356,7 +356,7 @@ export class FastIo {
     p.reject = noop;
     p.buf = EMPTY;
     p.args = NO_ARGS;
-    this.calls.hold(-1);
+    this.calls.hold(-1, p.ctx);
   }
 
   /**

@@ -232,6 +232,8 @@ export class JsHandles {
       const d = err as { name?: unknown; errno?: unknown };
       if (d && typeof d === 'object' && d.name === 'DillError' && typeof d.errno === 'number' && Number.isInteger(d.errno) && d.errno > 0) {
         errno = d.errno;
+        // Kept for a caller that asked for it (the idiomatic layer's `cause`).
+        if (o.caller && o.caller.ctx.cause !== undefined) o.caller.ctx.cause = { thrown: err };
       } else {
         this.calls.report(err, o.caller);
       }

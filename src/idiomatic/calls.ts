@@ -7,6 +7,7 @@
 import type { Ctx } from '../host';
 import type { Dill } from './dill';
 import type { Handle } from './handle';
+import { setCause } from './errors';
 
 /** Options of every call that can block. */
 export interface CallOptions {
@@ -64,6 +65,10 @@ export class Pending {
     start: (onStart: (cancel: () => void) => void) => Promise<number>,
     owner: Handle | null,
   ) {
+    // Its pending call keeps Node alive as its object says (ref/unref), and
+    // the exception that made it fail, if one did, is kept for `cause`.
+    if (owner) ctx.keepAlive = owner._keepAlive;
+    ctx.cause = null;
     this.raw = start((c) => { this.cancelFn = c; });
     this.started = this.cancelFn !== null;
     if (owner) {
@@ -106,6 +111,7 @@ export class Pending {
     if (rc < 0) {
       const err = this.dill.error(this.fn, this.ctx.errno);
       if (this.abortedBy && err.code === 'ECANCELED') throw this.abortedBy.reason;
+      if (this.ctx.cause) setCause(err, this.ctx.cause.thrown);
       throw err;
     }
     return rc;

@@ -19,19 +19,28 @@ export class DillError extends Error {
   readonly errno: number;
   /** The C function that failed, e.g. `'brecv'`. */
   readonly syscall: string;
+  /**
+   * What caused it, where there is something: the exception thrown by
+   * TypeScript code the library called for this call (a socket written in
+   * TypeScript that threw a DillError, which gave this one its code), as
+   * `new Error(message, { cause })` sets it. Absent otherwise.
+   */
+  declare cause?: unknown;
 
   /**
    * @param syscall The C function that failed.
    * @param errno Its errno.
    * @param code The errno name.
    * @param description The errno text (strerror).
+   * @param options `cause`: what caused it (as Error's).
    */
-  constructor(syscall: string, errno: number, code: string, description: string) {
+  constructor(syscall: string, errno: number, code: string, description: string, options?: { cause?: unknown }) {
     super(`${syscall}: ${code}: ${description}`);
     this.name = 'DillError';
     this.code = code;
     this.errno = errno;
     this.syscall = syscall;
+    if (options && 'cause' in options) setCause(this, options.cause);
   }
 }
 
@@ -50,4 +59,14 @@ export function errnoNames(errnos: { readonly [name: string]: number }): Map<num
 /** Whether `e` is a DillError EPIPE (the end of what the peer sends). @internal */
 export function isEpipe(e: unknown): boolean {
   return e instanceof DillError && e.code === 'EPIPE';
+}
+
+/**
+ * Gives `err` its `cause`, as `new Error(message, { cause })` does (an own,
+ * non-enumerable property); returns `err`.
+ * @internal
+ */
+export function setCause<E extends Error>(err: E, cause: unknown): E {
+  Object.defineProperty(err, 'cause', { value: cause, writable: true, enumerable: false, configurable: true });
+  return err;
 }

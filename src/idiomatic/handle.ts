@@ -4,6 +4,7 @@
  * EBADF without entering the library), and what happens to a handle that a
  * protocol takes over (attach) or gives back (detach).
  */
+import { KeepAlive } from '../host/context';
 import { DillError } from './errors';
 import type { CallOptions } from './calls';
 import type { Dill } from './dill';
@@ -29,6 +30,8 @@ export class Handle implements Disposable, AsyncDisposable {
   private h: number;
   /** Cancel functions of this object's pending calls. @internal */
   readonly _inflight = new Set<() => void>();
+  /** Whether this object's pending calls keep Node alive (ref/unref). @internal */
+  readonly _keepAlive = new KeepAlive();
 
   /**
    * Takes ownership of handle number `handle` (from the C-faithful API, say).
@@ -49,6 +52,35 @@ export class Handle implements Disposable, AsyncDisposable {
   /** True once closed through this object. */
   get closed(): boolean {
     return this.h < 0;
+  }
+
+  /**
+   * Lets this object's pending calls (accept, recv, send, wait... and
+   * those started while unref'd) keep the process alive again, as Node's
+   * `socket.ref()`: the default. Chainable.
+   */
+  ref(): this {
+    this._keepAlive.set(true);
+    return this;
+  }
+
+  /**
+   * Lets the process exit while this object's calls are pending, as
+   * Node's `socket.unref()` / `server.unref()`: its pending calls (those
+   * pending now and those made later, until {@link Handle.ref}) no longer
+   * keep it alive; they still complete normally if the process stays alive
+   * for something else. Only the calls made through this object: a
+   * coroutine's own calls, or those a socket written in TypeScript makes on
+   * the sockets under it, count as their objects say. Chainable.
+   */
+  unref(): this {
+    this._keepAlive.set(false);
+    return this;
+  }
+
+  /** Whether this object's pending calls keep the process alive (false after unref()). */
+  hasRef(): boolean {
+    return this._keepAlive.refed;
   }
 
   /**
@@ -126,7 +158,9 @@ export class Handle implements Disposable, AsyncDisposable {
   protected async terminate(fn: string, rest: unknown[], opts: CallOptions | undefined): Promise<number> {
     this.dill._precheck(fn, opts, this);
     const h = this.relinquish();
-    const p = this.dill._start(fn, [h, ...rest], opts, null);
+    // Owned by this object for ref/unref only: it is closed already, so
+    // nothing cancels the call through it.
+    const p = this.dill._start(fn, [h, ...rest], opts, this);
     // The call could not start (its coroutine is being canceled): as in C,
     // the handle is closed all the same.
     if (!p.started) this.dill.api.hclose(h);

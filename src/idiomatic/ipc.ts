@@ -3,13 +3,13 @@
  */
 import * as fs from 'fs';
 import * as nodePath from 'path';
-import { CallOptions, deadlineOf } from './calls';
+import { CallOptions, deadlineOf, receiveUntil } from './calls';
 import { Handle } from './handle';
 import { ByteStream } from './bytestream';
 import type { Dill } from './dill';
 
 /** A listening unix socket (C's ipc_listen), made by {@link Dill.ipcListen}. */
-export class IpcListener extends Handle {
+export class IpcListener extends Handle implements AsyncIterable<IpcSocket> {
   /** The socket path it listens on (null if made from a descriptor). */
   readonly path: string | null;
   /**
@@ -77,6 +77,20 @@ export class IpcListener extends Handle {
   async accept(opts?: CallOptions): Promise<IpcSocket> {
     const h = await this.dill._call('ipc_accept', [this.handle, deadlineOf(opts)], opts, this);
     return new IpcSocket(this.dill, h);
+  }
+
+  /**
+   * The connections accepted, one by one, until the listener is closed
+   * (which ends the iteration quietly, even while it waits); other errors
+   * are thrown. The deadline applies to the whole iteration.
+   */
+  connections(opts?: CallOptions): AsyncGenerator<IpcSocket, void, undefined> {
+    return receiveUntil(() => this.accept(opts), () => this.closed);
+  }
+
+  /** `for await (const conn of listener)`: {@link IpcListener.connections} with no options. */
+  [Symbol.asyncIterator](): AsyncIterator<IpcSocket> {
+    return this.connections();
   }
 }
 
