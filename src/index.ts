@@ -22,9 +22,9 @@ export type { IoVec, IoList, ChClause, Storage, IpAddr, IntOut, Socks5AuthFn, Im
 
 export { load } from './load';
 
-export { Dill, DillError, Handle, Coroutine, Bundle, Channel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket,
+export { Dill, DillError, Handle, Coroutine, Bundle, Channel, ValueChannel, IpcListener, IpcSocket, ByteStream, IpAddress, TcpListener, TcpSocket, UdpSocket,
   MessageSocket, PrefixSocket, SuffixSocket, TermSocket, HttpSocket, WebSocket, TlsSocket, CustomByteStream, CustomMessageSocket } from './idiomatic/index';
-export type { CallOptions, ChunkOptions, NodeStreamOptions, ChannelRecvOptions, CoroutineContext, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram,
+export type { CallOptions, ChunkOptions, NodeStreamOptions, ChannelRecvOptions, ChooseClause, ChooseValue, ChooseResult, CheckedClauses, CoroutineContext, IpMode, IpOptions, IpRemoteOptions, DatagramRecvOptions, Datagram,
   MessageRecvOptions, HttpRequest, HttpStatus, HttpField, WsClientOptions, WsServerOptions, WsCloseOptions, WsAccepted, WsMessage, WsStatus,
   Socks5Command, Socks5Reply, Socks5ConnectOptions, Socks5AcceptOptions, Socks5Request,
   LayerCallOptions, ByteStreamImpl, MessageSocketImpl } from './idiomatic/index';

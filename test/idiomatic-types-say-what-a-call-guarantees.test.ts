@@ -5,9 +5,12 @@
  *   its `remote` is an IpAddress, never null (detach() keeps that);
  *   happyEyeballs and tcpFromFd, which cannot know the peer, give a
  *   `TcpSocket<null>`, and a plain `TcpSocket` is either;
- * - `d.channel()` without a message size is a compile error (it used to
+ * - `d.channel({})` without a message size is a compile error (it used to
  *   compile, then fail at the first recv), and a JavaScript caller that
- *   leaves it out gets a TypeError at once.
+ *   leaves it out gets a TypeError at once; `d.channel<T>()` without
+ *   options is a channel of values of type T (ValueChannel<T>): sending
+ *   another type does not compile, and `d.choose` gives the type of what
+ *   the clause that ran received.
  *
  * Small programs are compiled against dist/index.d.ts with the TypeScript
  * compiler API (strict); each line that must not compile is tagged with the
@@ -17,7 +20,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { IpAddress, TcpSocket, Channel } from '../dist/index';
+import { IpAddress, TcpSocket, Channel, ValueChannel } from '../dist/index';
 import { loadInstance, d, dir, useTempDir } from './instance';
 
 loadInstance();
@@ -54,7 +57,8 @@ function tagged(source: string): string[] {
 }
 
 const COMPILES = `
-import { Dill, IpAddress, TcpSocket, TcpListener, Channel } from LIBDILL;
+import { Dill, IpAddress, TcpSocket, TcpListener, Channel, ValueChannel } from LIBDILL;
+class Point { constructor(readonly x: number) {} }
 export async function main(d: Dill, addr: IpAddress, ls: TcpListener): Promise<void> {
   const sock = await d.tcpConnect(addr);
   const r: IpAddress = sock.remote;
@@ -72,15 +76,33 @@ export async function main(d: Dill, addr: IpAddress, ls: TcpListener): Promise<v
   const maybe: IpAddress | null = either[0].remote;
   const [a, b]: [Channel, Channel] = d.channel({ messageSize: 8 });
   const size: number = a.messageSize!;
+  const [pa, pb]: [ValueChannel<Point>, ValueChannel<Point>] = d.channel<Point>();
+  await pa.send(new Point(1));
+  const pt: Point = await pb.recv();
+  for await (const q of pb) { const x: number = q.x; void x; }
+  const [anyA] = d.channel();
+  await anyA.send('anything');
+  const chosen = await d.choose([{ in: pb }, { in: b }, { out: pa, value: new Point(2) }, { out: a, data: new Uint8Array(8) }], { timeout: 10 });
+  if (chosen.index === 0) { const v: Point = chosen.value; void v; }
+  if (chosen.index === 1) { const v: Uint8Array = chosen.value; void v; }
+  if (chosen.index === 2) { const v: undefined = chosen.value; void v; }
   await d.ipcListen('/tmp/x.sock', { unlinkOnClose: true, backlog: 5 });
-  void [r, port, peer, kept, known, none, maybe, b, size];
+  void [r, port, peer, kept, known, none, maybe, b, size, pt];
 }
 `;
 
 const FAILS = `
-import { Dill, IpAddress, TcpSocket } from LIBDILL;
+import { Dill, IpAddress, TcpSocket, Channel, ValueChannel } from LIBDILL;
 export async function main(d: Dill, addr: IpAddress): Promise<void> {
-  const [a, b] = d.channel(); // error TS2554
+  const [a, b] = d.channel<number>();
+  await a.send('one'); // error TS2345
+  const s1: string = await b.recv(); // error TS2322
+  const [c] = d.channel({ messageSize: 4 });
+  const vc: ValueChannel<number> = c; // error TS2741
+  const bc: Channel = a; // error TS2741
+  await d.choose([{ out: a, value: 'one' }]); // error TS2322
+  const chosen = await d.choose([{ in: b }, { in: c }]);
+  if (chosen.index === 0) { const v: string = chosen.value; void v; } // error TS2322
   d.channel({}); // error TS2345
   d.channel({ size: 4 }); // error TS2353
   const he = await d.happyEyeballs('localhost', 80);
@@ -91,18 +113,18 @@ export async function main(d: Dill, addr: IpAddress): Promise<void> {
   const r3: IpAddress = fd.remote; // error TS2322
   const lie = new TcpSocket<IpAddress>(d, 1); // error TS2554
   await d.ipcListen('/tmp/x.sock', { unlinkOnClose: 'yes' }); // error TS2322
-  void [a, b, r, r2, r3, lie];
+  void [s1, vc, bc, r, r2, r3, lie];
 }
 `;
 
 describe('the published types say what a call guarantees', () => {
-  test('a connected TcpSocket\'s remote is an IpAddress; d.channel({ messageSize }) compiles', () => {
+  test('a connected TcpSocket\'s remote is an IpAddress; d.channel({ messageSize }) and d.channel<T>() compile', () => {
     expect(compileErrors('compiles', COMPILES)).toEqual([]);
   });
 
-  test('d.channel() without a message size, and a remote that may be null taken as an IpAddress, do not compile', () => {
+  test('d.channel({}) without a message size, a value of another type on a ValueChannel, and a remote that may be null taken as an IpAddress, do not compile', () => {
     const expected = tagged(FAILS);
-    expect(expected).toHaveLength(8);
+    expect(expected).toHaveLength(13);
     expect(compileErrors('fails', FAILS)).toEqual(expected);
   });
 });
@@ -136,10 +158,10 @@ describe('and the values are what the types say', () => {
     a.close();
   });
 
-  test('d.channel() called from JavaScript without a size throws a TypeError at once', () => {
+  test('d.channel() called from JavaScript with options but no size throws a TypeError at once; without options it is a value channel', () => {
     const channel = d.channel.bind(d) as (opts?: unknown) => [Channel, Channel];
-    expect(() => channel()).toThrow(TypeError);
     expect(() => channel({})).toThrow(/messageSize/);
+    expect(() => channel(null)).toThrow(TypeError);
     expect(() => channel({ messageSize: -1 })).toThrow(TypeError);
     expect(() => channel({ messageSize: 1.5 })).toThrow(TypeError);
     const [a, b] = d.channel({ messageSize: 0 });
@@ -147,5 +169,10 @@ describe('and the values are what the types say', () => {
     expect(b.messageSize).toBe(0);
     a.close();
     b.close();
+    const [va, vb] = channel();
+    expect(va).toBeInstanceOf(ValueChannel);
+    expect(vb).toBeInstanceOf(ValueChannel);
+    va.close();
+    vb.close();
   });
 });

@@ -11,6 +11,7 @@ import { cstr } from './bytes';
 import { DillError, errnoNames } from './errors';
 import type { Handle } from './handle';
 import { Bundle, Channel, Coroutine, CoroutineContext, CoroutineSignal } from './coroutines';
+import { CheckedClauses, ChooseClause, ChooseResult, ValueChannel, chooseClauses, valueChannelPair } from './values';
 import { IpcListener, IpcSocket } from './ipc';
 import { IpAddress, IpOptions, IpRemoteOptions, modeOf } from './ip';
 import { TcpListener, TcpSocket } from './tcp';
@@ -108,21 +109,47 @@ export class Dill {
   }
 
   /**
-   * A new channel (C's chmake): its two ends. A message sent on one end is
-   * received on the other; sender and receiver must agree on its size (else
-   * both fail with EMSGSIZE). `messageSize` (required: `d.channel()` does not
-   * compile) is the default size of {@link Channel.recv} and of iteration;
-   * `recv({ size })` may ask for another.
+   * A new channel of JavaScript values (C's chmake): its two ends. A value
+   * sent on one end is received on the other as the very same value (by
+   * reference: nothing is copied or serialised); see {@link ValueChannel}.
+   */
+  channel<T = unknown>(): [ValueChannel<T>, ValueChannel<T>];
+  /**
+   * A new channel of bytes (C's chmake): its two ends. A message sent on one
+   * end is received on the other; sender and receiver must agree on its size
+   * (else both fail with EMSGSIZE). `messageSize` (required: `d.channel({})`
+   * does not compile) is the default size of {@link Channel.recv} and of
+   * iteration; `recv({ size })` may ask for another.
    * @throws TypeError if `messageSize` is not a byte count (0 included).
    */
-  channel(opts: { messageSize: number }): [Channel, Channel] {
-    const size = (opts as { messageSize?: unknown } | undefined)?.messageSize;
+  channel(opts: { messageSize: number }): [Channel, Channel];
+  channel<T>(opts?: { messageSize: number }): [ValueChannel<T>, ValueChannel<T>] | [Channel, Channel] {
+    if (opts === undefined) return valueChannelPair<T>(this);
+    const size = (opts as { messageSize?: unknown } | null)?.messageSize;
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) {
       throw new TypeError(`channel: opts.messageSize must be a byte count, got ${String(size)}`);
     }
     const chv = [0, 0];
     if (this.api.chmake(chv) < 0) throw this.error('chmake');
     return [new Channel(this, chv[0], size), new Channel(this, chv[1], size)];
+  }
+
+  /**
+   * Waits until one of several channel operations can run, runs it and
+   * only it (C's choose): `{ in: ch }` receives, `{ out: ch, value }` sends
+   * on a {@link ValueChannel}, `{ out: ch, data }` on a byte
+   * {@link Channel} (whose `{ in: ch, size }` takes its messageSize by
+   * default); both kinds mix freely. If several are ready, the first in
+   * the array runs. Resolves with the clause's `index` and, for `in`, the
+   * `value` received (the bytes for a byte channel); a value handed to an
+   * `out` clause that did not run is not sent.
+   * @throws DillError as C's choose: ETIMEDOUT (deadline or timeout),
+   *   ECANCELED (its coroutine or one of the channel ends closed), EPIPE or
+   *   EMSGSIZE (the clause that ran failed), EBADF (a closed end); the
+   *   signal's reason when it aborts; TypeError for a malformed clause.
+   */
+  choose<const C extends readonly ChooseClause[]>(clauses: CheckedClauses<C>, opts?: CallOptions): Promise<ChooseResult<C>> {
+    return chooseClauses(this, clauses, opts) as Promise<ChooseResult<C>>;
   }
 
   /**

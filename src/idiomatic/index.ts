@@ -27,6 +27,7 @@
  *   bytes.ts       C strings, UTF-8, receive buffers
  *   handle.ts      Handle: ownership of a C handle, close, attach/detach
  *   coroutines.ts  Coroutine, Bundle, Channel
+ *   values.ts      ValueChannel (channels of JavaScript values), choose
  *   ip.ts          IpAddress
  *   message.ts     MessageSocket (and TERM attached on it)
  *   prefix.ts, suffix.ts, http.ts, ws.ts, socks5.ts
@@ -51,6 +52,8 @@ export type { CallOptions } from './calls';
 export { Handle } from './handle';
 export { Coroutine, Bundle, Channel } from './coroutines';
 export type { ChannelRecvOptions, CoroutineContext } from './coroutines';
+export { ValueChannel } from './values';
+export type { ChooseClause, ChooseValue, ChooseResult, CheckedClauses } from './values';
 export { ByteStream } from './bytestream';
 export type { ChunkOptions } from './bytestream';
 export type { NodeStreamOptions } from './streams';
