@@ -318,7 +318,9 @@ export class FastIo {
       this.parkFail(p, gen, this.errnoCodes.ETIMEDOUT);
       return;
     }
+    // The receive's own count (Calls.hold) keeps Node alive, if it should.
     p.timer = setTimeout(() => this.parkTimer(p, gen), left);
+    p.timer.unref();
   }
 
   /** The descriptor of a parked receive's socket is cleaned (hclose, fdclean): the receive fails with EBADF. */

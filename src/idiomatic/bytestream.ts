@@ -329,7 +329,8 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   async closeGracefully(opts?: CallOptions): Promise<void> {
     this.dill._precheck(this.closeCall, opts, this);
     const h = this.relinquish();
-    const p = this.dill._start(this.closeCall, [h, deadlineOf(opts)], opts, null);
+    // (Owned by this object, closed by now: it only follows its ref()/unref().)
+    const p = this.dill._start(this.closeCall, [h, deadlineOf(opts)], opts, this);
     // The call could not start (its coroutine is being canceled): as in C,
     // the handle is closed all the same.
     if (!p.started) this.dill.api.hclose(h);
