@@ -15,7 +15,11 @@
  * bindings (bench/ts.js), raw Node net, a promise-based JS channel and
  * Date.now()/performance.now(), measured in the same process.
  *
- * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts (any of them) runs only those sections;
+ * For streaming from TypeScript (bench/ts-streams.js: for await, a Duplex
+ * in stream.pipeline, web streams), Node's own for await and pipeline over
+ * a net.Socket, reading from the same writer process (bench/stream-writer.js).
+ *
+ * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts,streams (any of them) runs only those sections;
  * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
  */
 'use strict';
@@ -92,7 +96,7 @@ function median(runs) {
 }
 
 const n = process.env.BENCH_N || '200000';
-// BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts runs only those sections.
+// BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts,streams runs only those sections.
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const want = (s) => !only || only.includes(s);
 const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
@@ -300,6 +304,7 @@ async function tlsStreams(dir) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   if (want('ts')) tsBindings();
+  if (want('streams')) tsStreams();
 })().catch((e) => { console.error(e); process.exit(1); });
 
 /**
@@ -345,5 +350,31 @@ function tsBindings() {
     }
     const fmt = (x) => `${x.toFixed(unit === 'MB/s' ? 0 : 1)} ${unit}`;
     console.log(`${label.padEnd(52)} ${fmt(v).padStart(13)} ${fmt(b).padStart(13)}  ${(ratio.toFixed(2) + 'x').padStart(6)}  ${t.padEnd(15)}  ${baseName}`);
+  }
+}
+
+/**
+ * Streaming from TypeScript (bench/ts-streams.js): each reader beside Node's
+ * own over a net.Socket, medians of BENCH_REPS alternating runs.
+ */
+function tsStreams() {
+  const rows = run(path.join(__dirname, 'ts-streams.js'), []);
+  const mbps = (name) => rows.find((r) => r.name === name).mbps;
+  const mib = +(process.env.BENCH_STREAM_MIB || 256);
+  console.log('');
+  console.log(`Streaming from TypeScript (bench/ts-streams.js; ${mib} MiB from a writer process, raw Node net; medians of ${REPS} alternating runs)`);
+  console.log(`${'figure'.padEnd(52)} ${'ours'.padStart(13)} ${'baseline'.padStart(13)}  ${'ratio'.padStart(6)}  ${'target'.padEnd(15)}  baseline`);
+  for (const proto of ['ipc', 'tcp']) {
+    const where = proto === 'ipc' ? 'unix socket' : 'TCP 127.0.0.1';
+    for (const [label, ours, theirs, baseName, target] of [
+      ['for await (const chunk of socket)', 'ours for await', 'node for await', 'Node for await over net.Socket', 0.9],
+      ['pipeline(socket.toNodeStream(), sink)', 'ours pipeline', 'node pipeline', 'Node pipeline(net.Socket, sink)', 0.9],
+      ['for await over socket.readable (web stream)', 'ours web', 'node for await', 'Node for await over net.Socket', null],
+    ]) {
+      const v = mbps(`${proto} ${ours}`), b = mbps(`${proto} ${theirs}`);
+      const ratio = v / b;
+      const t = target === null ? '' : `>= ${target}x ${ratio >= target ? 'met' : 'MISSED'}`;
+      console.log(`${`${label}, ${where}`.padEnd(52)} ${`${v.toFixed(0)} MB/s`.padStart(13)} ${`${b.toFixed(0)} MB/s`.padStart(13)}  ${(ratio.toFixed(2) + 'x').padStart(6)}  ${t.padEnd(15)}  ${baseName}`);
+    }
   }
 }

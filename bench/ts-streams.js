@@ -101,7 +101,6 @@ const VARIANTS = {
         const where = proto === 'ipc' ? path.join(dir, `s${rep}-${name.replace(/ /g, '-')}`) : 'tcp';
         const { child, port } = await writer(where);
         const t0 = performance.now();
-        if (process.env.BENCH_DEBUG) console.error(proto, name);
         const n = await fn(d, proto, where, port);
         const ms = performance.now() - t0;
         await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

@@ -32,6 +32,12 @@ export interface ShimEndpoint {
   fastRecv?(buf: Uint8Array, len: number): number;
   /** Receive up to len (> 0) bytes into buf now: the count, 0 to be waited for, -1 for the general way. */
   fastRecvSome(buf: Uint8Array, len: number): number;
+  /**
+   * Take up to max (> 0) received bytes now, without a copy where it can:
+   * the bytes (the caller's for good), an empty array to be waited for,
+   * null for the general way.
+   */
+  takeSome(max: number): Uint8Array | null;
   /** Send buf[0, len) now: the count sent (fewer: the rest the general way) or -errno. */
   fastSend(buf: Uint8Array, len: number): number;
   /** Consume up to len received bytes. */
@@ -53,6 +59,12 @@ interface Park {
    * nothing and leaves receiving usable.
    */
   some: boolean;
+  /**
+   * A receive of what has arrived for the idiomatic layer (recvChunk): the
+   * bytes are taken from the receive queue (takeSome) and put here; null
+   * for the others.
+   */
+  out: ChunkOut | null;
   ctx: Ctx;
   /** The task it was made in (ctx.task then), 0 for none. */
   task: number;
@@ -80,6 +92,11 @@ interface Park {
 }
 
 type OnStart = ((cancel: () => void) => void) | undefined;
+
+/** Where FastIo.recvChunk puts the bytes it received. */
+export interface ChunkOut {
+  chunk: Uint8Array;
+}
 
 /** Calls that may run in JS on IPC and TCP connections: their direction. */
 const FAST_DIR: { [name: string]: number } = { bsend: DIR_SEND, brecv: DIR_RECV, dillwasm_brecvsome: DIR_RECV };
@@ -211,8 +228,8 @@ export class FastIo {
    * stream to report, or a deadline of 0, go the general way (null).
    */
   private recv(ep: ShimEndpoint, desc: CallDesc, args: unknown[], h: number, buf: Uint8Array, len: number,
-      some: boolean, dl: number, onStart: OnStart, ctx: Ctx): Promise<number> | null {
-    const r = some ? ep.fastRecvSome(buf, len) : ep.fastRecv!(buf, len);
+      some: boolean, dl: number, onStart: OnStart, ctx: Ctx, out: ChunkOut | null = null): Promise<number> | null {
+    const r = this.receiveNow(ep, buf, len, some, out);
     if (r > 0) {
       if (onStart) onStart(noop);
       return some ? Promise.resolve(r) : RESOLVED_0;
@@ -225,13 +242,13 @@ export class FastIo {
     let p = this.slots.get(ep);
     if (p === undefined) {
       const q: Park = {
-        ep, flag: 0, buf, len: 0, some, ctx, task: 0, desc, args, deadline: 0, timer: null, resolve: noop, reject: noop,
+        ep, flag: 0, buf, len: 0, some, out: null, ctx, task: 0, desc, args, deadline: 0, timer: null, resolve: noop, reject: noop,
         wake: () => this.parkWake(q), inner: null, gen: 0, index: -1, done: true,
       };
       this.slots.set(ep, p = q);
     }
     p.gen++;
-    p.flag = flag; p.buf = buf; p.len = len; p.some = some; p.ctx = ctx; p.task = ctx.task; p.desc = desc; p.args = args;
+    p.flag = flag; p.buf = buf; p.len = len; p.some = some; p.out = out; p.ctx = ctx; p.task = ctx.task; p.desc = desc; p.args = args;
     p.deadline = deadline; p.inner = null; p.done = false;
     const promise = new Promise<number>(stash);
     p.resolve = stashed.resolve;
@@ -254,11 +271,56 @@ export class FastIo {
     return promise;
   }
 
+  /**
+   * What a receive on `ep` gets now: brecv (fastRecv: 1 or 0), into a
+   * buffer (`some`: fastRecvSome), or taken (`out`: takeSome, the bytes go
+   * to out.chunk): the count (> 0) if it got its bytes, 0 if it is to wait,
+   * -1 for the general way.
+   */
+  private receiveNow(ep: ShimEndpoint, buf: Uint8Array, len: number, some: boolean, out: ChunkOut | null): number {
+    if (out === null) return some ? ep.fastRecvSome(buf, len) : ep.fastRecv!(buf, len);
+    const c = ep.takeSome(len);
+    if (c === null) return -1;
+    if (c.byteLength > 0) out.chunk = c;
+    return c.byteLength;
+  }
+
+  /**
+   * A receive of what has arrived on handle h, for the idiomatic layer: up
+   * to `max` (> 0) bytes, put in out.chunk (taken from the socket layer's
+   * receive queue without a copy where it can); resolves to their count,
+   * or -1 with the errno in ctx, as dillwasm_brecvsome (`desc`), which it
+   * is everywhere the fast path does not apply.
+   */
+  recvChunk(desc: CallDesc, h: number, max: number, dl: number, onStart: OnStart, ctx: Ctx, out: ChunkOut): Promise<number> {
+    const args = [h, null, max, dl];
+    if ((h | 0) === h && Number.isInteger(max) && max > 0 && (Number.isFinite(dl) || dl === Infinity)) {
+      const fd = this.X.dill__host_fast(h, DIR_RECV, ctx.task);
+      const ep = fd < 0 ? null : this.net.ep(fd);
+      if (ep !== null && ep.fastRecv !== undefined) {
+        const r = this.recv(ep, desc, args, h, EMPTY, max, true, dl, onStart, ctx, out);
+        if (r !== null) return r;
+      }
+    }
+    return this.chunkGeneral(desc, args, onStart, ctx, out);
+  }
+
+  /** recvChunk the general way: dillwasm_brecvsome into a new buffer. */
+  private chunkGeneral(desc: CallDesc, args: unknown[], onStart: OnStart, ctx: Ctx, out: ChunkOut): Promise<number> {
+    const max = args[2] as number;
+    const buf = new Uint8Array(max);
+    return this.route(desc, [args[0], buf, max, args[3]], onStart, ctx, false).then((n) => {
+      // (A small part of a large buffer is copied out: it would hold it all.)
+      if (n > 0) out.chunk = n === max ? buf : n >= max / 2 ? buf.subarray(0, n) : buf.slice(0, n);
+      return n;
+    });
+  }
+
   /** A parked receive's socket changed: its bytes came, or it goes the general way. */
   private parkWake(p: Park): void {
     if (p.done) return;
     const some = p.some;
-    const r = some ? p.ep.fastRecvSome(p.buf, p.len) : p.ep.fastRecv!(p.buf, p.len);
+    const r = this.receiveNow(p.ep, p.buf, p.len, some, p.out);
     if (r === 0) {
       p.ep.onChange(p.wake);
       return;
@@ -279,7 +341,7 @@ export class FastIo {
   /** The parked receive `p` (its generation `gen`) becomes a call the general way. */
   private parkConvert(p: Park, gen: number): void {
     if (p.done || p.gen !== gen) return;
-    const { flag, ctx, desc, args, resolve, reject } = p;
+    const { flag, ctx, desc, args, resolve, reject, out } = p;
     this.parkEnd(p);
     if (this.X.dill__host_unpark(flag, 0)) {
       ctx.errno = this.errnoCodes.EBADF;
@@ -288,7 +350,9 @@ export class FastIo {
     }
     // Canceling it now cancels the general call (while p.gen stays gen):
     // route hands its cancel over before it returns.
-    this.route(desc, args, (cancel) => { p.inner = cancel; }, ctx, false).then(resolve, reject);
+    const onStart = (cancel: () => void): void => { p.inner = cancel; };
+    const call = out !== null ? this.chunkGeneral(desc, args, onStart, ctx, out) : this.route(desc, args, onStart, ctx, false);
+    call.then(resolve, reject);
   }
 
   /**
@@ -358,6 +422,7 @@ export class FastIo {
     p.reject = noop;
     p.buf = EMPTY;
     p.args = NO_ARGS;
+    p.out = null;
     this.calls.hold(-1, p.ctx);
   }
 

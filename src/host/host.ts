@@ -17,7 +17,7 @@ import type { HostHooks, LibraryExports } from '../gen/boundary';
 import type { HVfs, IpAddr, Storage } from '../types';
 import { Calls, Fiber } from './calls';
 import { Contexts, Ctx } from './context';
-import { FastIo, ShimNet } from './fastio';
+import { ChunkOut, FastIo, ShimNet } from './fastio';
 import { Heap } from './heap';
 import { JsHandles } from './jshandle';
 import { Marshaller, bad } from './marshal';
@@ -100,6 +100,19 @@ export class Host {
     this.contexts.reentered(desc.name);
     if (ctx.aborted) { ctx.errno = this.errnoCodes.ECANCELED; return Promise.resolve(-1); }
     return this.fastio.route(desc, args, onStart, ctx);
+  }
+
+  /**
+   * A receive of what has arrived on handle h for the idiomatic layer
+   * (`desc`: dillwasm_brecvsome, which it is but for where the bytes go):
+   * up to `max` bytes, put in out.chunk; resolves to their count, or -1
+   * with the errno in `ctx`.
+   */
+  recvChunk(desc: CallDesc, h: number, max: number, deadline: number, onStart: (cancel: () => void) => void,
+      ctx: Ctx, out: ChunkOut): Promise<number> {
+    this.contexts.reentered(desc.name);
+    if (ctx.aborted) { ctx.errno = this.errnoCodes.ECANCELED; return Promise.resolve(-1); }
+    return this.fastio.recvChunk(desc, h, max, deadline, onStart, ctx, out);
   }
 
   /** bundle_go: runs fn as a coroutine in bundle `bndl`. */

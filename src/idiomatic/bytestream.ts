@@ -61,8 +61,6 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * deadline this far away.
    */
   disposeTimeout = 1000;
-  /** Where recvSome receives (its result is a copy of the bytes received). */
-  private scratch: Uint8Array | null = null;
   private webIn: ReadableStream<Uint8Array> | null = null;
   private webOut: WritableStream<Uint8Array> | null = null;
 
@@ -291,7 +289,8 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
   /**
    * Receives what has arrived (C extension `dillwasm_brecvsome`): waits
    * for at least one byte, then gives up to `max` bytes (default 65536),
-   * as Node's reads give what came. A new array each time.
+   * as Node's reads give what came. The array is the caller's (often the
+   * very buffer the bytes were read into, as with Node's reads).
    *
    * On IPC and TCP sockets a recvSome that times out or is canceled (a
    * signal, closing its coroutine) consumes nothing and leaves the socket
@@ -303,10 +302,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    */
   async recvSome(max: number = DEFAULT_CHUNK, opts?: CallOptions): Promise<Uint8Array> {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`recvSome: max must be a positive integer, got ${max}`);
-    let buf = this.scratch;
-    if (buf === null || buf.byteLength < max) buf = this.scratch = new Uint8Array(max);
-    const n = await this.dill._call('dillwasm_brecvsome', [this.handle, buf, max, deadlineOf(opts)], opts, this);
-    return buf.slice(0, n);
+    return this.dill._recvChunk(this, max, opts);
   }
 
   /**

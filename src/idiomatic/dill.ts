@@ -22,6 +22,9 @@ import { ByteStreamImpl, CustomByteStream, CustomMessageSocket, MessageSocketImp
 import './tls';
 import './term';
 
+/** _recvChunk's result until the bytes came. */
+const EMPTY_CHUNK = new Uint8Array(0);
+
 /**
  * One library instance, idiomatically: makes the handle objects and runs
  * coroutines. Made from the C-faithful API (`new Dill(await load())`) or with
@@ -353,6 +356,26 @@ export class Dill {
   }
 
   // ---- calls ---------------------------------------------------------------------
+
+  /**
+   * dillwasm_brecvsome on `owner`'s handle, its bytes taken without a copy
+   * where the socket layer can: up to `max` bytes (> 0), or throws its
+   * DillError (or the signal's reason).
+   * @internal
+   */
+  async _recvChunk(owner: Handle, max: number, opts: CallOptions | undefined): Promise<Uint8Array> {
+    const fn = 'dillwasm_brecvsome';
+    this._precheck(fn, opts, owner);
+    const d = callDesc(fn);
+    const cur = this.host.ctx();
+    const ctx: Ctx = { errno: cur.errno, task: cur.task };
+    const out = { chunk: EMPTY_CHUNK };
+    const h = owner.handle, deadline = deadlineOf(opts);
+    const p = new Pending(this, fn, ctx, (onStart) => this.host.recvChunk(d, h, max, deadline, onStart, ctx, out), owner);
+    p.follow(opts?.signal);
+    await p.outcome();
+    return out.chunk;
+  }
 
   /**
    * Runs non-blocking C function `fn` by name: its result, or throws its

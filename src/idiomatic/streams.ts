@@ -41,26 +41,26 @@ export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex
   const max = opts?.maxChunk ?? 65536;
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxChunk must be a positive integer, got ${max}`);
   let reading = false;
-  // Cancels the pending read when the stream is destroyed (recvSome: nothing is lost).
-  let readAbort: AbortController | null = null;
+  // One read at a time; the next starts at once while the stream wants
+  // more (push() says so), rather than from Node's next read() call.
+  const readMore = (): void => {
+    reading = true;
+    // (Destroying the stream closes the socket, which ends this read.)
+    sock.recvSome(max).then((chunk) => {
+      reading = false;
+      if (duplex.push(chunk)) readMore();
+    }, (e: unknown) => {
+      reading = false;
+      if (duplex.destroyed) return;
+      if (ends(sock, e)) duplex.push(null);
+      else duplex.destroy(e as Error);
+    });
+  };
   const duplex: Duplex = new Duplex({
     allowHalfOpen: opts?.allowHalfOpen ?? false,
     highWaterMark: opts?.highWaterMark,
     read(): void {
-      if (reading) return;
-      reading = true;
-      readAbort = new AbortController();
-      sock.recvSome(max, { signal: readAbort.signal }).then((chunk) => {
-        reading = false;
-        readAbort = null;
-        duplex.push(chunk);
-      }, (e: unknown) => {
-        reading = false;
-        readAbort = null;
-        if (duplex.destroyed) return;
-        if (ends(sock, e)) duplex.push(null);
-        else duplex.destroy(e as Error);
-      });
+      if (!reading) readMore();
     },
     write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
       sock.send(chunk).then(() => cb(), cb);
@@ -72,7 +72,6 @@ export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex
       sock.done().then(() => cb(), cb);
     },
     destroy(err: Error | null, cb: (e: Error | null) => void): void {
-      readAbort?.abort();
       if (!sock.closed) sock.close();
       cb(err);
     },

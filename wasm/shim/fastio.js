@@ -54,6 +54,35 @@ mergeInto(LibraryManager.library, {
       if (this.eof || this.reset) return -1;
       return 0;
     },
+    /**
+     * For a receive of what has arrived from the idiomatic layer
+     * (src/host/fastio.ts FastIo.recvChunk), under the same conditions:
+     * up to `max` (> 0) received bytes, taken from the receive queue
+     * without a copy where a queued chunk fits (it is the caller's then:
+     * never given back to the buffer pool); an empty array if none are
+     * there (onChange); null if the general way must handle it (end of
+     * stream, an error).
+     */
+    takeSome: function(max) {
+      if (!this.canRead || this.shutRd) return null;
+      if (this.rxlen > 0) {
+        var c = this.rx[0];
+        if (this.rxoff === 0 && c.length <= max && !c.fds) {
+          this.rx.shift();
+          this.rxlen -= c.length;
+          this.consumed();
+          return c;
+        }
+        var out = new Uint8Array(Math.min(max, this.rxlen));
+        var k = this.read(out, 0, out.length);
+        if (k <= 0) throw new Error('libdill-wasm: receive queue shorter than its length');
+        return k === out.length ? out : out.subarray(0, k);
+      }
+      if (this.eof || this.reset) return null;
+      return DillFastIo.NOTHING;
+    },
+    /** takeSome's "nothing yet". */
+    NOTHING: new Uint8Array(0),
     /** Consume up to `len` received bytes (a failed brecv from TypeScript). */
     drop: function(len) {
       var scratch = DillNet.dropBuf || (DillNet.dropBuf = new Uint8Array(4096));

@@ -71,21 +71,29 @@ mergeInto(LibraryManager.library, {
     },
     /**
      * Stop Node's reading unless the program asks for input again by
-     * the end of this callback's microtasks (a TypeScript caller's next
-     * brecv comes from a promise continuation).  Until then libuv reads
-     * nothing more: keeping it reading costs nothing, while each
-     * readStop/readStart pair costs two epoll_ctl calls.
+     * the end of this callback's microtasks and of the ticks they queue (a
+     * TypeScript caller's next brecv comes from a promise continuation, a
+     * Node stream's next read from a process.nextTick).  Until then libuv
+     * reads nothing more: keeping it reading costs nothing, while each
+     * readStop/readStart pair costs two epoll_ctl calls.  The check runs
+     * as a microtask (after the ones queued before it), which queues a
+     * tick (it runs after the microtasks have drained), which queues
+     * another (it runs after the ticks they queued).
      */
     stopSoon: function() {
       if (this.stopping) return;
       this.stopping = true;
       var self = this, hops = 0;
       var check = function() {
-        if (!self.readWanted() && !self.closed && ++hops < 8) return DillNet.hop(check);
+        if (!self.readWanted() && !self.closed && ++hops < 4) {
+          if (hops === 1) DillNet.hop(check);
+          else process.nextTick(check);
+          return;
+        }
         self.stopping = false;
         if (!self.readWanted()) self.readStop();
       };
-      DillNet.hop(check);
+      check();
     },
     readStop: function() {
       DillNodeInternals.setReading(this.sock, false);

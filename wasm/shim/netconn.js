@@ -88,6 +88,9 @@ mergeInto(LibraryManager.library, {
       fastRecvSome(buf, len) {
         return this.connecting || this.failed ? -1 : super.fastRecvSome(buf, len);
       }
+      takeSome(max) {
+        return this.connecting || this.failed ? null : super.takeSome(max);
+      }
       fastSend(buf, len) {
         return this.connecting || this.failed ? 0 : super.fastSend(buf, len);
       }
