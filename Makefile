@@ -18,7 +18,7 @@ LIB_HDRS := $(wildcard libdill/src/*.h) $(wildcard libdill/src/platform/*.h) \
     $(wildcard libdill/include/*.h)
 TS_SRCS := $(shell find src -name '*.ts' 2>/dev/null)
 
-.PHONY: all build setup setup-emcc test demo bench docs example-ts clean
+.PHONY: all build setup setup-emcc test demo bench docs example-ts example-streams clean
 
 all: build
 
@@ -92,11 +92,15 @@ docs: setup $(DOCS_OUT)
 
 # ---- the TypeScript IPC example (examples/ts-ipc.ts, also in the README) ----
 EXAMPLES_OUT := $(BUILD)/examples
-$(EXAMPLES_OUT)/ts-ipc.js: examples/ts-ipc.ts tsconfig.examples.json dist/.stamp $(ESM_OUT)
+$(EXAMPLES_OUT)/ts-ipc.js $(EXAMPLES_OUT)/ts-streams.js &: examples/ts-ipc.ts examples/ts-streams.ts tsconfig.examples.json dist/.stamp $(ESM_OUT)
 	npx tsc -p tsconfig.examples.json
 
 example-ts: build $(EXAMPLES_OUT)/ts-ipc.js
 	node $(EXAMPLES_OUT)/ts-ipc.js
+
+# ---- the TypeScript streaming example (examples/ts-streams.ts) ----
+example-streams: build $(EXAMPLES_OUT)/ts-streams.js
+	node $(EXAMPLES_OUT)/ts-streams.js
 
 # ---- entry points -----------------------------------------------------------
 test: build
