@@ -11,6 +11,7 @@ import { DIR_RECV, DIR_SEND, LibraryExports } from '../gen/boundary';
 import type { Calls, Fiber } from './calls';
 import type { Contexts, Ctx } from './context';
 import type { Heap } from './heap';
+import { Flows } from './flow';
 
 /** What FastIo uses of the socket layer (DillNet, wasm/shim/net.js). */
 export interface ShimNet {
@@ -147,8 +148,12 @@ export class FastIo {
     private readonly contexts: Contexts,
     private readonly calls: Calls,
   ) {
-    net.onClean = (ep: ShimEndpoint) => this.parkClean(ep);
+    this.flows = new Flows(X, heap, net, calls);
+    net.onClean = (ep: ShimEndpoint) => { if (!this.flows.clean(ep)) this.parkClean(ep); };
   }
+
+  /** Sockets whose bytes flow to a callback (flow.ts). */
+  readonly flows: Flows;
 
   /**
    * A call that can block: the one place that decides which way it runs.

@@ -18,6 +18,7 @@ import type { HVfs, IpAddr, Storage } from '../types';
 import { Calls, Fiber } from './calls';
 import { Contexts, Ctx } from './context';
 import { ChunkOut, FastIo, ShimNet } from './fastio';
+import type { FlowControl } from './flow';
 import { Heap } from './heap';
 import { JsHandles } from './jshandle';
 import { Marshaller, bad } from './marshal';
@@ -113,6 +114,16 @@ export class Host {
     this.contexts.reentered(desc.name);
     if (ctx.aborted) { ctx.errno = this.errnoCodes.ECANCELED; return Promise.resolve(-1); }
     return this.fastio.recvChunk(desc, h, max, deadline, onStart, ctx, out);
+  }
+
+  /**
+   * Starts handle h flowing for the idiomatic layer's Duplex (flow.ts):
+   * chunks of up to `max` bytes go to onChunk as they come, until it
+   * returns false, or the stream ends or fails (onEnd).  Its control, or
+   * null where it cannot flow (the caller receives the general way).
+   */
+  flow(h: number, max: number, ctx: Ctx, onChunk: (chunk: Uint8Array) => boolean, onEnd: () => void): FlowControl | null {
+    return this.fastio.flows.start(h, max, ctx, onChunk, onEnd);
   }
 
   /** bundle_go: runs fn as a coroutine in bundle `bndl`. */

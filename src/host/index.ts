@@ -18,6 +18,7 @@ export { makeApi, hostOf, callDesc, HOST } from './api';
 export type { CApi } from './api';
 export type { CoroutineFn } from './tasks';
 export type { Ctx } from './context';
+export type { FlowControl } from './flow';
 
 /** Where the library module is (dist/wasm). */
 export const MODULE_JS = path.join(__dirname, '..', 'wasm', 'libdill.js');

@@ -15,6 +15,7 @@ import { SuffixSocket } from './suffix';
 import { WebSocket, WsAccepted, WsClientOptions, WsServerOptions } from './ws';
 import { NodeStreamOptions, toNodeStream, webReadable, webWritable } from './streams';
 import type { Duplex } from 'node:stream';
+import type { FlowControl } from '../host';
 import type { IpAddress } from './ip';
 import type { TlsSocket } from './tls';
 
@@ -361,6 +362,15 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
       }
       yield chunk;
     }
+  }
+
+  /**
+   * Hands what arrives to `onChunk` until it returns false or the stream
+   * ends or fails (onEnd); null where this socket cannot (see Dill._flow).
+   * @internal
+   */
+  _flow(max: number, onChunk: (chunk: Uint8Array) => boolean, onEnd: () => void): FlowControl | null {
+    return this.dill._flow(this, max, onChunk, onEnd);
   }
 
   /**

@@ -108,13 +108,19 @@ export class Pending {
    */
   async outcome(): Promise<number> {
     const rc = await this.raw;
-    if (rc < 0) {
-      const err = this.dill.error(this.fn, this.ctx.errno);
-      if (this.abortedBy && err.code === 'ECANCELED') throw this.abortedBy.reason;
-      if (this.ctx.cause) setCause(err, this.ctx.cause.thrown);
-      throw err;
-    }
-    return rc;
+    return rc < 0 ? this.fail() : rc;
+  }
+
+  /**
+   * Throws what the call failed with (its raw result was < 0): its
+   * DillError, with `cause` if it has one, or the signal's reason if the
+   * signal's abort canceled it.
+   */
+  fail(): never {
+    const err = this.dill.error(this.fn, this.ctx.errno);
+    if (this.abortedBy && err.code === 'ECANCELED') throw this.abortedBy.reason;
+    if (this.ctx.cause) setCause(err, this.ctx.cause.thrown);
+    throw err;
   }
 }
 

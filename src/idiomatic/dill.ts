@@ -4,6 +4,7 @@
  * (`_call`, `_start`...) that they make.
  */
 import { CApi, Ctx, Host, callDesc, hostOf } from '../host';
+import type { FlowControl } from '../host';
 import { load } from '../load';
 import type { IpAddr } from '../types';
 import { CallOptions, Pending, deadlineOf, deferred, setClock } from './calls';
@@ -24,6 +25,9 @@ import './term';
 
 /** _recvChunk's result until the bytes came. */
 const EMPTY_CHUNK = new Uint8Array(0);
+/** The call behind recvSome. */
+const RECV_SOME = 'dillwasm_brecvsome';
+const RECV_SOME_DESC = callDesc(RECV_SOME);
 
 /**
  * One library instance, idiomatically: makes the handle objects and runs
@@ -363,18 +367,36 @@ export class Dill {
    * DillError (or the signal's reason).
    * @internal
    */
-  async _recvChunk(owner: Handle, max: number, opts: CallOptions | undefined): Promise<Uint8Array> {
-    const fn = 'dillwasm_brecvsome';
-    this._precheck(fn, opts, owner);
-    const d = callDesc(fn);
-    const cur = this.host.ctx();
-    const ctx: Ctx = { errno: cur.errno, task: cur.task };
+  _recvChunk(owner: Handle, max: number, opts: CallOptions | undefined): Promise<Uint8Array> {
+    this._precheck(RECV_SOME, opts, owner);
+    const ctx = this.callCtx();
     const out = { chunk: EMPTY_CHUNK };
     const h = owner.handle, deadline = deadlineOf(opts);
-    const p = new Pending(this, fn, ctx, (onStart) => this.host.recvChunk(d, h, max, deadline, onStart, ctx, out), owner);
+    const p = new Pending(this, RECV_SOME, ctx, (onStart) => this.host.recvChunk(RECV_SOME_DESC, h, max, deadline, onStart, ctx, out), owner);
     p.follow(opts?.signal);
-    await p.outcome();
-    return out.chunk;
+    // (No async function: its promises would cost two more turns per chunk.)
+    return p.raw.then((rc) => (rc < 0 ? p.fail() : out.chunk));
+  }
+
+  /**
+   * Starts `owner`'s socket flowing (src/host/flow.ts): chunks of up to
+   * `max` bytes go to onChunk as they come, until it returns false or the
+   * stream ends or fails (onEnd: receive the general way to learn which).
+   * Its control (maybe done already), or null where the socket cannot flow.
+   * @internal
+   */
+  _flow(owner: Handle, max: number, onChunk: (chunk: Uint8Array) => boolean, onEnd: () => void): FlowControl | null {
+    if (owner.closed) return null;
+    const ctx = this.callCtx();
+    ctx.keepAlive = owner._keepAlive;
+    return this.host.flow(owner.handle, max, ctx, onChunk, onEnd);
+  }
+
+  /** A context of its own for a call (its errno), in the calling coroutine's task. */
+  private callCtx(): Ctx {
+    const cur = this.host.ctx();
+    // (Every field a call may set, from the start: one object shape.)
+    return { errno: cur.errno, task: cur.task, aborted: false, keepAlive: undefined, cause: null };
   }
 
   /**
@@ -396,8 +418,7 @@ export class Dill {
    */
   _start(fn: string, args: unknown[], opts: CallOptions | undefined, owner: Handle | null): Pending {
     const d = callDesc(fn);
-    const cur = this.host.ctx();
-    const ctx: Ctx = { errno: cur.errno, task: cur.task };
+    const ctx = this.callCtx();
     const p = new Pending(this, fn, ctx, (onStart) => this.host.callAsync(d, args, onStart, ctx), owner);
     p.follow(opts?.signal);
     return p;

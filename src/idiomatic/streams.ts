@@ -9,6 +9,7 @@
 import { Duplex } from 'node:stream';
 import { DillError } from './errors';
 import type { ByteStream } from './bytestream';
+import type { FlowControl } from '../host';
 
 /** Options of {@link ByteStream.toNodeStream}. */
 export interface NodeStreamOptions {
@@ -30,6 +31,61 @@ function ends(sock: ByteStream, e: unknown): boolean {
 }
 
 /**
+ * The reading side of the adapters: chunks of `sock` go to `push` while it
+ * returns true; want() asks for more. On IPC and TCP the socket flows
+ * (Dill._flow: the chunks are handed over as they arrive, without a call
+ * each); elsewhere, and to learn how the stream ended, it reads one
+ * recvSome at a time. The end of the stream goes to `end`, an error to
+ * `fail`. stop() stops reading for good (a pending recvSome is canceled,
+ * which loses no bytes on IPC and TCP).
+ */
+class ChunkReader {
+  private flow: FlowControl | null = null;
+  private reading = false;
+  private stopped = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly sock: ByteStream,
+    private readonly max: number,
+    private readonly push: (chunk: Uint8Array) => boolean,
+    private readonly end: () => void,
+    private readonly fail: (e: unknown) => void,
+  ) {}
+
+  /** The consumer wants more. */
+  want(): void {
+    if (this.stopped || this.reading || (this.flow !== null && !this.flow.done)) return;
+    let ended = false;
+    this.flow = this.sock._flow(this.max, this.push, () => { ended = true; this.readOnce(); });
+    if (this.flow === null && !ended) this.readOnce();
+  }
+
+  /** One recvSome: a chunk, or how the stream ended. */
+  private readOnce(): void {
+    if (this.stopped || this.reading) return;
+    this.reading = true;
+    this.sock.recvSome(this.max, { signal: this.abort.signal }).then((chunk) => {
+      this.reading = false;
+      if (!this.stopped && this.push(chunk)) this.want();
+    }, (e: unknown) => {
+      this.reading = false;
+      if (this.stopped) return;
+      this.stopped = true;
+      if (ends(this.sock, e)) this.end();
+      else this.fail(e);
+    });
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.flow?.stop();
+    this.abort.abort();
+  }
+}
+
+/**
  * A Duplex over `sock`: reading gives what recvSome gives, until the
  * peer's done() or close (the end of the readable side, which ends the
  * writable side too unless `allowHalfOpen`); writing sends; `end()` is
@@ -40,27 +96,13 @@ function ends(sock: ByteStream, e: unknown): boolean {
 export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex {
   const max = opts?.maxChunk ?? 65536;
   if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxChunk must be a positive integer, got ${max}`);
-  let reading = false;
-  // One read at a time; the next starts at once while the stream wants
-  // more (push() says so), rather than from Node's next read() call.
-  const readMore = (): void => {
-    reading = true;
-    // (Destroying the stream closes the socket, which ends this read.)
-    sock.recvSome(max).then((chunk) => {
-      reading = false;
-      if (duplex.push(chunk)) readMore();
-    }, (e: unknown) => {
-      reading = false;
-      if (duplex.destroyed) return;
-      if (ends(sock, e)) duplex.push(null);
-      else duplex.destroy(e as Error);
-    });
-  };
+  const reader = new ChunkReader(sock, max, (chunk) => duplex.push(chunk), () => duplex.push(null),
+    (e) => duplex.destroy(e as Error));
   const duplex: Duplex = new Duplex({
     allowHalfOpen: opts?.allowHalfOpen ?? false,
     highWaterMark: opts?.highWaterMark,
     read(): void {
-      if (!reading) readMore();
+      reader.want();
     },
     write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
       sock.send(chunk).then(() => cb(), cb);
@@ -72,6 +114,7 @@ export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex
       sock.done().then(() => cb(), cb);
     },
     destroy(err: Error | null, cb: (e: Error | null) => void): void {
+      reader.stop();
       if (!sock.closed) sock.close();
       cb(err);
     },
@@ -88,21 +131,19 @@ export function toNodeStream(sock: ByteStream, opts?: NodeStreamOptions): Duplex
  * @internal
  */
 export function webReadable(sock: ByteStream, max = 65536): ReadableStream<Uint8Array> {
-  let readAbort: AbortController | null = null;
+  let reader: ChunkReader | null = null;
   return new ReadableStream<Uint8Array>({
-    async pull(controller): Promise<void> {
-      readAbort = new AbortController();
-      try {
-        controller.enqueue(await sock.recvSome(max, { signal: readAbort.signal }));
-      } catch (e) {
-        if (ends(sock, e)) controller.close();
-        else if (!readAbort.signal.aborted) controller.error(e);
-      } finally {
-        readAbort = null;
-      }
+    start(controller): void {
+      reader = new ChunkReader(sock, max, (chunk) => {
+        controller.enqueue(chunk);
+        return (controller.desiredSize ?? 0) > 0;
+      }, () => controller.close(), (e) => controller.error(e));
+    },
+    pull(): void {
+      reader!.want();
     },
     cancel(): void {
-      readAbort?.abort();
+      reader!.stop();
     },
   }, { highWaterMark: 1 });
 }

@@ -79,10 +79,10 @@ mergeInto(LibraryManager.library, {
         return k === out.length ? out : out.subarray(0, k);
       }
       if (this.eof || this.reset) return null;
-      return DillFastIo.NOTHING;
+      return DillFastIo.nothing || (DillFastIo.nothing = new Uint8Array(0));
     },
-    /** takeSome's "nothing yet". */
-    NOTHING: new Uint8Array(0),
+    /** takeSome's "nothing yet", made at first use (a library item is source text). */
+    nothing: null,
     /** Consume up to `len` received bytes (a failed brecv from TypeScript). */
     drop: function(len) {
       var scratch = DillNet.dropBuf || (DillNet.dropBuf = new Uint8Array(4096));
