@@ -124,12 +124,15 @@ export class Pending {
   }
 }
 
-/** The clock of deadlines (C's now()), set by the Dill constructor. */
-let clock: () => number = () => Math.floor(performance.now());
+// performance.timeOrigin is a getter: read once.
+const origin = performance.timeOrigin;
 
-/** Sets the clock deadlineOf reads for timeouts. @internal */
-export function setClock(now: () => number): void {
-  clock = now;
+/**
+ * The clock of deadlines: C's now() (wasm/shim/fiber.js DillFiber.now),
+ * the same for every library instance (so no instance is kept for it).
+ */
+function clock(): number {
+  return Math.floor(origin + performance.now());
 }
 
 /**

@@ -7,7 +7,7 @@ import { CApi, Ctx, Host, callDesc, hostOf } from '../host';
 import type { FlowControl } from '../host';
 import { load } from '../load';
 import type { IpAddr } from '../types';
-import { CallOptions, Pending, deadlineOf, deferred, setClock } from './calls';
+import { CallOptions, Pending, deadlineOf, deferred } from './calls';
 import { cstr } from './bytes';
 import { DillError, errnoNames } from './errors';
 import type { Handle } from './handle';
@@ -50,7 +50,6 @@ export class Dill {
     this.api = api;
     this.host = hostOf(api);
     this.names = errnoNames(api.errnos);
-    setClock(() => api.now());
   }
 
   /** The {@link DillError} of C function `syscall` failing with `errno` (default: the caller's errno). */
