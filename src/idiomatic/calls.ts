@@ -84,6 +84,11 @@ export class Pending {
     this.raw.then(settle, settle);
   }
 
+  /** The call's errno once it completed (choose sets it with a result >= 0 too). */
+  get errno(): number {
+    return this.ctx.errno;
+  }
+
   /** Cancels the call if it is still pending (it completes with ECANCELED). */
   cancel(): void {
     if (this.cancelFn) this.cancelFn();

@@ -4,7 +4,6 @@
  * is passed by reference, never copied) and `choose` over several channel
  * operations (C's choose), value and byte channels mixed.
  */
-import type { Ctx } from '../host';
 import { CallOptions, Pending, deadlineOf, receiveUntil } from './calls';
 import { isEpipe } from './errors';
 import { Handle } from './handle';
@@ -237,16 +236,6 @@ function plan(c: unknown, i: number): { ch: ValueChannel | Channel; op: 'in' | '
 }
 
 /**
- * C's errno after the choose call `p` (C's choose can return the index of
- * the clause that ran with errno set: EPIPE, EMSGSIZE, EBADF...). Pending
- * keeps the call's own context; it is read here rather than exposed by
- * Pending.
- */
-function errnoOf(p: Pending): number {
-  return (p as unknown as { ctx: Ctx }).ctx.errno;
-}
-
-/**
  * Runs C's choose over `clauses`.
  * @internal
  */
@@ -281,7 +270,9 @@ export async function chooseClauses(dill: Dill, clauses: readonly ChooseClause[]
     const forget = (): void => { for (const ch of owners) ch._inflight.delete(cancel); };
     p.raw.then(forget, forget);
     const index = await p.outcome();
-    const errno = errnoOf(p);
+    // C's choose can return the index of the clause that ran with errno
+    // set (EPIPE, EMSGSIZE, EBADF...).
+    const errno = p.errno;
     if (errno !== 0) throw dill.error('choose', errno);
     ran = index;
     const c = planned[index];
