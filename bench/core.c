@@ -1,11 +1,24 @@
 /*
  * Benchmark: coroutine and channel primitives of libdill-wasm.
  * Prints one JSON line per figure: {"name":..., "ns": ns per operation}.
+ * Portable libdill code: bench/run.js also builds it against native
+ * libdill (../shared/oracle/dill-native cc), where that is present.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <emscripten.h>
 #include "libdill.h"
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten.h>
+static double clock_ms(void) {return emscripten_get_now();}
+#else
+#include <time.h>
+static double clock_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+#endif
 
 static void report(const char *name, double ms, long ops) {
     printf("{\"name\":\"%s\",\"ns\":%.1f,\"ops\":%ld}\n", name, ms * 1e6 / ops, ops);
@@ -52,12 +65,12 @@ int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 200000;
 
     /* Two coroutines yielding to each other: one switch per yield. */
-    double t0 = emscripten_get_now();
+    double t0 = clock_ms();
     int a = go(yielder(n));
     int b = go(yielder(n));
     bundle_wait(a, -1);
     bundle_wait(b, -1);
-    double t1 = emscripten_get_now();
+    double t1 = clock_ms();
     hclose(a);
     hclose(b);
     report("yield (context switch)", t1 - t0, 2 * n);
@@ -65,45 +78,45 @@ int main(int argc, char **argv) {
     /* The same between coroutines on 4 KiB go_mem() buffers, whose frames
        are saved through the scratch area (a copy out and in per switch). */
     static char stk[2][4096] __attribute__((aligned(16)));
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     a = go_mem(yielder(n), stk[0], sizeof(stk[0]));
     b = go_mem(yielder(n), stk[1], sizeof(stk[1]));
     bundle_wait(a, -1);
     bundle_wait(b, -1);
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     hclose(a);
     hclose(b);
     report("yield on 4 KiB go_mem stacks (context switch)", t1 - t0, 2 * n);
 
     /* go_mem() on a 4 KiB buffer + hclose() of a coroutine that finishes. */
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(long i = 0; i < n; i++) hclose(go_mem(empty(), stk[0], sizeof(stk[0])));
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     report("go_mem (4 KiB) + hclose", t1 - t0, n);
 
     /* go() + hclose() of a coroutine that finishes at once. */
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(long i = 0; i < n; i++) hclose(go(empty()));
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     report("go + hclose", t1 - t0, n);
 
     /* Channel ping-pong: one send and one receive each way per round. */
     int ch[2];
     chmake(ch);
     int e = go(echo(ch[1], n));
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(long i = 0; i < n; i++) {
         int v = (int)i;
         chsend(ch[0], &v, sizeof(v), -1);
         chrecv(ch[0], &v, sizeof(v), -1);
     }
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     hclose(e);
     report("channel ping-pong (per message)", t1 - t0, 2 * n);
 
     /* The same through choose(). */
     e = go(choose_echo(ch[1], n));
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(long i = 0; i < n; i++) {
         int v = (int)i;
         struct chclause out = {CHSEND, ch[0], &v, sizeof(v)};
@@ -111,15 +124,15 @@ int main(int argc, char **argv) {
         struct chclause in = {CHRECV, ch[0], &v, sizeof(v)};
         choose(&in, 1, -1);
     }
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     hclose(e);
     report("choose ping-pong (per message)", t1 - t0, 2 * n);
 
     /* Cancel a coroutine blocked in chrecv (go + block + hclose). */
     long m = n / 4;
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(long i = 0; i < m; i++) hclose(go(blocked_recv(ch[1])));
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     report("cancel coroutine blocked in chrecv", t1 - t0, m);
     hclose(ch[0]);
     hclose(ch[1]);
@@ -130,7 +143,7 @@ int main(int argc, char **argv) {
     int first[2];
     chmake(first);
     int left = first[0];
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(int i = 0; i < nw; i++) {
         int c[2];
         chmake(c);
@@ -140,7 +153,7 @@ int main(int argc, char **argv) {
     int v = 1;
     chsend(left, &v, sizeof(v), -1);
     chrecv(first[1], &v, sizeof(v), -1);
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     if(v != nw + 1) {fprintf(stderr, "whisper: got %d\n", v); return 1;}
     report("whisper chain, 10000 coroutines (per coroutine)", t1 - t0, nw);
     for(int i = 0; i < nw; i++) hclose(hs[i]);

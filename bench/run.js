@@ -46,6 +46,33 @@ function build(name, args, inputs, plain) {
   return out;
 }
 
+/** ../shared/oracle/dill-native (upstream libdill, natively), or null where it is not. */
+const ORACLE = path.join(tc.ROOT, '..', 'shared', 'oracle', 'dill-native');
+
+/**
+ * `src` built against native libdill with the oracle (rebuilt when older
+ * than its source); null without the oracle or if that build fails (said
+ * on stderr).
+ */
+function nativeBuild(name, src) {
+  if (!fs.existsSync(ORACLE)) return null;
+  const out = path.join(OUT, `${name}-native`);
+  if (!newer(out, [src])) return out;
+  const r = spawnSync(ORACLE, ['cc', src, '-o', out], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write(`native ${name}: the oracle's build failed, no native column\n${r.stdout}${r.stderr}`);
+    return null;
+  }
+  return out;
+}
+
+/** A native program's JSON lines. */
+function runNative(exe, args) {
+  const r = spawnSync(exe, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${exe} failed: ${r.stderr.slice(-2000)}`);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
 function run(js, args) {
   const r = spawnSync(process.execPath, [js, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${js} failed: ${r.stderr.slice(-2000)}`);
@@ -125,10 +152,16 @@ console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
 if (want('core')) {
   const base = run(swap, [n])[0];
   const rows = run(core, [n]);
+  // Native libdill beside ours, where the oracle is (a user's clone has none).
+  const native = nativeBuild('core', path.join(__dirname, 'core.c'));
+  const nrows = native ? runNative(native, [n]) : null;
   console.log('');
-  console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   vs bare fiber swap (${base.ns.toFixed(1)} ns)`);
+  console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   ${'vs fiber swap'.padEnd(14)}${nrows ? `${'native ns/op'.padStart(12)}   vs native` : '(native libdill: no ../shared/oracle here)'}`);
+  console.log(`${''.padEnd(52)} ${''.padStart(9)}   ${`(${base.ns.toFixed(1)} ns)`.padEnd(14)}`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(52)} ${r.ns.toFixed(1).padStart(9)}   ${(r.ns / base.ns).toFixed(2)}x`);
+    const nr = nrows && nrows.find((x) => x.name === r.name);
+    const nat = nr ? `${nr.ns.toFixed(1).padStart(12)}   ${(r.ns / nr.ns).toFixed(2)}x` : '';
+    console.log(`${r.name.padEnd(52)} ${r.ns.toFixed(1).padStart(9)}   ${`${(r.ns / base.ns).toFixed(2)}x`.padEnd(14)}${nat}`);
   }
 }
 
