@@ -9,6 +9,7 @@
 import { DillError } from '../dist/index';
 import type { ByteStream, ByteStreamImpl, LayerCallOptions, MessageSocketImpl } from '../dist/index';
 import { d, dill, loadInstance, soon } from './instance';
+import { failure } from './helpers';
 
 loadInstance();
 
@@ -27,16 +28,6 @@ class Recording implements ByteStreamImpl {
   send(data: Uint8Array, opts: LayerCallOptions) { return this.run(() => this.lower.send(data, opts)); }
   recv(buf: Uint8Array, opts: LayerCallOptions) { return this.run(() => this.lower.recvInto(buf, opts)); }
   close() { this.lower.close(); }
-}
-
-async function failure(p: Promise<unknown>): Promise<DillError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DillError);
-    return e as DillError;
-  }
-  throw new Error('did not fail');
 }
 
 test('a recv on a socket written in TypeScript fails with the DillError of the socket under it as its cause', async () => {
