@@ -8,17 +8,7 @@
 #include <stdlib.h>
 #include "libdill.h"
 
-#ifdef __EMSCRIPTEN__
-#include <emscripten.h>
-static double clock_ms(void) {return emscripten_get_now();}
-#else
-#include <time.h>
-static double clock_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-#endif
+#include "clock.h"
 
 static void report(const char *name, double ms, long ops) {
     printf("{\"name\":\"%s\",\"ns\":%.1f,\"ops\":%ld}\n", name, ms * 1e6 / ops, ops);

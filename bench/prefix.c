@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <emscripten.h>
+#include "clock.h"
 #include "libdill.h"
 
 #define BIG 65536
@@ -66,11 +66,11 @@ static void inproc(const char *dir, size_t hdrlen, size_t size, long count,
     c = prefix_attach(c, hdrlen, PREFIX_BIG_ENDIAN);
     s = prefix_attach(s, hdrlen, PREFIX_BIG_ENDIAN);
     if(c < 0 || s < 0) fail("prefix_attach");
-    double t0 = emscripten_get_now();
+    double t0 = clock_ms();
     int h = go(receiver(s, size, count));
     sender(c, size, count);
     bundle_wait(h, -1);
-    double t1 = emscripten_get_now();
+    double t1 = clock_ms();
     hclose(h);
     if(name) report(name, size, count, t1 - t0);
     hclose(c);
@@ -112,7 +112,7 @@ int main(int argc, char **argv) {
     if(c < 0) fail("ipc_connect");
     int p = raw ? c : prefix_attach(c, 4, PREFIX_BIG_ENDIAN);
     if(p < 0) fail("prefix_attach");
-    double t0 = emscripten_get_now();
+    double t0 = clock_ms();
     if(raw) {
         unsigned char *frame = calloc(1, 4 + size);
         frame[0] = size >> 24; frame[1] = size >> 16; frame[2] = size >> 8; frame[3] = size;
@@ -125,7 +125,7 @@ int main(int argc, char **argv) {
         sender(p, size, count);
         if(mrecv(p, NULL, 0, -1) != 0) fail("mrecv");
     }
-    double t1 = emscripten_get_now();
+    double t1 = clock_ms();
     char name[128];
     snprintf(name, sizeof(name), raw ? "%s, framed by hand, bsend, two processes" :
         "%s messages, 4-byte header, two processes", size == BIG ? "64 KiB" : "64 B");

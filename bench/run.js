@@ -54,10 +54,10 @@ const ORACLE = path.join(tc.ROOT, '..', 'shared', 'oracle', 'dill-native');
  * than its source); null without the oracle or if that build fails (said
  * on stderr).
  */
-function nativeBuild(name, src) {
+function nativeBuild(name, src, headers = []) {
   if (!fs.existsSync(ORACLE)) return null;
   const out = path.join(OUT, `${name}-native`);
-  if (!newer(out, [src])) return out;
+  if (!newer(out, [src, ...headers])) return out;
   const r = spawnSync(ORACLE, ['cc', src, '-o', out], { encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(`native ${name}: the oracle's build failed, no native column\n${r.stdout}${r.stderr}`);
@@ -127,25 +127,25 @@ const n = process.env.BENCH_N || '200000';
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const want = (s) => !only || only.includes(s);
 const core = want('core') && build('core', [path.join(__dirname, 'core.c')],
-  [path.join(__dirname, 'core.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'core.c'), path.join(__dirname, 'clock.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const swap = want('core') && build('fiber-swap', [path.join(__dirname, 'fiber-swap.c'), '-O2', '-sASYNCIFY', '--pre-js', path.join(__dirname, 'node-pre.js')],
   [path.join(__dirname, 'fiber-swap.c')], true);
 
 
 const stream = (want('ipc') || want('tcp')) && build('stream', [path.join(__dirname, 'stream.c')],
-  [path.join(__dirname, 'stream.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'stream.c'), path.join(__dirname, 'clock.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeStream = path.join(__dirname, 'stream-node.js');
 const udp = want('udp') && build('udp', [path.join(__dirname, 'udp.c')],
-  [path.join(__dirname, 'udp.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'udp.c'), path.join(__dirname, 'clock.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeUdp = path.join(__dirname, 'udp-node.js');
 const wsBench = want('ws') && build('ws', [path.join(__dirname, 'ws.c')],
-  [path.join(__dirname, 'ws.c'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'ws.c'), path.join(__dirname, 'clock.h'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeWs = path.join(__dirname, 'ws-node.js');
 const prefixBench = want('prefix') && build('prefix', [path.join(__dirname, 'prefix.c')],
-  [path.join(__dirname, 'prefix.c'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'prefix.c'), path.join(__dirname, 'clock.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodePrefix = path.join(__dirname, 'prefix-node.js');
 const tlsBench = want('tls') && build('tls', [path.join(__dirname, 'tls.c')],
-  [path.join(__dirname, 'tls.c'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
+  [path.join(__dirname, 'tls.c'), path.join(__dirname, 'clock.h'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeTls = path.join(__dirname, 'tls-node.js');
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
@@ -153,7 +153,7 @@ if (want('core')) {
   const base = run(swap, [n])[0];
   const rows = run(core, [n]);
   // Native libdill beside ours, where the oracle is (a user's clone has none).
-  const native = nativeBuild('core', path.join(__dirname, 'core.c'));
+  const native = nativeBuild('core', path.join(__dirname, 'core.c'), [path.join(__dirname, 'clock.h')]);
   const nrows = native ? runNative(native, [n]) : null;
   console.log('');
   console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   ${'vs fiber swap'.padEnd(14)}${nrows ? `${'native ns/op'.padStart(12)}   vs native` : '(native libdill: no ../shared/oracle here)'}`);

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <emscripten.h>
+#include "clock.h"
 #include "libdill.h"
 #include "bench-tcp.h"
 
@@ -61,36 +61,36 @@ coroutine static void server_cr(int ls) {
 static void client(int port, const char *where) {
     int s = tls_attach_client(connect_to(port), -1);
     if(s < 0) die("tls_attach_client");
-    double t0 = emscripten_get_now();
+    double t0 = clock_ms();
     for(int i = 0; i < BULK; i++)
         if(bsend(s, buf, CHUNK, -1) != 0) die("bulk bsend");
     char c;
     if(brecv(s, &c, 1, -1) != 0) die("ack");
-    double t1 = emscripten_get_now();
+    double t1 = clock_ms();
     printf("{\"name\":\"tls 64 KiB writes, %s\",\"mbps\":%.1f}\n", where,
         (double)BULK * CHUNK / 1048576.0 / ((t1 - t0) / 1000));
     fflush(stdout);
     char msg[16] = "0123456789abcdef", r[16];
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(int i = 0; i < PINGS; i++) {
         if(bsend(s, msg, 16, -1) != 0) die("ping");
         if(brecv(s, r, 16, -1) != 0) die("pong");
     }
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     printf("{\"name\":\"tls 16-byte echo round trip, %s\",\"us\":%.2f}\n", where,
         (t1 - t0) * 1000 / PINGS);
     fflush(stdout);
     int t = tls_detach(s, -1);
     if(t < 0) die("client tls_detach");
     hclose(t);
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(int i = 0; i < HANDSHAKES; i++) {
         s = tls_attach_client(connect_to(port), -1);
         if(s < 0) die("tls_attach_client");
         if(brecv(s, &c, 1, -1) != 0) die("hello");
         hclose(s);
     }
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     printf("{\"name\":\"tls connect + handshake, %s\",\"ms\":%.3f}\n", where,
         (t1 - t0) / HANDSHAKES);
     fflush(stdout);

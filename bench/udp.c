@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <emscripten.h>
+#include "clock.h"
 #include "libdill.h"
 
 #define SIZE 64
@@ -32,7 +32,7 @@ coroutine static void receiver(int s, long n, struct tally *t) {
             perror("udp_recv"); exit(1);
         }
         if(sz != SIZE) {fprintf(stderr, "udp_recv: %d bytes\n", (int)sz); exit(1);}
-        t->last = emscripten_get_now();
+        t->last = clock_ms();
         if(t->count++ == 0) t->first = t->last;
     }
 }
@@ -41,13 +41,13 @@ coroutine static void receiver(int s, long n, struct tally *t) {
 static double sender(int s, const struct ipaddr *addr, long n) {
     char b[SIZE];
     memset(b, 'u', sizeof(b));
-    double t0 = emscripten_get_now();
+    double t0 = clock_ms();
     for(long i = 0; i < n; i++) {
         memcpy(b, &i, sizeof(i));
         if(udp_send(s, addr, b, sizeof(b)) != 0) {perror("udp_send"); exit(1);}
         if(i % BURST == BURST - 1) yield();
     }
-    return emscripten_get_now() - t0;
+    return clock_ms() - t0;
 }
 
 static int openlocal(struct ipaddr *a) {
@@ -67,7 +67,7 @@ int main(int argc, char **argv) {
         int s = openlocal(&sa);
         struct tally t;
         int h = go(receiver(r, n, &t));
-        double t0 = emscripten_get_now();
+        double t0 = clock_ms();
         double ms = sender(s, &ra, n);
         bundle_wait(h, -1);
         hclose(h);

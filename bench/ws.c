@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <emscripten.h>
+#include "clock.h"
 #include "libdill.h"
 #include "bench-tcp.h"
 
@@ -55,23 +55,23 @@ coroutine static void server_cr(int t) {
 static void client(int t, const char *where) {
     int s = ws_attach_client(t, WS_BINARY, "/bench", "127.0.0.1", -1);
     if(s < 0) die("ws_attach_client");
-    double t0 = emscripten_get_now();
+    double t0 = clock_ms();
     for(int i = 0; i < BULK; i++)
         if(msend(s, buf, CHUNK, -1) != 0) die("bulk msend");
     int fl;
     char ack[16];
     if(ws_recv(s, &fl, ack, sizeof(ack), -1) != 3) die("ack");
-    double t1 = emscripten_get_now();
+    double t1 = clock_ms();
     printf("{\"name\":\"ws 64 KiB messages, %s\",\"mbps\":%.1f}\n", where,
         (double)BULK * CHUNK / 1048576.0 / ((t1 - t0) / 1000));
     fflush(stdout);
     char msg[16] = "0123456789abcdef", r[16];
-    t0 = emscripten_get_now();
+    t0 = clock_ms();
     for(int i = 0; i < PINGS; i++) {
         if(ws_send(s, WS_TEXT, msg, 16, -1) != 0) die("ping");
         if(ws_recv(s, &fl, r, sizeof(r), -1) != 16) die("pong");
     }
-    t1 = emscripten_get_now();
+    t1 = clock_ms();
     printf("{\"name\":\"ws 16-byte echo round trip, %s\",\"us\":%.2f}\n", where,
         (t1 - t0) * 1000 / PINGS);
     fflush(stdout);
