@@ -67,7 +67,7 @@ describe('closing ends for await quietly', () => {
     ls.close();
   });
 
-  test('a TCP socket closed from inside the loop (its read-ahead pending)', async () => {
+  test('a TCP socket closed from inside the loop', async () => {
     const ls = await d.tcpListen(d.ipLocal('127.0.0.1', 0));
     const accepting = ls.accept();
     const client = await d.tcpConnect(d.ipLocal('127.0.0.1', ls.port));
