@@ -97,6 +97,22 @@ describe('PrefixSocket', () => {
     pe.close();
   });
 
+  test('attaching while a call of the socket is pending is EBUSY; the call goes on, and attaching works once it is over', async () => {
+    const [a, b] = d.ipcPair();
+    const pending = b.recv(2);
+    expect(failureSync(() => b.attachPrefix(1))).toMatchObject({ code: 'EBUSY', syscall: 'prefix_attach' });
+    expect(failureSync(() => b.attachSuffix('\n'))).toMatchObject({ code: 'EBUSY' });
+    expect(failureSync(() => b.attachHttp())).toMatchObject({ code: 'EBUSY' });
+    expect(b.closed).toBe(false);
+    await a.send('hi');
+    expect(text(await pending)).toBe('hi');
+    const pa = a.attachPrefix(1), pb = b.attachPrefix(1);
+    await pa.send('framed');
+    expect(text(await pb.recv())).toBe('framed');
+    pa.close();
+    pb.close();
+  });
+
   test('over TCP: a 200 KB message with {size}; detach gives TcpSockets back with their remote address', async () => {
     const [c, s] = await tcpPair();
     const remote = c.remote!.toString();

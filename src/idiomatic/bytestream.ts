@@ -77,9 +77,14 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    */
   abstract _rewrap(h: number): ByteStream;
 
-  /** The checks of a call that hands the socket to a protocol. */
+  /**
+   * The checks of a call that hands the socket to a protocol: EBUSY while
+   * a call of this object is pending (a receive waiting for bytes would
+   * be left behind by the protocol, and would wait until it closes).
+   */
   private idle(fn: string, opts?: CallOptions): void {
     this.dill._precheck(fn, opts, this);
+    if (this._inflight.size > 0) throw this.dill.error(fn, this.dill.api.EBUSY);
   }
 
   /**
@@ -109,7 +114,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * `littleEndian`). This object is closed (the protocol owns the socket
    * now); {@link PrefixSocket.detach} gives it back. If attaching fails,
    * the socket is closed too (as in C).
-   * @throws DillError EINVAL (hdrlen).
+   * @throws DillError EINVAL (hdrlen), EBUSY (a call of this object is pending).
    */
   attachPrefix(hdrlen: number, opts?: { littleEndian?: boolean }): PrefixSocket<this> {
     const api = this.dill.api;
@@ -123,7 +128,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * `suffix` (1 to 32 bytes; a string is taken as UTF-8). This object is
    * closed; {@link SuffixSocket.detach} gives the socket back. If attaching
    * fails, the socket is closed too (as in C).
-   * @throws DillError EINVAL (bad suffix).
+   * @throws DillError EINVAL (bad suffix), EBUSY (a call of this object is pending).
    */
   attachSuffix(suffix: Uint8Array | string): SuffixSocket<this> {
     const buf = typeof suffix === 'string' ? Buffer.from(suffix, 'utf8') : suffix;
@@ -135,6 +140,7 @@ export abstract class ByteStream extends Handle implements AsyncIterable<Uint8Ar
    * Attaches HTTP (C's http_attach): request or status lines and header
    * fields; {@link HttpSocket.detach} gives the socket back positioned at
    * the body. If attaching fails, the socket is closed too (as in C).
+   * @throws DillError EBUSY (a call of this object is pending).
    */
   attachHttp(): HttpSocket<this> {
     return this.attachSync('http_attach', [], (h, lower) => new HttpSocket(this.dill, h, lower));
