@@ -5,6 +5,11 @@
 // not): the directive asks for it in dist/index.d.ts (and so in index.d.mts,
 // which re-exports it); preserve="true" keeps it in the emitted declarations.
 /// <reference lib="esnext.disposable" preserve="true" />
+// The stream adapters' types are Node's (Duplex from node:stream): the
+// package depends on @types/node (any version >= 20, so npm shares the
+// application's), and the directive makes it part of a consumer's program
+// whatever its "types" setting (TypeScript 7 includes no @types by default).
+/// <reference types="node" preserve="true" />
 /**
  * libdill-wasm for TypeScript.
  *
