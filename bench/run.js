@@ -89,11 +89,19 @@ function command(argv) {
 
 const jsonLines = (out) => out.trim().split('\n').map((l) => JSON.parse(l));
 
+/** The error for a run that failed, with the JSON lines it printed before (`lines`). */
+function failure(what, r) {
+  const how = r.error && r.error.code === 'ETIMEDOUT' ? 'hung: killed at its time limit' : r.signal || `exit ${r.status}`;
+  const e = new Error(`${what} failed (${how}): ${(r.stderr || '').slice(-2000)}`);
+  e.lines = (r.stdout || '').split('\n').flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
+  return e;
+}
+
 /** Runs `prog` (ours, Node's or a native build) to the end; its JSON lines. */
 function run(prog, args) {
   const [cmd, argv, timeout] = command([prog, ...args]);
   const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout });
-  if (r.status !== 0) throw new Error(`${path.basename(prog)} ${args.join(' ')} failed (${r.signal || `exit ${r.status}`}): ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) throw failure(`${path.basename(prog)} ${args.join(' ')}`, r);
   return jsonLines(r.stdout);
 }
 
@@ -121,7 +129,7 @@ function twoProcesses(serveArgv, client, waitServer) {
       started = true;
       const [ccmd, cargv, timeout] = command(client(m[1]));
       const r = spawnSync(ccmd, cargv, { encoding: 'utf8', timeout });
-      if (r.status !== 0) { reject(new Error(`${path.basename(ccmd)} client failed (${r.signal || `exit ${r.status}`}): ${r.stderr.slice(-2000)}`)); return; }
+      if (r.status !== 0) { reject(failure(`${path.basename(ccmd)} client`, r)); return; }
       const lines = jsonLines(r.stdout);
       if (!waitServer) { resolve(lines); return; }
       exited.then(() => resolve([...lines, ...out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))]));
@@ -147,8 +155,10 @@ function median(runs) {
 /**
  * Native libdill's runs in one section (`exe`, its native build, or null):
  * `add(mode, f)` runs `f(exe)` and keeps its rows by mode; a mode that
- * fails is said on stderr, not run again, and its cells stay empty.
- * `rows()`: the median of each mode's runs, every mode together.
+ * fails is said on stderr and not run again: the rows its failing run
+ * printed before it failed are kept, the cells of the others stay empty.
+ * `rows()`: the median of each mode's runs (the rows they all have), every
+ * mode together.
  */
 function nativeRuns(exe) {
   const runs = new Map(), failed = new Set();
@@ -161,11 +171,15 @@ function nativeRuns(exe) {
         runs.get(mode).push(await f(exe));
       } catch (e) {
         failed.add(mode);
-        runs.delete(mode);
+        if (e.lines && e.lines.length) runs.get(mode).push(e.lines);
+        else runs.delete(mode);
         process.stderr.write(`native libdill, ${path.basename(exe)} ${mode}: ${e.message.trim()}\n`);
       }
     },
-    rows: () => [...runs.values()].flatMap(median),
+    rows: () => [...runs.values()].flatMap((rs) => {
+      const k = Math.min(...rs.map((r) => r.length));
+      return median(rs.map((r) => r.slice(0, k)));
+    }),
   };
 }
 
