@@ -19,6 +19,10 @@
  * in stream.pipeline, web streams), Node's own for await and pipeline over
  * a net.Socket, reading from the same writer process (bench/stream-writer.js).
  *
+ * Native libdill: where ../shared/oracle is, every C program is also built
+ * against upstream libdill natively (dill-native cc) and run the same way,
+ * in a column between ours and the baseline; without it, each table says so.
+ *
  * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts,streams (any of them) runs only those sections;
  * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
  */
@@ -54,11 +58,11 @@ const ORACLE = path.join(tc.ROOT, '..', 'shared', 'oracle', 'dill-native');
  * than its source); null without the oracle or if that build fails (said
  * on stderr).
  */
-function nativeBuild(name, src, headers = []) {
+function nativeBuild(name, src, headers = [], flags = []) {
   if (!fs.existsSync(ORACLE)) return null;
   const out = path.join(OUT, `${name}-native`);
   if (!newer(out, [src, ...headers])) return out;
-  const r = spawnSync(ORACLE, ['cc', src, '-o', out], { encoding: 'utf8' });
+  const r = spawnSync(ORACLE, ['cc', src, '-o', out, ...flags], { encoding: 'utf8' });
   if (r.status !== 0) {
     process.stderr.write(`native ${name}: the oracle's build failed, no native column\n${r.stdout}${r.stderr}`);
     return null;
@@ -66,46 +70,72 @@ function nativeBuild(name, src, headers = []) {
   return out;
 }
 
-/** A native program's JSON lines. */
-function runNative(exe, args) {
-  const r = spawnSync(exe, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${exe} failed: ${r.stderr.slice(-2000)}`);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+/** What a table says in place of the native column when it has none. */
+const NO_NATIVE = fs.existsSync(ORACLE) ? '(native libdill: its build failed, see above)' : '(native libdill: no ../shared/oracle here)';
+
+/**
+ * A run that takes longer than this (ms) has hung: ours or Node's, or native
+ * libdill's (a mode that deadlocks natively, as ws's echo does today).
+ */
+const TIMEOUT = 300000, NATIVE_TIMEOUT = 60000;
+
+/**
+ * The command, arguments and time limit that start `argv`: a .js program
+ * under this Node, anything else (a native build) as an executable.
+ */
+function command(argv) {
+  return argv[0].endsWith('.js') ? [process.execPath, argv, TIMEOUT] : [argv[0], argv.slice(1), NATIVE_TIMEOUT];
 }
 
-function run(js, args) {
-  const r = spawnSync(process.execPath, [js, ...args], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${js} failed: ${r.stderr.slice(-2000)}`);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+const jsonLines = (out) => out.trim().split('\n').map((l) => JSON.parse(l));
+
+/** The error for a run that failed, with the JSON lines it printed before (`lines`). */
+function failure(what, r) {
+  const how = r.error && r.error.code === 'ETIMEDOUT' ? 'hung: killed at its time limit' : r.signal || `exit ${r.status}`;
+  const e = new Error(`${what} failed (${how}): ${(r.stderr || '').slice(-2000)}`);
+  e.lines = (r.stdout || '').split('\n').flatMap((l) => { try { return [JSON.parse(l)]; } catch { return []; } });
+  return e;
+}
+
+/** Runs `prog` (ours, Node's or a native build) to the end; its JSON lines. */
+function run(prog, args) {
+  const [cmd, argv, timeout] = command([prog, ...args]);
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout });
+  if (r.status !== 0) throw failure(`${path.basename(prog)} ${args.join(' ')}`, r);
+  return jsonLines(r.stdout);
 }
 
 const os = require('os');
 const { spawn } = require('child_process');
 
 /**
- * Runs `serve` in a child process until it prints "ready" (optionally
- * followed by a port), then `client(port)` here.  Resolves with the client's
- * JSON lines, followed by the server's when `waitServer` (the server is
- * then waited for rather than killed).
+ * Runs `serve` (an argv, its program first) in a child process until it
+ * prints "ready" (optionally followed by a port), then `client(port)` (an
+ * argv too) here.  Resolves with the client's JSON lines, followed by the
+ * server's when `waitServer` (the server is then waited for rather than
+ * killed).  Rejects if either fails, the server before it is ready.
  */
 function twoProcesses(serveArgv, client, waitServer) {
-  const server = spawn(process.execPath, serveArgv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, argv] = command(serveArgv);
+  const server = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
+  let started = false;
   const exited = new Promise((r) => server.on('close', r));
   return new Promise((resolve, reject) => {
-    let started = false;
     server.stdout.on('data', (d) => {
       out += d;
       const m = /ready ?(\d*)\n/.exec(out);
       if (started || !m) return;
       started = true;
-      const r = spawnSync(process.execPath, client(m[1]), { encoding: 'utf8' });
-      if (r.status !== 0) { reject(new Error(r.stderr.slice(-2000))); return; }
-      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const [ccmd, cargv, timeout] = command(client(m[1]));
+      const r = spawnSync(ccmd, cargv, { encoding: 'utf8', timeout });
+      if (r.status !== 0) { reject(failure(`${path.basename(ccmd)} client`, r)); return; }
+      const lines = jsonLines(r.stdout);
       if (!waitServer) { resolve(lines); return; }
       exited.then(() => resolve([...lines, ...out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))]));
     });
     server.on('error', reject);
+    exited.then((code) => { if (!started) reject(new Error(`${path.basename(cmd)} serve exited (${code}) before it was ready`)); });
   }).finally(() => server.kill());
 }
 
@@ -120,6 +150,53 @@ function median(runs) {
     }
     return m;
   });
+}
+
+/**
+ * Native libdill's runs in one section (`exe`, its native build, or null):
+ * `add(mode, f)` runs `f(exe)` and keeps its rows by mode; a mode that
+ * fails is said on stderr and not run again: the rows its failing run
+ * printed before it failed are kept, the cells of the others stay empty.
+ * `rows()`: the median of each mode's runs (the rows they all have), every
+ * mode together.
+ */
+function nativeRuns(exe) {
+  const runs = new Map(), failed = new Set();
+  return {
+    exe,
+    async add(mode, f) {
+      if (!exe || failed.has(mode)) return;
+      try {
+        if (!runs.has(mode)) runs.set(mode, []);
+        runs.get(mode).push(await f(exe));
+      } catch (e) {
+        failed.add(mode);
+        if (e.lines && e.lines.length) runs.get(mode).push(e.lines);
+        else runs.delete(mode);
+        process.stderr.write(`native libdill, ${path.basename(exe)} ${mode}: ${e.message.trim()}\n`);
+      }
+    },
+    rows: () => [...runs.values()].flatMap((rs) => {
+      const k = Math.min(...rs.map((r) => r.length));
+      return median(rs.map((r) => r.slice(0, k)));
+    }),
+  };
+}
+
+/** Native libdill's column heads (figure, our ratio to it), or the note that there is none. */
+const nativeHead = (exe, w) => (exe ? `${'native libdill'.padStart(w)} ${'vs native'.padStart(9)}   ` : '');
+const nativeNote = (exe) => (exe ? '' : `  ${NO_NATIVE}`);
+
+/**
+ * Native libdill's cell for our row `r`: its figure (`fmt(row)`, padded to
+ * `w`) and our ratio to it (`value(row)`, ours over native's); blank when
+ * native has no such row, nothing when there is no native column.
+ */
+function nativeCell(exe, nrows, r, w, fmt, value) {
+  if (!exe) return '';
+  const nr = nrows.find((x) => x.name === r.name);
+  if (!nr) return `${''.padStart(w)} ${''.padStart(9)}   `;
+  return `${fmt(nr).padStart(w)} ${`${(value(r) / value(nr)).toFixed(2)}x`.padStart(9)}   `;
 }
 
 const n = process.env.BENCH_N || '200000';
@@ -147,6 +224,17 @@ const nodePrefix = path.join(__dirname, 'prefix-node.js');
 const tlsBench = want('tls') && build('tls', [path.join(__dirname, 'tls.c')],
   [path.join(__dirname, 'tls.c'), path.join(__dirname, 'clock.h'), path.join(__dirname, 'bench-tcp.h'), tc.LIBDILL_A, ...tc.shimLibraries()]);
 const nodeTls = path.join(__dirname, 'tls-node.js');
+// The same programs built against native libdill, where the oracle is (a user's clone has none).
+const nativeOf = (ours, name, headers, flags) => ours && nativeBuild(name, path.join(__dirname, `${name}.c`),
+  headers.map((h) => path.join(__dirname, h)), flags);
+const nativeStream = nativeOf(stream, 'stream', ['clock.h']);
+const nativeUdp = nativeOf(udp, 'udp', ['clock.h']);
+// Upstream's WebSocket client writes a masked payload one byte per syscall:
+// its 64 KiB messages are 16 (1 MiB) rather than 2048 (128 MiB, ten minutes).
+const NATIVE_WS_BULK = 16;
+const nativeWs = nativeOf(wsBench, 'ws', ['clock.h', 'bench-tcp.h'], [`-DBULK=${NATIVE_WS_BULK}`]);
+const nativePrefix = nativeOf(prefixBench, 'prefix', ['clock.h']);
+const nativeTls = nativeOf(tlsBench, 'tls', ['clock.h', 'bench-tcp.h']);
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
 if (want('core')) {
@@ -154,9 +242,10 @@ if (want('core')) {
   const rows = run(core, [n]);
   // Native libdill beside ours, where the oracle is (a user's clone has none).
   const native = nativeBuild('core', path.join(__dirname, 'core.c'), [path.join(__dirname, 'clock.h')]);
-  const nrows = native ? runNative(native, [n]) : null;
+  let nrows = null;
+  try { nrows = native && run(native, [n]); } catch (e) { process.stderr.write(`native libdill, core: ${e.message.trim()}\n`); }
   console.log('');
-  console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   ${'vs fiber swap'.padEnd(14)}${nrows ? `${'native ns/op'.padStart(12)}   vs native` : '(native libdill: no ../shared/oracle here)'}`);
+  console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   ${'vs fiber swap'.padEnd(14)}${nrows ? `${'native ns/op'.padStart(12)}   vs native` : native ? '(native libdill: its run failed, see above)' : NO_NATIVE}`);
   console.log(`${''.padEnd(52)} ${''.padStart(9)}   ${`(${base.ns.toFixed(1)} ns)`.padEnd(14)}`);
   for (const r of rows) {
     const nr = nrows && nrows.find((x) => x.name === r.name);
@@ -170,157 +259,209 @@ if (want('core')) {
 // REPS times, alternating, and the median of each is shown.
 const REPS = +(process.env.BENCH_REPS || 5);
 
-/** Our figures and raw Node net's, over a unix socket (ipc) or TCP on 127.0.0.1 (tcp). */
+/** Our figures and raw Node net's, over a unix socket (ipc) or TCP on 127.0.0.1 (tcp), native libdill's between. */
 async function streams(proto, dir) {
+  const native = nativeRuns(nativeStream);
   const oursOne = [], theirsOne = [], oursTwo = [], theirsTwo = [];
   const sock = (name) => (proto === 'ipc' ? [path.join(dir, name)] : []);
+  const two = (prog, name) => twoProcesses([prog, proto, 'serve', ...sock(name)],
+    (port) => [prog, proto, 'client', proto === 'ipc' ? path.join(dir, name) : port]);
+  const ndir = path.join(dir, 'native');
+  fs.mkdirSync(ndir, { recursive: true });
   for (let i = 0; i < REPS; i++) {
     oursOne.push([...run(stream, [proto, 'inproc', dir]), ...(proto === 'ipc' ? run(stream, ['ipc', 'pair']) : [])]);
+    await native.add('inproc', (exe) => run(exe, [proto, 'inproc', ndir]));
+    if (proto === 'ipc') await native.add('pair', (exe) => run(exe, ['ipc', 'pair']));
     theirsOne.push(run(nodeStream, [proto, 'inproc', dir]));
-    oursTwo.push(await twoProcesses([stream, proto, 'serve', ...sock('x.sock')],
-      (port) => [stream, proto, 'client', proto === 'ipc' ? path.join(dir, 'x.sock') : port]));
-    theirsTwo.push(await twoProcesses([nodeStream, proto, 'serve', ...sock('n.sock')],
-      (port) => [nodeStream, proto, 'client', proto === 'ipc' ? path.join(dir, 'n.sock') : port]));
-    fs.rmSync(path.join(dir, 'x.sock'), { force: true });
-    fs.rmSync(path.join(dir, 'n.sock'), { force: true });
+    oursTwo.push(await two(stream, 'x.sock'));
+    await native.add('serve/client', (exe) => two(exe, 'c.sock'));
+    theirsTwo.push(await two(nodeStream, 'n.sock'));
+    for (const s of ['x.sock', 'c.sock', 'n.sock']) fs.rmSync(path.join(dir, s), { force: true });
   }
-  const ours = [...median(oursOne), ...median(oursTwo)];
-  const theirs = [...median(theirsOne), ...median(theirsTwo)];
+  printStreams(proto, [...median(oursOne), ...median(oursTwo)], native, [...median(theirsOne), ...median(theirsTwo)]);
+}
+
+function printStreams(proto, ours, native, theirs) {
+  const nrows = native.rows();
   const find = (re) => theirs.find((r) => re.test(r.name));
   const title = proto === 'ipc' ? 'IPC, unix socket' : 'TCP, 127.0.0.1';
   console.log('');
-  console.log(`${(title + ' (64 KiB bsend -> brecv, 256 MiB; 1-byte ping-pong)').padEnd(60)} ${'ours'.padStart(12)} ${'raw Node net'.padStart(14)}   ${'ratio'.padStart(6)}  target`);
+  console.log(`${(title + ' (64 KiB bsend -> brecv, 256 MiB; 1-byte ping-pong)').padEnd(60)} ${'ours'.padStart(12)} ${nativeHead(native.exe, 16)}${'raw Node net'.padStart(14)}   ${'ratio'.padStart(6)}  target${nativeNote(native.exe)}`);
   for (const r of ours) {
     const two = /two processes/.test(r.name);
     const isBulk = r.mbps !== undefined;
     const b = isBulk ? find(two ? /bulk, two/ : /bulk, one/) : find(two ? /ping-pong, two/ : /ping-pong, one/);
     const unit = isBulk ? 'MB/s' : 'us';
-    const v = isBulk ? r.mbps : r.us;
-    const bv = isBulk ? b.mbps : b.us;
+    const val = (x) => (isBulk ? x.mbps : x.us);
+    const v = val(r), bv = val(b);
     const ratio = v / bv;
     // Throughput: higher is better (target >= 1.0x raw); latency: lower (<= 1.1x).
     const met = isBulk ? ratio >= 1.0 : ratio <= 1.1;
     const target = `${isBulk ? '>= 1.0x' : '<= 1.1x'} ${met ? 'met' : 'MISSED'}`;
     const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
-    console.log(`${name.padEnd(60)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${(ratio.toFixed(2) + 'x').padStart(6)}  ${target}`);
+    const nat = nativeCell(native.exe, nrows, r, 16, (x) => `${val(x).toFixed(1)} ${unit}`, val);
+    console.log(`${name.padEnd(60)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${nat}${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${(ratio.toFixed(2) + 'x').padStart(6)}  ${target}`);
   }
 }
 
-/** UDP datagram rates, ours and raw Node dgram's, sent and received, with the loss. */
+/** UDP datagram rates, ours, native libdill's and raw Node dgram's, sent and received, with the loss. */
 async function datagrams() {
   const count = process.env.BENCH_UDP_N || '200000';
+  const native = nativeRuns(nativeUdp);
   const oursTwo = [], theirsTwo = [];
   // Each pair's lines: the sender's {sent}, then the receiver's {recvd, count, n}.
   const merge = (lines) => [Object.assign({}, ...lines)];
+  const two = async (prog) => merge(await twoProcesses([prog, 'recv', count], (port) => [prog, 'send', port, count], true));
   for (let i = 0; i < REPS; i++) {
-    oursTwo.push(merge(await twoProcesses([udp, 'recv', count], (port) => [udp, 'send', port, count], true)));
-    theirsTwo.push(merge(await twoProcesses([nodeUdp, 'recv', count], (port) => [nodeUdp, 'send', port, count], true)));
+    oursTwo.push(await two(udp));
+    await native.add('recv/send', two);
+    theirsTwo.push(await two(nodeUdp));
   }
+  const oursOne = run(udp, ['inproc', count])[0];
+  await native.add('inproc', (exe) => run(exe, ['inproc', count]));
   const rows = [
-    ['one program', run(udp, ['inproc', count])[0], run(nodeUdp, ['inproc', count])[0]],
+    ['one program', oursOne, run(nodeUdp, ['inproc', count])[0]],
     [`two processes (median of ${REPS})`, median(oursTwo)[0], median(theirsTwo)[0]],
   ];
+  printDatagrams(count, rows, native);
+}
+
+function printDatagrams(count, rows, native) {
+  const nrows = native.rows();
   const k = (x) => `${(x / 1000).toFixed(0)}k/s`;
   const loss = (r) => `${(100 * (1 - r.count / r.n)).toFixed(1)}%`;
+  const three = (r) => `${k(r.sent).padStart(9)} ${k(r.recvd).padStart(9)} ${loss(r).padStart(6)}    `;
+  const ratios = (o, t) => `${(o.sent / t.sent).toFixed(2)}x / ${(o.recvd / t.recvd).toFixed(2)}x`;
+  const group = (head) => head.padEnd(30);
+  const sub = `${'sent'.padStart(9)} ${'received'.padStart(9)} ${'lost'.padStart(6)}    `;
   console.log('');
-  console.log(`UDP, 127.0.0.1 (${count} datagrams of 64 bytes; udp_send -> udp_recv)   ours: sent, received, lost      raw Node dgram: sent, received, lost   ratio sent / received`);
+  console.log(`UDP, 127.0.0.1 (${count} datagrams of 64 bytes; udp_send -> udp_recv)${nativeNote(native.exe)}`);
+  console.log(`${''.padEnd(60)} ${group('ours')}${native.exe ? group('native libdill') : ''}${group('raw Node dgram')}${'ratio'.padEnd(18)}${native.exe ? 'vs native' : ''}`.trimEnd());
+  console.log(`${''.padEnd(60)} ${sub}${native.exe ? sub : ''}${sub}${'sent / received'.padEnd(18)}${native.exe ? 'sent / received' : ''}`.trimEnd());
   for (const [label, o, t] of rows) {
-    console.log(`${label.padEnd(60)} ${k(o.sent).padStart(9)} ${k(o.recvd).padStart(9)} ${loss(o).padStart(6)}    ${k(t.sent).padStart(9)} ${k(t.recvd).padStart(9)} ${loss(t).padStart(6)}    ${(o.sent / t.sent).toFixed(2)}x / ${(o.recvd / t.recvd).toFixed(2)}x`);
+    const nr = nrows.find((x) => x.name === o.name);
+    const nat = !native.exe ? '' : nr ? three(nr) : `${''.padStart(28)}    `;
+    const vsNative = native.exe && nr ? `${''.padEnd(18 - ratios(o, t).length)}${ratios(o, nr)}` : '';
+    console.log(`${label.padEnd(60)} ${three(o)}${nat}${three(t)}${ratios(o, t)}${vsNative}`);
   }
 }
 
 /**
- * WebSocket over TCP 127.0.0.1 (bench/ws.c), beside the npm ws package
- * doing the same exchange (bench/ws-node.js): 16-byte echo round trips and
- * 64 KiB messages one way; one program, two processes, and our C client
- * against a ws server.
+ * WebSocket over TCP 127.0.0.1 (bench/ws.c), beside native libdill's
+ * build of it and the npm ws package doing the same exchange
+ * (bench/ws-node.js): 16-byte echo round trips and 64 KiB messages one way;
+ * one program, two processes, and the C client against a ws server.
  */
 async function websockets() {
+  const native = nativeRuns(nativeWs);
   const oursTwo = [], theirsTwo = [], mixed = [];
+  const two = (prog) => twoProcesses([prog, 'serve'], (port) => [prog, 'client', port, 'two processes']);
+  // (Not native libdill's client: ws-node.js's server waits for all 2048 messages.)
+  const withWs = (prog) => twoProcesses([nodeWs, 'serve'], (port) => [prog, 'client', port, 'C client, ws server']);
   for (let i = 0; i < REPS; i++) {
-    oursTwo.push(await twoProcesses([wsBench, 'serve'], (port) => [wsBench, 'client', port, 'two processes']));
-    theirsTwo.push(await twoProcesses([nodeWs, 'serve'], (port) => [nodeWs, 'client', port, 'two processes']));
-    mixed.push(await twoProcesses([nodeWs, 'serve'], (port) => [wsBench, 'client', port, 'C client, ws server']));
+    oursTwo.push(await two(wsBench));
+    await native.add('serve/client', two);
+    theirsTwo.push(await two(nodeWs));
+    mixed.push(await withWs(wsBench));
   }
   const ours = [...run(wsBench, ['inproc']), ...median(oursTwo), ...median(mixed)];
+  await native.add('inproc', (exe) => run(exe, ['inproc']));
   const theirs = [...run(nodeWs, ['inproc']), ...median(theirsTwo)];
+  const nrows = native.rows();
   console.log('');
-  console.log(`${'WebSocket, TCP 127.0.0.1 (C client <-> C server)'.padEnd(60)} ${'ours'.padStart(12)} ${'npm ws'.padStart(14)}   ${'ratio'.padStart(6)}`);
+  console.log(`${'WebSocket, TCP 127.0.0.1 (C client <-> C server)'.padEnd(60)} ${'ours'.padStart(12)} ${nativeHead(native.exe, 16)}${'npm ws'.padStart(14)}   ${'ratio'.padStart(6)}${nativeNote(native.exe)}`);
+  if (native.exe) console.log(`(native libdill's 64 KiB messages: ${NATIVE_WS_BULK} of them, not 2048, as upstream's client writes them a byte per syscall)`);
   for (const r of ours) {
     const isBulk = r.mbps !== undefined;
     const b = theirs.find((t) => (t.mbps !== undefined) === isBulk &&
       /one process/.test(t.name) === /one program/.test(r.name));
-    const v = isBulk ? r.mbps : r.us;
-    const bv = isBulk ? b.mbps : b.us;
+    const val = (x) => (isBulk ? x.mbps : x.us);
+    const v = val(r), bv = val(b);
     const unit = isBulk ? 'MB/s' : 'us';
     const hint = isBulk ? '(higher is better)' : '(lower is better)';
     const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
-    console.log(`${name.padEnd(60)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${((v / bv).toFixed(2) + 'x').padStart(6)}  ${hint}`);
+    const nat = nativeCell(native.exe, nrows, r, 16, (x) => `${val(x).toFixed(1)} ${unit}`, val);
+    console.log(`${name.padEnd(60)} ${(v.toFixed(1) + ' ' + unit).padStart(12)} ${nat}${(bv.toFixed(1) + ' ' + unit).padStart(14)}   ${((v / bv).toFixed(2) + 'x').padStart(6)}  ${hint}`);
   }
 }
 
 /**
  * PREFIX message throughput on IPC (bench/prefix.c: prefix_attach with
- * 4- or 8-byte headers, msend -> mrecv), beside raw Node net doing the same
- * 4-byte length-prefixed framing over a unix socket (bench/prefix-node.js).
+ * 4- or 8-byte headers, msend -> mrecv), beside native libdill's build of
+ * it and raw Node net doing the same 4-byte length-prefixed framing over a
+ * unix socket (bench/prefix-node.js).
  */
 async function prefixMessages(dir) {
+  const native = nativeRuns(nativePrefix);
   const oursTwo = [], theirsTwo = [];
   const sock = path.join(dir, 'prefix.sock');
+  const two = async (prog, mode, size) => {
+    try { return await twoProcesses([prog, 'serve', sock, size], () => [prog, mode, sock, size]); }
+    finally { fs.rmSync(sock, { force: true }); }
+  };
+  // Our program's modes; the same 64 B messages framed by hand, one bsend each: the bytestream's own cost.
+  const modes = [['client', '64'], ['client', '65536'], ['raw', '64']];
   for (let i = 0; i < REPS; i++) {
-    for (const [runs, prog] of [[oursTwo, prefixBench], [theirsTwo, nodePrefix]]) {
-      const lines = [];
-      for (const size of ['64', '65536']) {
-        lines.push(...await twoProcesses([prog, 'serve', sock, size], () => [prog, 'client', sock, size]));
-        fs.rmSync(sock, { force: true });
-      }
-      if (prog === prefixBench) {
-        // The same 64 B messages framed by hand, one bsend each: the bytestream's own cost.
-        lines.push(...await twoProcesses([prog, 'serve', sock, '64'], () => [prog, 'raw', sock, '64']));
-        fs.rmSync(sock, { force: true });
-      }
-      runs.push(lines);
-    }
+    const lines = [];
+    for (const [mode, size] of modes) lines.push(...await two(prefixBench, mode, size));
+    oursTwo.push(lines);
+    for (const [mode, size] of modes) await native.add(`${mode} ${size}`, (exe) => two(exe, mode, size));
+    const theirs = [];
+    for (const size of ['64', '65536']) theirs.push(...await two(nodePrefix, 'client', size));
+    theirsTwo.push(theirs);
   }
   const ours = [...run(prefixBench, ['inproc', dir]), ...median(oursTwo)];
+  const ndir = path.join(dir, 'native');
+  fs.mkdirSync(ndir, { recursive: true });
+  await native.add('inproc', (exe) => run(exe, ['inproc', ndir]));
   const theirs = [...run(nodePrefix, ['inproc', dir]), ...median(theirsTwo)];
+  const nrows = native.rows();
+  const fmt = (x) => `${(x.msgs / 1000).toFixed(0)}k msg/s ${x.mbps.toFixed(0).padStart(5)} MB/s`;
   console.log('');
-  console.log(`${'PREFIX on IPC, unix socket (msend -> mrecv)'.padEnd(60)} ${'ours'.padStart(22)} ${'raw Node net'.padStart(22)}   ratio`);
+  console.log(`${'PREFIX on IPC, unix socket (msend -> mrecv)'.padEnd(60)} ${'ours'.padStart(22)} ${nativeHead(native.exe, 22)}${'raw Node net'.padStart(22)}   ratio${nativeNote(native.exe)}`);
   for (const r of ours) {
     const two = /two processes/.test(r.name);
     const b = theirs.find((t) => t.size === r.size && /two processes/.test(t.name) === two);
-    const fmt = (x) => `${(x.msgs / 1000).toFixed(0)}k msg/s ${x.mbps.toFixed(0).padStart(5)} MB/s`;
     const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
-    console.log(`${name.padEnd(60)} ${fmt(r).padStart(22)} ${fmt(b).padStart(22)}   ${(r.msgs / b.msgs).toFixed(2)}x`);
+    const nat = nativeCell(native.exe, nrows, r, 22, fmt, (x) => x.msgs);
+    console.log(`${name.padEnd(60)} ${fmt(r).padStart(22)} ${nat}${fmt(b).padStart(22)}   ${(r.msgs / b.msgs).toFixed(2)}x`);
   }
 }
 
 /**
  * TLS over TCP 127.0.0.1 (bench/tls.c: tls_attach_* on TCP sockets),
- * beside Node's tls over net doing the same exchange (bench/tls-node.js):
- * 64 KiB writes one way, 16-byte echo round trips, connect + handshake.
- * The certificate (EC P-256, self-signed) is made here with openssl.
+ * beside native libdill's build of it and Node's tls over net doing the
+ * same exchange (bench/tls-node.js): 64 KiB writes one way, 16-byte echo
+ * round trips, connect + handshake.  The certificate (EC P-256,
+ * self-signed) is made here with openssl.
  */
 async function tlsStreams(dir) {
   const cert = path.join(dir, 'tls.pem'), key = path.join(dir, 'tls.key');
   spawnSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
     '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const native = nativeRuns(nativeTls);
   const oursTwo = [], theirsTwo = [];
+  const two = (prog) => twoProcesses([prog, 'serve', cert, key], (port) => [prog, 'client', port, 'two processes']);
   for (let i = 0; i < REPS; i++) {
-    oursTwo.push(await twoProcesses([tlsBench, 'serve', cert, key], (port) => [tlsBench, 'client', port, 'two processes']));
-    theirsTwo.push(await twoProcesses([nodeTls, 'serve', cert, key], (port) => [nodeTls, 'client', port, 'two processes']));
+    oursTwo.push(await two(tlsBench));
+    await native.add('serve/client', two);
+    theirsTwo.push(await two(nodeTls));
   }
   const ours = [...run(tlsBench, ['inproc', cert, key]), ...median(oursTwo)];
+  await native.add('inproc', (exe) => run(exe, ['inproc', cert, key]));
   const theirs = [...run(nodeTls, ['inproc', cert, key]), ...median(theirsTwo)];
+  const nrows = native.rows();
   console.log('');
-  console.log(`${'TLS over TCP 127.0.0.1 (C client <-> C server)'.padEnd(60)} ${'ours'.padStart(12)} ${"Node's tls".padStart(14)}   ${'ratio'.padStart(6)}`);
+  console.log(`${'TLS over TCP 127.0.0.1 (C client <-> C server)'.padEnd(60)} ${'ours'.padStart(12)} ${nativeHead(native.exe, 16)}${"Node's tls".padStart(14)}   ${'ratio'.padStart(6)}${nativeNote(native.exe)}`);
   for (const r of ours) {
     const unit = r.mbps !== undefined ? 'mbps' : r.us !== undefined ? 'us' : 'ms';
     const b = theirs.find((t) => t[unit] !== undefined && /one process/.test(t.name) === /one program/.test(r.name));
     const label = unit === 'mbps' ? 'MB/s' : unit;
     const hint = unit === 'mbps' ? '(higher is better)' : '(lower is better)';
     const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
-    console.log(`${name.padEnd(60)} ${(r[unit].toFixed(1) + ' ' + label).padStart(12)} ${(b[unit].toFixed(1) + ' ' + label).padStart(14)}   ${((r[unit] / b[unit]).toFixed(2) + 'x').padStart(6)}  ${hint}`);
+    const fmt = (x) => `${x[unit].toFixed(1)} ${label}`;
+    const nat = nativeCell(native.exe, nrows, r, 16, fmt, (x) => x[unit]);
+    console.log(`${name.padEnd(60)} ${fmt(r).padStart(12)} ${nat}${fmt(b).padStart(14)}   ${((r[unit] / b[unit]).toFixed(2) + 'x').padStart(6)}  ${hint}`);
   }
 }
 
