@@ -39,7 +39,7 @@ mergeInto(LibraryManager.library, {
         this.turnSent = true;
         DillNet.sentInTurn(this);
       }
-      return this.sendNow(bytes);
+      return this.sendDirect(bytes);
     },
     /**
      * Small sends of one turn of the event loop (the program running on
@@ -86,7 +86,7 @@ mergeInto(LibraryManager.library, {
       });
     },
     /** send(): bytes to the kernel at once, the rest queued in Node. */
-    sendNow: function(bytes) {
+    sendDirect: function(bytes) {
       var n = Math.min(DillNet.HIGH, bytes.length);
       // Straight from wasm memory to the kernel (no copy, no trip through
       // the stream machinery), as a native program does.  Only when the
