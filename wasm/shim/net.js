@@ -59,6 +59,34 @@ mergeInto(LibraryManager.library, {
     IN: 1,
     OUT: 2,
 
+    // The largest send that joins a connection's cork (netconn-tx.js
+    // corkFlush): larger ones go to the kernel at once.
+    CORK_ITEM_MAX: 8 * 1024,
+    // Connections with corked sends, and those that sent in this turn.
+    corked: [],
+    turners: [],
+    turnPending: false,
+    /** A connection sent in this turn: the turn's end is scheduled. */
+    sentInTurn: function(conn) {
+      DillNet.turners.push(conn);
+      if (DillNet.turnPending) return;
+      DillNet.turnPending = true;
+      DillNet.hop(DillNet.endTurn);
+    },
+    /**
+     * The turn ends (the program waits, or yields to Node; or it exits):
+     * the corked sends go out, and the next send of each connection goes
+     * at once again.
+     */
+    endTurn: function() {
+      DillNet.turnPending = false;
+      var c = DillNet.corked, t = DillNet.turners;
+      DillNet.corked = [];
+      DillNet.turners = [];
+      for (var i = 0; i < c.length; i++) c[i].corkFlush();
+      for (var j = 0; j < t.length; j++) t[j].turnSent = false;
+    },
+
     /** The endpoint behind fd, or null if fd is not one of ours. */
     ep: function(fd) {
       return DillFds.ep(fd);

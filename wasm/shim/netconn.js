@@ -28,6 +28,9 @@ mergeInto(LibraryManager.library, {
         this.missed = 0;         // reads that gave EAGAIN since data came
         this.rxbuf = null;       // the buffer Node reads into next
         this.stopping = false;   // a readStop is due (stopSoon)
+        this.cork = null;        // small sends of this turn not written yet (netconn-tx.js)
+        this.corkLen = 0;
+        this.turnSent = false;   // a send went out in this turn
       }
       attach(sock) {
         this.sock = sock;
@@ -106,6 +109,7 @@ mergeInto(LibraryManager.library, {
           this.rxoff = 0;
         }
         if (wr && !this.shutWr) {
+          if (this.cork !== null) this.corkFlush();
           this.shutWr = true;
           this.sock.end();
         }
@@ -114,6 +118,8 @@ mergeInto(LibraryManager.library, {
       }
       close() {
         if (this.closed) return;
+        // Sends the program was told are done go out first, as from the kernel.
+        if (this.cork !== null) this.corkFlush();
         this.closed = true;
         var sock = this.sock;
         if (!sock) {

@@ -38,6 +38,8 @@ mergeInto(LibraryManager.library, {
 
     /** Calls cb once every queued write has reached the kernel (or failed). */
     flush: function(cb) {
+      // Corked sends first (netconn-tx.js): they count as pending once queued.
+      DillNet.endTurn();
       if (DillPoller.pendingWrites === 0) cb();
       else DillPoller.flushWaiters.push(cb);
     },
