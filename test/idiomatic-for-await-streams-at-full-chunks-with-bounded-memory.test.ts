@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ByteStream } from '../dist/index';
 import { PACKAGE_INDEX, failure, runPackageScript, sleep, text, tmpdir } from './helpers';
-import { d, loadInstance, sockPath, useTempDir } from './instance';
+import { d, loadInstance, sockPath, useTempDir, tcpSockets } from './instance';
 
 loadInstance();
 useTempDir('forawait');
@@ -37,14 +37,6 @@ async function ipcPathPair(): Promise<[ByteStream, ByteStream]> {
   return [c, s];
 }
 
-async function tcpPair(): Promise<[ByteStream, ByteStream]> {
-  const ls = await d.tcpListen(d.ipLocal('127.0.0.1', 0));
-  const accepting = ls.accept({ timeout: 5000 });
-  const c = await d.tcpConnect(d.ipLocal('127.0.0.1', ls.port), { timeout: 5000 });
-  const s = await accepting;
-  ls.close();
-  return [c, s];
-}
 
 /**
  * How far a writer gets ahead of a reader: the kernel's socket buffers
@@ -54,7 +46,7 @@ async function tcpPair(): Promise<[ByteStream, ByteStream]> {
 const KINDS = [
   ['ipcPair', async () => d.ipcPair() as [ByteStream, ByteStream], 1 * MiB],
   ['an IPC socket over a path', ipcPathPair, 1 * MiB],
-  ['TCP on loopback', tcpPair, 16 * MiB],
+  ['TCP on loopback', tcpSockets, 16 * MiB],
 ] as const;
 
 /** Sends `data` in sends of `piece` bytes; `sent` counts the bytes each completed send took. */
@@ -209,7 +201,7 @@ describe('break out of the loop in the middle of a large stream, then close: the
 
 describe.each([
   ['ipcPair', async () => d.ipcPair() as [ByteStream, ByteStream]],
-  ['TCP on loopback', tcpPair],
+  ['TCP on loopback', tcpSockets],
 ] as const)('recvSome on %s', (_name, make) => {
   test('what has arrived, up to max; waits for the first byte', async () => {
     const [a, b] = await make();

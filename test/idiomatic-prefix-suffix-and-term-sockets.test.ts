@@ -7,19 +7,11 @@
  */
 import { IpcSocket, TcpSocket, PrefixSocket, SuffixSocket, TermSocket } from '../dist/index';
 import { failure, failureSync, text } from './helpers';
-import { d, loadInstance } from './instance';
+import { d, loadInstance, tcpSockets } from './instance';
 
 loadInstance();
 
 /** A connected TCP pair on 127.0.0.1: [client, server]. */
-async function tcpPair(): Promise<[TcpSocket, TcpSocket]> {
-  const ls = await d.tcpListen(d.ipLocal('127.0.0.1', 0));
-  const acc = ls.accept({ deadline: d.now() + 5000 });
-  const c = await d.tcpConnect(ls.address!, { deadline: d.now() + 5000 });
-  const s = await acc;
-  ls.close();
-  return [c, s];
-}
 
 describe('PrefixSocket', () => {
   test('attachPrefix on both ends: messages both ways, detach gives IpcSockets back at once', async () => {
@@ -114,7 +106,7 @@ describe('PrefixSocket', () => {
   });
 
   test('over TCP: a 200 KB message with {size}; detach gives TcpSockets back with their remote address', async () => {
-    const [c, s] = await tcpPair();
+    const [c, s] = await tcpSockets();
     const remote = c.remote!.toString();
     const pc = c.attachPrefix(4);
     const ps = s.attachPrefix(4);

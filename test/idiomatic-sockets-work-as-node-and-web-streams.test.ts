@@ -14,24 +14,16 @@ import * as zlib from 'zlib';
 import { DillError } from '../dist/index';
 import type { ByteStream } from '../dist/index';
 import { failure, sleep, text } from './helpers';
-import { d, loadInstance } from './instance';
+import { d, loadInstance, tcpSockets } from './instance';
 
 loadInstance();
 
 const MiB = 1 << 20;
 
-async function tcpPair(): Promise<[ByteStream, ByteStream]> {
-  const ls = await d.tcpListen(d.ipLocal('127.0.0.1', 0));
-  const accepting = ls.accept({ timeout: 5000 });
-  const c = await d.tcpConnect(d.ipLocal('127.0.0.1', ls.port), { timeout: 5000 });
-  const s = await accepting;
-  ls.close();
-  return [c, s];
-}
 
 const KINDS = [
   ['ipcPair', async () => d.ipcPair() as [ByteStream, ByteStream]],
-  ['TCP on loopback', tcpPair],
+  ['TCP on loopback', tcpSockets],
 ] as const;
 
 /**

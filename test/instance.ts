@@ -14,7 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { load, Dill } from '../dist/index';
-import type { CApi, IpAddr } from '../dist/index';
+import type { CApi, IpAddr, IpAddress, TcpSocket } from '../dist/index';
 import { tmpdir } from './helpers';
 
 /** The C-faithful API of this test file (set before its tests by loadInstance). */
@@ -142,4 +142,14 @@ export async function brecv(h: number, n: number): Promise<Uint8Array> {
 export async function bsend(h: number, bytes: number[] | Uint8Array): Promise<void> {
   const b = Uint8Array.from(bytes);
   expect(await dill.bsend(h, b, b.length, dill.now() + 5000)).toBe(0);
+}
+
+/** A connected pair of idiomatic TCP sockets on 127.0.0.1 (client, server); the listener is closed. */
+export async function tcpSockets(): Promise<[TcpSocket<IpAddress>, TcpSocket<IpAddress>]> {
+  const ls = await d.tcpListen(d.ipLocal('127.0.0.1', 0));
+  const accepting = ls.accept({ timeout: 5000 });
+  const c = await d.tcpConnect(d.ipLocal('127.0.0.1', ls.port), { timeout: 5000 });
+  const s = await accepting;
+  ls.close();
+  return [c, s];
 }
