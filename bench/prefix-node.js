@@ -8,6 +8,7 @@
  *   node prefix-node.js serve PATH SIZE   receiving end; prints "ready"
  *   node prefix-node.js client PATH SIZE  sending end; the receiver answers
  *                                         with an empty message at the end
+ * PATH "tcp" for serve (it prints "ready PORT") and the port for client: TCP on 127.0.0.1.
  * Prints JSON lines like bench/prefix.c.  BENCH_N: 64-byte messages (200000).
  */
 'use strict';
@@ -86,25 +87,29 @@ async function inproc(dir) {
   fs.rmSync(p, { force: true });
 }
 
+/** Listens on unix socket path `p`, or on a port of 127.0.0.1 for "tcp"; prints "ready [PORT]". */
 async function serve(p, size) {
   const count = countFor(size);
   const server = net.createServer((s) => {
     received(s, count).then(() => { const e = Buffer.alloc(4); s.write(e); });
     s.on('close', () => server.close());
   });
-  await new Promise((r) => server.listen(p, r));
-  process.stdout.write('ready\n');
+  const tcp = p === 'tcp';
+  await new Promise((r) => (tcp ? server.listen(0, '127.0.0.1', r) : server.listen(p, r)));
+  process.stdout.write(tcp ? `ready ${server.address().port}\n` : 'ready\n');
 }
 
+/** Sends to unix socket path `p`, or to port `p` of 127.0.0.1. */
 async function client(p, size) {
   const count = countFor(size);
-  const c = net.connect(p);
+  const tcp = /^[0-9]+$/.test(p);
+  const c = tcp ? net.connect(+p, '127.0.0.1') : net.connect(p);
   await new Promise((r) => c.on('connect', r));
   const t0 = process.hrtime.bigint();
   const answer = received(c, 1);
   await sendMessages(c, size, count);
   await answer;
-  out(`${size === BIG ? '64 KiB' : '64 B'} messages, two processes`, size, count, process.hrtime.bigint() - t0);
+  out(`${size === BIG ? '64 KiB' : '64 B'} messages, two processes, ${tcp ? 'TCP' : 'IPC'}`, size, count, process.hrtime.bigint() - t0);
   c.destroy();
 }
 

@@ -10,6 +10,8 @@
  *   prefix raw PATH SIZE     the same messages framed by hand, one bsend
  *                            each on the bare IPC socket: what the
  *                            bytestream alone costs
+ * Over TCP on 127.0.0.1 instead: `serve tcp SIZE` listens on a port of its
+ * own and prints "ready PORT"; `client PORT SIZE` and `raw PORT SIZE`.
  * Prints JSON lines: {"name":..., "size":..., "msgs":... (per second),
  * "mbps":... (payload MiB/s)}.  BENCH_N: number of 64-byte messages
  * (200000); 64 KiB messages: 256 MiB worth.
@@ -79,6 +81,30 @@ static void inproc(const char *dir, size_t hdrlen, size_t size, long count,
     unlink(path);
 }
 
+/* ARG "tcp": a TCP listener on 127.0.0.1 (its port in *port), else an IPC
+   listener on path ARG. */
+static int listen_on(const char *arg, int *port) {
+    *port = 0;
+    if(strcmp(arg, "tcp") != 0) return ipc_listen(arg, 10);
+    struct ipaddr a;
+    if(ipaddr_local(&a, "127.0.0.1", 0, 0) != 0) fail("ipaddr_local");
+    int ls = tcp_listen(&a, 10);
+    if(ls >= 0) *port = ipaddr_port(&a);
+    return ls;
+}
+
+/* ARG a port number: TCP to 127.0.0.1, else IPC to path ARG. */
+static int connect_to(const char *arg, const char **kind) {
+    char *end;
+    long port = strtol(arg, &end, 10);
+    *kind = "IPC";
+    if(*arg == 0 || *end != 0) return ipc_connect(arg, -1);
+    *kind = "TCP";
+    struct ipaddr a;
+    if(ipaddr_remote(&a, "127.0.0.1", (int)port, 0, -1) != 0) fail("ipaddr_remote");
+    return tcp_connect(&a, -1);
+}
+
 int main(int argc, char **argv) {
     if(argc < 3) {fprintf(stderr, "usage: prefix inproc DIR | serve PATH SIZE | client PATH SIZE\n"); return 2;}
     const char *mode = argv[1], *arg = argv[2];
@@ -93,23 +119,30 @@ int main(int argc, char **argv) {
     size_t size = argc > 3 ? (size_t)atol(argv[3]) : 64;
     long count = count_for(size);
     if(strcmp(mode, "serve") == 0) {
-        int ls = ipc_listen(arg, 10);
-        if(ls < 0) fail("ipc_listen");
-        printf("ready\n");
+        int port;
+        int ls = listen_on(arg, &port);
+        if(ls < 0) fail("listen");
+        if(port) printf("ready %d\n", port);
+        else printf("ready\n");
         fflush(stdout);
-        int s = ipc_accept(ls, -1);
-        if(s < 0) fail("ipc_accept");
+        int s = port ? tcp_accept(ls, NULL, -1) : ipc_accept(ls, -1);
+        if(s < 0) fail("accept");
         s = prefix_attach(s, 4, PREFIX_BIG_ENDIAN);
         if(s < 0) fail("prefix_attach");
         receiver(s, size, count);
         if(msend(s, "", 0, -1) != 0) fail("msend");
+        /* The client closes first: a TCP hclose resets the connection,
+           which could overtake the answer. */
+        char b;
+        mrecv(s, &b, 1, -1);
         hclose(s);
         hclose(ls);
         return 0;
     }
     int raw = strcmp(mode, "raw") == 0;
-    int c = ipc_connect(arg, -1);
-    if(c < 0) fail("ipc_connect");
+    const char *kind;
+    int c = connect_to(arg, &kind);
+    if(c < 0) fail("connect");
     int p = raw ? c : prefix_attach(c, 4, PREFIX_BIG_ENDIAN);
     if(p < 0) fail("prefix_attach");
     double t0 = clock_ms();
@@ -127,8 +160,8 @@ int main(int argc, char **argv) {
     }
     double t1 = clock_ms();
     char name[128];
-    snprintf(name, sizeof(name), raw ? "%s, framed by hand, bsend, two processes" :
-        "%s messages, 4-byte header, two processes", size == BIG ? "64 KiB" : "64 B");
+    snprintf(name, sizeof(name), raw ? "%s, framed by hand, bsend, two processes, %s" :
+        "%s messages, 4-byte header, two processes, %s", size == BIG ? "64 KiB" : "64 B", kind);
     report(name, size, count, t1 - t0);
     hclose(p);
     return 0;

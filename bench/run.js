@@ -386,28 +386,34 @@ async function websockets() {
 }
 
 /**
- * PREFIX message throughput on IPC (bench/prefix.c: prefix_attach with
- * 4- or 8-byte headers, msend -> mrecv), beside native libdill's build of
- * it and raw Node net doing the same 4-byte length-prefixed framing over a
- * unix socket (bench/prefix-node.js).
+ * PREFIX message throughput (bench/prefix.c: prefix_attach with 4- or
+ * 8-byte headers, msend -> mrecv), in one program and between two processes
+ * over a unix socket and over TCP on 127.0.0.1, beside native libdill's
+ * build of it and raw Node net doing the same 4-byte length-prefixed
+ * framing (bench/prefix-node.js).
  */
 async function prefixMessages(dir) {
   const native = nativeRuns(nativePrefix);
   const oursTwo = [], theirsTwo = [];
   const sock = path.join(dir, 'prefix.sock');
-  const two = async (prog, mode, size) => {
-    try { return await twoProcesses([prog, 'serve', sock, size], () => [prog, mode, sock, size]); }
-    finally { fs.rmSync(sock, { force: true }); }
+  // Over a unix socket (IPC), or TCP on 127.0.0.1: the server prints its port.
+  const two = async (prog, mode, size, tcp) => {
+    try {
+      return await twoProcesses([prog, 'serve', tcp ? 'tcp' : sock, size], (port) => [prog, mode, tcp ? port : sock, size]);
+    } finally { fs.rmSync(sock, { force: true }); }
   };
   // Our program's modes; the same 64 B messages framed by hand, one bsend each: the bytestream's own cost.
   const modes = [['client', '64'], ['client', '65536'], ['raw', '64']];
   for (let i = 0; i < REPS; i++) {
-    const lines = [];
-    for (const [mode, size] of modes) lines.push(...await two(prefixBench, mode, size));
+    const lines = [], theirs = [];
+    for (const tcp of [false, true]) {
+      for (const [mode, size] of modes) lines.push(...await two(prefixBench, mode, size, tcp));
+      for (const [mode, size] of modes) {
+        await native.add(`${mode} ${size}${tcp ? ' tcp' : ''}`, (exe) => two(exe, mode, size, tcp));
+      }
+      for (const size of ['64', '65536']) theirs.push(...await two(nodePrefix, 'client', size, tcp));
+    }
     oursTwo.push(lines);
-    for (const [mode, size] of modes) await native.add(`${mode} ${size}`, (exe) => two(exe, mode, size));
-    const theirs = [];
-    for (const size of ['64', '65536']) theirs.push(...await two(nodePrefix, 'client', size));
     theirsTwo.push(theirs);
   }
   const ours = [...run(prefixBench, ['inproc', dir]), ...median(oursTwo)];
@@ -418,13 +424,14 @@ async function prefixMessages(dir) {
   const nrows = native.rows();
   const fmt = (x) => `${(x.msgs / 1000).toFixed(0)}k msg/s ${x.mbps.toFixed(0).padStart(5)} MB/s`;
   console.log('');
-  console.log(`${'PREFIX on IPC, unix socket (msend -> mrecv)'.padEnd(60)} ${'ours'.padStart(22)} ${nativeHead(native.exe, 22)}${'raw Node net'.padStart(22)}   ratio${nativeNote(native.exe)}`);
+  console.log(`${'PREFIX on IPC (unix socket) and TCP (msend -> mrecv)'.padEnd(66)} ${'ours'.padStart(22)} ${nativeHead(native.exe, 22)}${'raw Node net'.padStart(22)}   ratio${nativeNote(native.exe)}`);
+  // Node's row for ours: the same size, processes and transport.
+  const kind = (name) => (/two processes/.test(name) ? (/TCP/.test(name) ? 'TCP' : 'IPC') : 'one');
   for (const r of ours) {
-    const two = /two processes/.test(r.name);
-    const b = theirs.find((t) => t.size === r.size && /two processes/.test(t.name) === two);
+    const b = theirs.find((t) => t.size === r.size && kind(t.name) === kind(r.name));
     const name = r.reps ? `${r.name} (median of ${r.reps})` : r.name;
     const nat = nativeCell(native.exe, nrows, r, 22, fmt, (x) => x.msgs);
-    console.log(`${name.padEnd(60)} ${fmt(r).padStart(22)} ${nat}${fmt(b).padStart(22)}   ${(r.msgs / b.msgs).toFixed(2)}x`);
+    console.log(`${name.padEnd(66)} ${fmt(r).padStart(22)} ${nat}${fmt(b).padStart(22)}   ${(r.msgs / b.msgs).toFixed(2)}x`);
   }
 }
 

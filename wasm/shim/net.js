@@ -42,6 +42,8 @@ mergeInto(LibraryManager.library, {
     // Bytes an endpoint buffers for its reader before writers get EAGAIN or
     // block: keeps memory bounded when the reader does not keep up.
     HIGH: 256 * 1024,
+    // A TCP read of fewer bytes reads ahead (netconn-rx.js).
+    READ_AHEAD_MAX: 16 * 1024,
     // Set by src/host/fastio.ts: called when the descriptor of an endpoint with a
     // parked receive is cleaned (dill_fdclean), before it closes.
     onClean: null,

@@ -27,24 +27,36 @@ mergeInto(LibraryManager.library, {
         return new (require('net').Socket)(o);
       }
       o.path = path;
-      return require('net').connect(o);
+      var sock = require('net').connect(o);
+      // Paused, Node does not start reading once connected: bytes that
+      // come before the program asks stay in the kernel, where closing
+      // with them unread resets the peer, as natively (wantData reads).
+      sock.pause();
+      return sock;
     },
     rxBuffer: function() {
       if (!this.rxbuf) this.rxbuf = DillBuffers.rxBuffer();
       return this.rxbuf;
     },
+    /**
+     * The first n bytes of buf, our receive buffer, as a chunk for the
+     * receive queue: the buffer itself when large (a fresh one is taken
+     * for the next read), else a copy (buf is read into again).
+     */
+    rxChunk: function(n, buf) {
+      if (n > DillBuffers.RX_COPY_MAX) {
+        this.rxbuf = null;
+        return buf.subarray(0, n);
+      }
+      var chunk = new Uint8Array(n);
+      // Byte by byte for a few: a subarray to copy from costs more.
+      if (n <= 16) for (var i = 0; i < n; i++) chunk[i] = buf[i];
+      else chunk.set(buf.subarray(0, n));
+      return chunk;
+    },
     /** Node read n bytes into buf; false stops its reading. */
     received: function(n, buf) {
-      var chunk;
-      if (n > DillBuffers.RX_COPY_MAX) {
-        chunk = buf.subarray(0, n);
-        this.rxbuf = null;
-      } else {
-        // A copy (buf is read into again): byte by byte for a few.
-        chunk = new Uint8Array(n);
-        if (n <= 16) for (var i = 0; i < n; i++) chunk[i] = buf[i];
-        else chunk.set(buf.subarray(0, n));
-      }
+      var chunk = this.rxChunk(n, buf);
       // Before the bytes are delivered (the program may run at once):
       // data came, and a large read suggests a stream in full flow, to
       // be read from the kernel directly again (see read()).
@@ -118,11 +130,24 @@ mergeInto(LibraryManager.library, {
         var fd = this.osFd();
         if (fd >= 0) {
           try {
-            var k = DillKernel.io(DillKernel.fs.readSync, fd, buffer, offset, length);
+            // On TCP a small read takes whatever the kernel has, up to
+            // our receive buffer's size, and queues what was not asked
+            // for: one system call for many small messages, as native
+            // libdill's receive buffer does.  Bytes left unread at close
+            // still reset the connection (close()).  Not on a unix
+            // socket: there only bytes left in the kernel reset the peer.
+            var ahead = this.tcp !== null && length < DillNet.READ_AHEAD_MAX;
+            var into = ahead ? this.rxBuffer() : buffer;
+            var k = DillKernel.io(DillKernel.fs.readSync, fd, into,
+              ahead ? 0 : offset, ahead ? into.length : length);
             this.missed = 0;
-            if (k > 0) return k;
-            this.eof = true;
-            return 0;
+            if (k === 0) {
+              this.eof = true;
+              return 0;
+            }
+            if (!ahead) return k;
+            this.deliver(this.rxChunk(k, into));
+            return DillEndpoint.prototype.read.call(this, buffer, offset, length);
           } catch (e) {
             // EAGAIN: nothing yet.  The kernel reports an error once, so
             // it is ours to record.
