@@ -25,7 +25,11 @@ mergeInto(LibraryManager.library, {
         this.opts = {};
         this.udp = null;         // udp_wrap handle, once bound
         this.peer = null;        // connect()ed destination (DillInet.inetAddr)
-        this.rx = [];            // {data, address, port, v6}, oldest first
+        // Received datagrams, oldest first, from rx[rxhead]: two entries
+        // each, the bytes (a Buffer) and Node's rinfo {address, family,
+        // port}, as udp_wrap gave them (no record made per datagram).
+        this.rx = [];
+        this.rxhead = 0;
         this.rxbytes = 0;        // accounted size of rx
         this.txbytes = 0;        // bytes waiting in Node's send queue
         this.error = 0;          // asynchronous error (ICMP) for the next call
@@ -39,7 +43,7 @@ mergeInto(LibraryManager.library, {
       }
       pollMask() {
         var m = 0;
-        if (this.rx.length || this.error) m |= DILL_C.POLLIN;
+        if (this.rxhead < this.rx.length || this.error) m |= DILL_C.POLLIN;
         if (this.txbytes < DillNet.HIGH) m |= DILL_C.POLLOUT;
         if (this.error) m |= DILL_C.POLLERR;
         return m;
@@ -64,14 +68,9 @@ mergeInto(LibraryManager.library, {
             self.changed(IN);
             return;
           }
-          // Kernel-like accounting: a datagram costs more than its bytes,
-          // so that a flood of empty ones is bounded too.
-          var cost = buf.length + 256;
+          var cost = buf.length + DillUdp.DGRAM_COST;
           if (self.rxbytes + cost > DillUdp.DGRAM_RX) return;
-          self.rx.push({
-            data: buf, address: rinfo.address, port: rinfo.port,
-            v6: rinfo.family === 'IPv6' || rinfo.family === 6, cost: cost,
-          });
+          self.rx.push(buf, rinfo);
           self.rxbytes += cost;
           // Tell the program once per turn of the event loop, after Node
           // has read every datagram waiting (up to 32 a turn): it then
@@ -130,6 +129,7 @@ mergeInto(LibraryManager.library, {
         if (this.closed) return;
         this.closed = true;
         this.rx = [];
+        this.rxhead = 0;
         this.rxbytes = 0;
         // Datagrams the program was told are sent still go out.
         if (this.udp && this.txbytes === 0) this.udp.close();
@@ -144,6 +144,9 @@ mergeInto(LibraryManager.library, {
     // Bytes of datagrams a UDP socket queues for the program (like the
     // kernel's receive buffer); more are dropped.
     DGRAM_RX: 256 * 1024,
+    // What a queued datagram costs beyond its bytes (as the kernel counts
+    // its buffer's overhead): a flood of empty ones is bounded too.
+    DGRAM_COST: 256,
 
     /**
      * Receives one datagram into the iovecs: at most their size is copied
@@ -154,7 +157,8 @@ mergeInto(LibraryManager.library, {
      */
     dgramRecv: function(ep, iov, iovcnt, flags, name, namelenPtr) {
       DillFiber.rewound();
-      if (!ep.rx.length) {
+      var rx = ep.rx, head = ep.rxhead;
+      if (head === rx.length) {
         if (ep.error) {
           var e = ep.error;
           ep.error = 0;
@@ -164,22 +168,65 @@ mergeInto(LibraryManager.library, {
         DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
         return 0;
       }
-      var d = ep.rx[0];
+      var data = rx[head], info = rx[head + 1], size = data.length;
       if (!(flags & DILL_C.MSG_PEEK)) {
-        ep.rx.shift();
-        ep.rxbytes -= d.cost;
+        ep.rxbytes -= size + DillUdp.DGRAM_COST;
+        if (head + 2 === rx.length) {
+          rx.length = 0;
+          ep.rxhead = 0;
+        } else {
+          rx[head] = rx[head + 1] = null;
+          ep.rxhead = head + 2;
+        }
       }
       var copied = 0;
-      for (var i = 0; i < iovcnt && copied < d.data.length; i++) {
-        var ptr = HEAP32[(iov + i * 8) >> 2];
-        var len = HEAP32[(iov + i * 8 + 4) >> 2];
-        var k = Math.min(len, d.data.length - copied);
-        HEAPU8.set(d.data.subarray(copied, copied + k), ptr);
-        copied += k;
+      if (iovcnt === 1 && HEAP32[(iov + 4) >> 2] >= size) {
+        // The common case: one buffer that holds it all.
+        HEAPU8.set(data, HEAP32[iov >> 2]);
+        copied = size;
+      } else {
+        for (var i = 0; i < iovcnt && copied < size; i++) {
+          var ptr = HEAP32[(iov + i * 8) >> 2];
+          var len = HEAP32[(iov + i * 8 + 4) >> 2];
+          var k = Math.min(len, size - copied);
+          HEAPU8.set(data.subarray(copied, copied + k), ptr);
+          copied += k;
+        }
       }
-      if (name) DillInet.writeInetAddr(name, namelenPtr, d);
-      var trunc = copied < d.data.length;
-      return { n: (flags & DILL_C.MSG_TRUNC) ? d.data.length : copied, trunc: trunc };
+      if (name) DillUdp.writeFrom(name, namelenPtr, info);
+      // One result object, reused: the callers read it at once.
+      var res = DillUdp.res || (DillUdp.res = { n: 0, trunc: false });
+      res.n = (flags & DILL_C.MSG_TRUNC) ? size : copied;
+      res.trunc = copied < size;
+      return res;
+    },
+    res: null,
+
+    /** The sender `info` (Node's rinfo) as a sockaddr at `addr` (*addrlenPtr bytes of room), as Linux. */
+    writeFrom: function(addr, addrlenPtr, info) {
+      var v6 = info.family === 'IPv6' || info.family === 6;
+      var len = v6 ? 28 : 16;
+      if (HEAP32[addrlenPtr >> 2] < len || (addr & 3)) {
+        DillInet.writeInetAddr(addr, addrlenPtr, { v6: v6, address: info.address, port: info.port });
+        return;
+      }
+      // Straight into the program's memory: family, port (big-endian),
+      // the address (the last one parsed is cached), zeros around it.
+      var bytes = DillInet.ipBytes(info.address);
+      if (bytes && bytes.length === 16 && !v6) bytes = bytes.subarray(12);
+      HEAP32[addr >> 2] = (v6 ? DILL_C.AF_INET6 : DILL_C.AF_INET) | ((info.port >> 8) << 16) | ((info.port & 255) << 24);
+      if (v6) {
+        HEAP32[(addr + 4) >> 2] = 0;     // flow info
+        if (!bytes || bytes.length !== 16) HEAPU8.fill(0, addr + 8, addr + 24);
+        if (bytes) HEAPU8.set(bytes, addr + 8);
+        HEAP32[(addr + 24) >> 2] = 0;    // scope id
+      } else {
+        if (bytes && bytes.length === 4) HEAPU8.set(bytes, addr + 4);
+        else HEAP32[(addr + 4) >> 2] = 0;
+        HEAP32[(addr + 8) >> 2] = 0;
+        HEAP32[(addr + 12) >> 2] = 0;
+      }
+      HEAP32[addrlenPtr >> 2] = len;
     },
 
     /**
