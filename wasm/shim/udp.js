@@ -25,11 +25,14 @@ mergeInto(LibraryManager.library, {
         this.opts = {};
         this.udp = null;         // udp_wrap handle, once bound
         this.peer = null;        // connect()ed destination (DillInet.inetAddr)
-        // Received datagrams, oldest first, from rx[rxhead]: two entries
-        // each, the bytes (a Buffer) and Node's rinfo {address, family,
-        // port}, as udp_wrap gave them (no record made per datagram).
+        // Received datagrams, oldest first, in rx[rxhead, rxtail): two
+        // entries each, the bytes (a Buffer) and Node's rinfo {address,
+        // family, port}, as udp_wrap gave them (no record made per
+        // datagram).  Emptied, the array is reused from its start (setting
+        // its length is a call into V8's runtime).
         this.rx = [];
         this.rxhead = 0;
+        this.rxtail = 0;
         this.rxbytes = 0;        // accounted size of rx
         this.txbytes = 0;        // bytes waiting in Node's send queue
         this.error = 0;          // asynchronous error (ICMP) for the next call
@@ -43,7 +46,7 @@ mergeInto(LibraryManager.library, {
       }
       pollMask() {
         var m = 0;
-        if (this.rxhead < this.rx.length || this.error) m |= DILL_C.POLLIN;
+        if (this.rxhead < this.rxtail || this.error) m |= DILL_C.POLLIN;
         if (this.txbytes < DillNet.HIGH) m |= DILL_C.POLLOUT;
         if (this.error) m |= DILL_C.POLLERR;
         return m;
@@ -70,7 +73,10 @@ mergeInto(LibraryManager.library, {
           }
           var cost = buf.length + DillUdp.DGRAM_COST;
           if (self.rxbytes + cost > DillUdp.DGRAM_RX) return;
-          self.rx.push(buf, rinfo);
+          var t = self.rxtail;
+          self.rx[t] = buf;
+          self.rx[t + 1] = rinfo;
+          self.rxtail = t + 2;
           self.rxbytes += cost;
           // Tell the program once per turn of the event loop, after Node
           // has read every datagram waiting (up to 32 a turn): it then
@@ -129,7 +135,7 @@ mergeInto(LibraryManager.library, {
         if (this.closed) return;
         this.closed = true;
         this.rx = [];
-        this.rxhead = 0;
+        this.rxhead = this.rxtail = 0;
         this.rxbytes = 0;
         // Datagrams the program was told are sent still go out.
         if (this.udp && this.txbytes === 0) this.udp.close();
@@ -158,7 +164,7 @@ mergeInto(LibraryManager.library, {
     dgramRecv: function(ep, iov, iovcnt, flags, name, namelenPtr) {
       DillFiber.rewound();
       var rx = ep.rx, head = ep.rxhead;
-      if (head === rx.length) {
+      if (head === ep.rxtail) {
         if (ep.error) {
           var e = ep.error;
           ep.error = 0;
@@ -171,13 +177,20 @@ mergeInto(LibraryManager.library, {
       var data = rx[head], info = rx[head + 1], size = data.length;
       if (!(flags & DILL_C.MSG_PEEK)) {
         ep.rxbytes -= size + DillUdp.DGRAM_COST;
-        if (head + 2 === rx.length) {
-          rx.length = 0;
-          ep.rxhead = 0;
-        } else {
-          rx[head] = rx[head + 1] = null;
-          ep.rxhead = head + 2;
+        rx[head] = rx[head + 1] = null;
+        head += 2;
+        if (head === ep.rxtail) {
+          head = ep.rxtail = 0;
+        } else if (head >= 4096) {
+          // Never emptied (the program always a datagram behind): the
+          // few queued move to the front rather than the array growing.
+          var live = ep.rxtail - head;
+          rx.copyWithin(0, head, ep.rxtail);
+          rx.fill(null, live, ep.rxtail);
+          ep.rxtail = live;
+          head = 0;
         }
+        ep.rxhead = head;
       }
       var copied = 0;
       if (iovcnt === 1 && HEAP32[(iov + 4) >> 2] >= size) {
