@@ -35,6 +35,9 @@ mergeInto(LibraryManager.library, {
         this.rxtail = 0;
         this.rxbytes = 0;        // accounted size of rx
         this.txbytes = 0;        // bytes waiting in Node's send queue
+        this.txReq = null;       // a SendWrap free for the next send
+        this.txScratch = null;   // a Buffer free for the next send (dgramSend)
+        this.txList = null;      // the list of one buffer udp_wrap's send takes
         this.error = 0;          // asynchronous error (ICMP) for the next call
         this.closed = false;
         this.arrived = false;    // datagrams came this turn (see bindTo)
@@ -105,14 +108,25 @@ mergeInto(LibraryManager.library, {
         if (this.txbytes >= DillNet.HIGH) return -EAGAIN;
         var e = this.ensureBound();
         if (e) return e;
-        var req = new (DillNodeInternals.binding('udp_wrap').SendWrap)();
-        req.buf = buf;           // keep it alive while queued
-        var err = !dest ? this.udp.send(req, [buf], 1, true) :
-          dest.v6 ? this.udp.send6(req, [buf], 1, dest.port, dest.ip, true) :
-                    this.udp.send(req, [buf], 1, dest.port, dest.ip, true);
+        // A send the kernel takes at once leaves the request object and the
+        // buffer untouched (Node wraps the request only to queue it): both
+        // serve the next send.  The one-item list is only read during the call.
+        var req = this.txReq || new (DillNodeInternals.binding('udp_wrap').SendWrap)();
+        this.txReq = null;
+        this.txScratch = null;
+        var list = this.txList || (this.txList = [null]);
+        list[0] = buf;
+        var err = !dest ? this.udp.send(req, list, 1, true) :
+          dest.v6 ? this.udp.send6(req, list, 1, dest.port, dest.ip, true) :
+                    this.udp.send(req, list, 1, dest.port, dest.ip, true);
+        list[0] = null;
         if (err < 0) return -DillInet.uvErr(err);
         // err >= 1: the kernel took it at once (Node returns length + 1).
-        if (err === 0) {
+        if (err >= 1) {
+          this.txReq = req;
+          this.txScratch = buf;
+        } else {
+          req.buf = buf;         // keep it alive while queued
           // Queued in Node (the kernel's send buffer is full).
           var self = this, len = buf.length;
           this.txbytes += len;
@@ -251,7 +265,10 @@ mergeInto(LibraryManager.library, {
       DillFiber.rewound();
       var total = 0;
       for (var i = 0; i < iovcnt; i++) total += HEAP32[(iov + i * 8 + 4) >> 2];
-      var buf = Buffer.allocUnsafe(total), off = 0;
+      // The last datagram's buffer, if it went out at once and was as long.
+      var buf = ep.txScratch;
+      if (!buf || buf.length !== total) buf = Buffer.allocUnsafe(total);
+      var off = 0;
       for (var j = 0; j < iovcnt; j++) {
         var ptr = HEAP32[(iov + j * 8) >> 2];
         var len = HEAP32[(iov + j * 8 + 4) >> 2];
