@@ -311,20 +311,29 @@ function printStreams(proto, ours, native, theirs) {
 async function datagrams() {
   const count = process.env.BENCH_UDP_N || '200000';
   const native = nativeRuns(nativeUdp);
-  const oursTwo = [], theirsTwo = [];
+  const oursTwo = [], theirsTwo = [], oursFed = [], theirsFed = [];
   // Each pair's lines: the sender's {sent}, then the receiver's {recvd, count, n}.
   const merge = (lines) => [Object.assign({}, ...lines)];
   const two = async (prog) => merge(await twoProcesses([prog, 'recv', count], (port) => [prog, 'send', port, count], true));
+  // Each receiver fed by the same sender (raw Node dgram's): what one receives
+  // and loses then depends on the receiver alone, not on how fast its own
+  // side's sender floods it.
+  const FED = 'udp, two processes, Node\'s sender';
+  const fed = async (prog) => [{ ...merge(await twoProcesses([prog, 'recv', count], (port) => [nodeUdp, 'send', port, count], true))[0], name: FED }];
   for (let i = 0; i < REPS; i++) {
     oursTwo.push(await two(udp));
     await native.add('recv/send', two);
     theirsTwo.push(await two(nodeUdp));
+    oursFed.push(await fed(udp));
+    await native.add('recv from Node\'s sender', fed);
+    theirsFed.push(await fed(nodeUdp));
   }
   const oursOne = run(udp, ['inproc', count])[0];
   await native.add('inproc', (exe) => run(exe, ['inproc', count]));
   const rows = [
     ['one program', oursOne, run(nodeUdp, ['inproc', count])[0]],
     [`two processes (median of ${REPS})`, median(oursTwo)[0], median(theirsTwo)[0]],
+    [`two processes, Node's sender to each (median of ${REPS})`, median(oursFed)[0], median(theirsFed)[0]],
   ];
   printDatagrams(count, rows, native);
 }

@@ -139,13 +139,17 @@ static ssize_t dill__udp_recvl_from(struct dill__udp *self,
     int n = dill__udp_iov(first ? first : &whole, 1, small, &iov, &total);
     if(dill__slow(n < 0)) return -1;
     self->rbusy = 1;
+    /* The sender's address is asked of the kernel only if it is wanted. */
+    int named = addr || self->hasremote;
     ssize_t rc;
     for(;;) {
         struct dill_ipaddr from;
         struct msghdr msg;
         memset(&msg, 0, sizeof(msg));
-        msg.msg_name = &from;
-        msg.msg_namelen = sizeof(from);
+        if(named) {
+            msg.msg_name = &from;
+            msg.msg_namelen = sizeof(from);
+        }
         msg.msg_iov = iov;
         msg.msg_iovlen = n;
         rc = recvmsg(self->fd, &msg, 0);
@@ -155,8 +159,10 @@ static ssize_t dill__udp_recvl_from(struct dill__udp *self,
             continue;
         }
         struct dill_ipaddr sender;
-        dill__ipaddr_from(&sender, (struct sockaddr*)&from);
-        if(self->hasremote && !dill_ipaddr_equal(&sender, &self->remote, 0)) continue;
+        if(named) {
+            dill__ipaddr_from(&sender, (struct sockaddr*)&from);
+            if(self->hasremote && !dill_ipaddr_equal(&sender, &self->remote, 0)) continue;
+        }
         if(msg.msg_flags & MSG_TRUNC) {errno = EMSGSIZE; rc = -1; break;}
         if(addr) *addr = sender;
         break;

@@ -25,9 +25,19 @@ mergeInto(LibraryManager.library, {
         this.opts = {};
         this.udp = null;         // udp_wrap handle, once bound
         this.peer = null;        // connect()ed destination (DillInet.inetAddr)
-        this.rx = [];            // {data, address, port, v6}, oldest first
+        // Received datagrams, oldest first, in rx[rxhead, rxtail): two
+        // entries each, the bytes (a Buffer) and Node's rinfo {address,
+        // family, port}, as udp_wrap gave them (no record made per
+        // datagram).  Emptied, the array is reused from its start (setting
+        // its length is a call into V8's runtime).
+        this.rx = [];
+        this.rxhead = 0;
+        this.rxtail = 0;
         this.rxbytes = 0;        // accounted size of rx
         this.txbytes = 0;        // bytes waiting in Node's send queue
+        this.txReq = null;       // a SendWrap free for the next send
+        this.txScratch = null;   // a Buffer free for the next send (dgramSend)
+        this.txList = null;      // the list of one buffer udp_wrap's send takes
         this.error = 0;          // asynchronous error (ICMP) for the next call
         this.closed = false;
         this.arrived = false;    // datagrams came this turn (see bindTo)
@@ -39,7 +49,7 @@ mergeInto(LibraryManager.library, {
       }
       pollMask() {
         var m = 0;
-        if (this.rx.length || this.error) m |= DILL_C.POLLIN;
+        if (this.rxhead < this.rxtail || this.error) m |= DILL_C.POLLIN;
         if (this.txbytes < DillNet.HIGH) m |= DILL_C.POLLOUT;
         if (this.error) m |= DILL_C.POLLERR;
         return m;
@@ -64,14 +74,12 @@ mergeInto(LibraryManager.library, {
             self.changed(IN);
             return;
           }
-          // Kernel-like accounting: a datagram costs more than its bytes,
-          // so that a flood of empty ones is bounded too.
-          var cost = buf.length + 256;
+          var cost = buf.length + DillUdp.DGRAM_COST;
           if (self.rxbytes + cost > DillUdp.DGRAM_RX) return;
-          self.rx.push({
-            data: buf, address: rinfo.address, port: rinfo.port,
-            v6: rinfo.family === 'IPv6' || rinfo.family === 6, cost: cost,
-          });
+          var t = self.rxtail;
+          self.rx[t] = buf;
+          self.rx[t + 1] = rinfo;
+          self.rxtail = t + 2;
           self.rxbytes += cost;
           // Tell the program once per turn of the event loop, after Node
           // has read every datagram waiting (up to 32 a turn): it then
@@ -100,14 +108,25 @@ mergeInto(LibraryManager.library, {
         if (this.txbytes >= DillNet.HIGH) return -EAGAIN;
         var e = this.ensureBound();
         if (e) return e;
-        var req = new (DillNodeInternals.binding('udp_wrap').SendWrap)();
-        req.buf = buf;           // keep it alive while queued
-        var err = !dest ? this.udp.send(req, [buf], 1, true) :
-          dest.v6 ? this.udp.send6(req, [buf], 1, dest.port, dest.ip, true) :
-                    this.udp.send(req, [buf], 1, dest.port, dest.ip, true);
+        // A send the kernel takes at once leaves the request object and the
+        // buffer untouched (Node wraps the request only to queue it): both
+        // serve the next send.  The one-item list is only read during the call.
+        var req = this.txReq || new (DillNodeInternals.binding('udp_wrap').SendWrap)();
+        this.txReq = null;
+        this.txScratch = null;
+        var list = this.txList || (this.txList = [null]);
+        list[0] = buf;
+        var err = !dest ? this.udp.send(req, list, 1, true) :
+          dest.v6 ? this.udp.send6(req, list, 1, dest.port, dest.ip, true) :
+                    this.udp.send(req, list, 1, dest.port, dest.ip, true);
+        list[0] = null;
         if (err < 0) return -DillInet.uvErr(err);
         // err >= 1: the kernel took it at once (Node returns length + 1).
-        if (err === 0) {
+        if (err >= 1) {
+          this.txReq = req;
+          this.txScratch = buf;
+        } else {
+          req.buf = buf;         // keep it alive while queued
           // Queued in Node (the kernel's send buffer is full).
           var self = this, len = buf.length;
           this.txbytes += len;
@@ -130,6 +149,7 @@ mergeInto(LibraryManager.library, {
         if (this.closed) return;
         this.closed = true;
         this.rx = [];
+        this.rxhead = this.rxtail = 0;
         this.rxbytes = 0;
         // Datagrams the program was told are sent still go out.
         if (this.udp && this.txbytes === 0) this.udp.close();
@@ -144,6 +164,9 @@ mergeInto(LibraryManager.library, {
     // Bytes of datagrams a UDP socket queues for the program (like the
     // kernel's receive buffer); more are dropped.
     DGRAM_RX: 256 * 1024,
+    // What a queued datagram costs beyond its bytes (as the kernel counts
+    // its buffer's overhead): a flood of empty ones is bounded too.
+    DGRAM_COST: 256,
 
     /**
      * Receives one datagram into the iovecs: at most their size is copied
@@ -154,7 +177,8 @@ mergeInto(LibraryManager.library, {
      */
     dgramRecv: function(ep, iov, iovcnt, flags, name, namelenPtr) {
       DillFiber.rewound();
-      if (!ep.rx.length) {
+      var rx = ep.rx, head = ep.rxhead;
+      if (head === ep.rxtail) {
         if (ep.error) {
           var e = ep.error;
           ep.error = 0;
@@ -164,22 +188,72 @@ mergeInto(LibraryManager.library, {
         DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
         return 0;
       }
-      var d = ep.rx[0];
+      var data = rx[head], info = rx[head + 1], size = data.length;
       if (!(flags & DILL_C.MSG_PEEK)) {
-        ep.rx.shift();
-        ep.rxbytes -= d.cost;
+        ep.rxbytes -= size + DillUdp.DGRAM_COST;
+        rx[head] = rx[head + 1] = null;
+        head += 2;
+        if (head === ep.rxtail) {
+          head = ep.rxtail = 0;
+        } else if (head >= 4096) {
+          // Never emptied (the program always a datagram behind): the
+          // few queued move to the front rather than the array growing.
+          var live = ep.rxtail - head;
+          rx.copyWithin(0, head, ep.rxtail);
+          rx.fill(null, live, ep.rxtail);
+          ep.rxtail = live;
+          head = 0;
+        }
+        ep.rxhead = head;
       }
       var copied = 0;
-      for (var i = 0; i < iovcnt && copied < d.data.length; i++) {
-        var ptr = HEAP32[(iov + i * 8) >> 2];
-        var len = HEAP32[(iov + i * 8 + 4) >> 2];
-        var k = Math.min(len, d.data.length - copied);
-        HEAPU8.set(d.data.subarray(copied, copied + k), ptr);
-        copied += k;
+      if (iovcnt === 1 && HEAP32[(iov + 4) >> 2] >= size) {
+        // The common case: one buffer that holds it all.
+        HEAPU8.set(data, HEAP32[iov >> 2]);
+        copied = size;
+      } else {
+        for (var i = 0; i < iovcnt && copied < size; i++) {
+          var ptr = HEAP32[(iov + i * 8) >> 2];
+          var len = HEAP32[(iov + i * 8 + 4) >> 2];
+          var k = Math.min(len, size - copied);
+          HEAPU8.set(data.subarray(copied, copied + k), ptr);
+          copied += k;
+        }
       }
-      if (name) DillInet.writeInetAddr(name, namelenPtr, d);
-      var trunc = copied < d.data.length;
-      return { n: (flags & DILL_C.MSG_TRUNC) ? d.data.length : copied, trunc: trunc };
+      if (name) DillUdp.writeFrom(name, namelenPtr, info);
+      // One result object, reused: the callers read it at once.
+      var res = DillUdp.res || (DillUdp.res = { n: 0, trunc: false });
+      res.n = (flags & DILL_C.MSG_TRUNC) ? size : copied;
+      res.trunc = copied < size;
+      return res;
+    },
+    res: null,
+
+    /** The sender `info` (Node's rinfo) as a sockaddr at `addr` (*addrlenPtr bytes of room), as Linux. */
+    writeFrom: function(addr, addrlenPtr, info) {
+      var v6 = info.family === 'IPv6' || info.family === 6;
+      var len = v6 ? 28 : 16;
+      if (HEAP32[addrlenPtr >> 2] < len || (addr & 3)) {
+        DillInet.writeInetAddr(addr, addrlenPtr, { v6: v6, address: info.address, port: info.port });
+        return;
+      }
+      // Straight into the program's memory: family, port (big-endian),
+      // the address (the last one parsed is cached), zeros around it.
+      var bytes = DillInet.ipBytes(info.address);
+      if (bytes && bytes.length === 16 && !v6) bytes = bytes.subarray(12);
+      HEAP32[addr >> 2] = (v6 ? DILL_C.AF_INET6 : DILL_C.AF_INET) | ((info.port >> 8) << 16) | ((info.port & 255) << 24);
+      if (v6) {
+        HEAP32[(addr + 4) >> 2] = 0;     // flow info
+        if (!bytes || bytes.length !== 16) HEAPU8.fill(0, addr + 8, addr + 24);
+        if (bytes) HEAPU8.set(bytes, addr + 8);
+        HEAP32[(addr + 24) >> 2] = 0;    // scope id
+      } else {
+        if (bytes && bytes.length === 4) HEAPU8.set(bytes, addr + 4);
+        else HEAP32[(addr + 4) >> 2] = 0;
+        HEAP32[(addr + 8) >> 2] = 0;
+        HEAP32[(addr + 12) >> 2] = 0;
+      }
+      HEAP32[addrlenPtr >> 2] = len;
     },
 
     /**
@@ -191,7 +265,10 @@ mergeInto(LibraryManager.library, {
       DillFiber.rewound();
       var total = 0;
       for (var i = 0; i < iovcnt; i++) total += HEAP32[(iov + i * 8 + 4) >> 2];
-      var buf = Buffer.allocUnsafe(total), off = 0;
+      // The last datagram's buffer, if it went out at once and was as long.
+      var buf = ep.txScratch;
+      if (!buf || buf.length !== total) buf = Buffer.allocUnsafe(total);
+      var off = 0;
       for (var j = 0; j < iovcnt; j++) {
         var ptr = HEAP32[(iov + j * 8) >> 2];
         var len = HEAP32[(iov + j * 8 + 4) >> 2];
