@@ -191,7 +191,8 @@ static int dill__tls_pump(struct dill__tls *self, int seen, int64_t deadline) {
 }
 
 /* The opening handshake, by the attaching coroutine alone. */
-static int dill__tls_handshake(struct dill__tls *self, int64_t deadline) {
+static int dill__tls_handshake(struct dill__tls *self, int server,
+      int64_t deadline) {
     for(;;) {
         int st = dill__tls_state(self);
         if(dill__slow(st & DILL__TLS_ERROR)) {
@@ -199,7 +200,16 @@ static int dill__tls_handshake(struct dill__tls *self, int64_t deadline) {
             return -1;
         }
         if(st & DILL__TLS_OUT) {
-            if(dill__slow(dill__tls_flush(self, deadline) < 0)) return -1;
+            if(dill__slow(dill__tls_flush(self, deadline) < 0)) {
+                /* What a server sends once the handshake is done (TLS 1.3
+                   session tickets) is not part of it: a client that
+                   closed meanwhile has a server whose sending is broken
+                   (flush marked it), not a failed handshake, as OpenSSL
+                   has it. */
+                if(server && (st & DILL__TLS_SECURE) && errno == ECONNRESET)
+                    return 0;
+                return -1;
+            }
             continue;
         }
         if(st & DILL__TLS_SECURE) return 0;
@@ -388,7 +398,7 @@ static int dill__tls_attach(int s, int server, const char *cert,
     }
     /* The socket is ours now.  A failed handshake leaves its stream in an
        unknown state: it is closed with the rest. */
-    if(dill__slow(dill__tls_handshake(self, deadline) < 0)) {
+    if(dill__slow(dill__tls_handshake(self, server, deadline) < 0)) {
         int err = errno;
         dill_hclose(h);
         errno = err;

@@ -76,5 +76,59 @@ mergeInto(LibraryManager.library, {
     releaseTlsErrors: function(t) {
       if (typeof t._releaseControl === 'function') t._releaseControl();
     },
+
+    /**
+     * The transport of a tls.TLSSocket `t` made over a JS Duplex: Node
+     * wraps the Duplex in a JSStreamSocket, whose JSStream handle the TLS
+     * engine writes its ciphertext to and reads the peer's from.  That
+     * wrapper acknowledges each ciphertext write one setImmediate later
+     * (the engine then sends nothing more, and acknowledges the plaintext
+     * write, only then), and feeds input through the Duplex's stream
+     * machinery.  The TLS engine (tls.js) does both itself, at once:
+     * returns { write(cb), ack(), read(view) } or null (then the Duplex is
+     * used as it is).
+     *   write(cb): cb(bufs) receives each ciphertext write (Buffers, copies)
+     *     in place of the Duplex;
+     *   ack(): acknowledges the write in progress (all of it was taken),
+     *     never inside cb;
+     *   read(view): hands ciphertext (any Uint8Array, copied at once) to
+     *     the engine.
+     * Relies on the wrapper's own fields (res._parentWrap, its request
+     * symbols, its finishWrite), checked here: without them, null.
+     */
+    tlsTransport: function(t) {
+      var res = t._handle, jss = res && res._parentWrap;
+      if (!jss || !jss._handle || typeof jss._handle.readBuffer !== 'function' ||
+          typeof jss.finishWrite !== 'function' || typeof jss.doWrite !== 'function') return null;
+      var sym = {};
+      Object.getOwnPropertySymbols(jss).forEach(function(s) { sym[s.description] = s; });
+      var cur = sym.kCurrentWriteRequest, closing = sym.kPendingClose;
+      if (!cur || !closing || jss[cur] === undefined) return null;
+      var doWrite = jss.doWrite;
+      var sink = null, ours = null;
+      jss.doWrite = function(req, bufs) {
+        // Closing, or no handle: the wrapper's own ways.
+        if (sink === null || this[closing] || this._handle === null) return doWrite.call(this, req, bufs);
+        this[cur] = ours = req;
+        sink(bufs);
+        return 0;
+      };
+      return {
+        write: function(cb) { sink = cb; },
+        // Only a write that came this way: one already under way (a
+        // client's hello, written as the socket was made) went through the
+        // Duplex, whose wrapper acknowledges it itself.
+        ack: function() {
+          var req = ours;
+          ours = null;
+          if (req !== null && jss[cur] === req && jss._handle !== null && !jss[closing]) {
+            jss.finishWrite(jss._handle, 0);
+          }
+        },
+        read: function(view) {
+          if (jss._handle !== null) jss._handle.readBuffer(view);
+        },
+      };
+    },
   },
 });

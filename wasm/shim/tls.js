@@ -37,6 +37,7 @@ mergeInto(LibraryManager.library, {
         super();
         this.t = null;          // the tls.TLSSocket
         this.duplex = null;     // its transport, pumped by C
+        this.io = null;         // or the shortcut past it (DillNodeInternals.tlsTransport)
         this.out = DillTls.queue();     // ciphertext to send
         this.plain = DillTls.queue();   // plaintext received
         this.parts = [];        // pieces of a gathered write (bsendl lists)
@@ -63,6 +64,7 @@ mergeInto(LibraryManager.library, {
         // Let the TLS socket and its buffers go, and the descriptor's FS
         // node (FS keeps every node in its name table until destroyed).
         this.t = null;
+        this.io = null;
         this.duplex = null;
         DillFds.dropNode(this.node);
         this.node = null;
@@ -300,6 +302,13 @@ mergeInto(LibraryManager.library, {
       t.disableRenegotiation();
     }
     ep.attach(t, server);
+    // Ciphertext straight between the engine and our queues (see
+    // DillNodeInternals.tlsTransport), where this Node allows it.
+    ep.io = DillNodeInternals.tlsTransport(t);
+    if (ep.io) ep.io.write(function(bufs) {
+      for (var i = 0; i < bufs.length; i++) ep.out.bufs.push(bufs[i]);
+      ep.event(DillNet.OUT);
+    });
     return fd;
   },
 
@@ -325,7 +334,9 @@ mergeInto(LibraryManager.library, {
     var ep = DillTls.get(fd);
     if (!ep) return -{{{ cDefine('EBADF') }}};
     if (ep.err) return 0;
-    ep.duplex.push(Buffer.from(HEAPU8.subarray(ptr, ptr + (len >>> 0))));
+    // The engine copies the bytes before it returns.
+    if (ep.io) ep.io.read(HEAPU8.subarray(ptr, ptr + (len >>> 0)));
+    else ep.duplex.push(Buffer.from(HEAPU8.subarray(ptr, ptr + (len >>> 0))));
     return 0;
   },
 
@@ -345,7 +356,11 @@ mergeInto(LibraryManager.library, {
   dill__js_tls_take: function(fd, ptr, max) {
     var ep = DillTls.get(fd);
     if (!ep) return -{{{ cDefine('EBADF') }}};
-    return DillTls.move(ep.out, ptr, max);
+    var n = DillTls.move(ep.out, ptr, max);
+    // All of the engine's write taken: it may go on (produce more, which
+    // C takes next, and acknowledge the plaintext written: not WRITING).
+    if (ep.io && !ep.out.bufs.length) ep.io.ack();
+    return n;
   },
 
   /**
