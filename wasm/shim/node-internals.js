@@ -96,6 +96,33 @@ mergeInto(LibraryManager.library, {
      * Relies on the wrapper's own fields (res._parentWrap, its request
      * symbols, its finishWrite), checked here: without them, null.
      */
+    /**
+     * Writes plaintext to tls.TLSSocket `t` as its own write() does in the
+     * end (a WriteWrap to its TLSWrap handle), without the Writable stream
+     * before it and without a copy: the engine encrypts `view` (any
+     * Uint8Array) before the call returns.  cb(status) once the engine
+     * has written all of it out (status < 0: a uv error).  Returns 0, or
+     * a negative uv error (then cb is not called).  The caller must never
+     * have two writes under way, nor one beside a write() of the stream's.
+     * null where this Node has no such handle.
+     */
+    tlsWriter: function(t) {
+      var h = t._handle;
+      var WriteWrap = DillNodeInternals.binding('stream_wrap').WriteWrap;
+      if (!h || typeof h.writeBuffer !== 'function' || typeof WriteWrap !== 'function') return null;
+      return function(view, cb) {
+        h = t._handle;
+        if (!h) return -{{{ cDefine('ECANCELED') }}};
+        var req = new WriteWrap();
+        req.handle = h;
+        req.oncomplete = function(status) { cb(status); };
+        req.async = false;
+        req.bytes = 0;
+        req.buffer = null;
+        return h.writeBuffer(req, view);
+      };
+    },
+
     tlsTransport: function(t) {
       var res = t._handle, jss = res && res._parentWrap;
       if (!jss || !jss._handle || typeof jss._handle.readBuffer !== 'function' ||

@@ -38,6 +38,7 @@ mergeInto(LibraryManager.library, {
         this.t = null;          // the tls.TLSSocket
         this.duplex = null;     // its transport, pumped by C
         this.io = null;         // or the shortcut past it (DillNodeInternals.tlsTransport)
+        this.writer = undefined;        // plaintext writes past t's Writable (DillTls.direct)
         this.out = DillTls.queue();     // ciphertext to send
         this.plain = DillTls.queue();   // plaintext received
         this.parts = [];        // pieces of a gathered write (bsendl lists)
@@ -226,6 +227,39 @@ mergeInto(LibraryManager.library, {
       return ctx;
     },
 
+    /**
+     * May plaintext skip the TLS socket's Writable (DillNodeInternals.
+     * tlsWriter)?  Only after the handshake, with nothing written, or
+     * being written, either way: the engine takes one write at a time.
+     */
+    direct: function(ep) {
+      if (ep.writer === undefined) ep.writer = DillNodeInternals.tlsWriter(ep.t);
+      return ep.writer !== null && ep.secure && ep.writes === 0 && !ep.t.connecting &&
+        ep.t.writableLength === 0 && !ep.t.writableEnded;
+    },
+
+    /** Writes plaintext `view` the direct way; 0 or -errno. */
+    writeDirect: function(ep, view) {
+      ep.writes++;
+      var err = ep.writer(view, function(status) {
+        ep.writes--;
+        // As the Writable has it: a failed write destroys the socket
+        // (its 'error' fails the engine), unless it is gone already.
+        if (status < 0 && ep.t && !ep.t.destroyed) {
+          var name = require('util').getSystemErrorName(status);
+          var e = new Error('write ' + name);
+          e.code = name;
+          e.errno = status;
+          e.syscall = 'write';
+          ep.t.destroy(e);
+        }
+        ep.event(DillNet.OUT);
+      });
+      if (!err) return 0;
+      ep.writes--;
+      return -{{{ cDefine('ECONNRESET') }}};
+    },
+
     /** The engine behind fd, or null. */
     get: function(fd) {
       var ep = DillFds.ep(fd);
@@ -375,12 +409,18 @@ mergeInto(LibraryManager.library, {
     if (ep.err || ep.t.destroyed) return -{{{ cDefine('ECONNRESET') }}};
     if (ep.t.writableEnded) return -{{{ cDefine('EPIPE') }}};
     len = len >>> 0;
+    // A whole list in one piece goes to the engine as it is (it encrypts
+    // it at once), straight from wasm memory.
+    if (last && !ep.parts.length && len && DillTls.direct(ep)) {
+      return DillTls.writeDirect(ep, HEAPU8.subarray(ptr, ptr + len));
+    }
     if (len) ep.parts.push(Buffer.from(HEAPU8.subarray(ptr, ptr + len)));
     if (!last) return 0;
     var parts = ep.parts;
     ep.parts = [];
     if (!parts.length) return 0;
     var buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    if (DillTls.direct(ep)) return DillTls.writeDirect(ep, buf);
     ep.writes++;
     ep.t.write(buf, function() {
       ep.writes--;
