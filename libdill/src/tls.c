@@ -216,10 +216,12 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
 }
 
 /* Reads and feeds one record; if it showed nothing among `seen`, lets the
-   engine's deferred work run before the caller decides what is next. */
+   engine's deferred work run before the caller decides what is next
+   (unless it has none: most records of a handshake show nothing). */
 static int dill__tls_pump(struct dill__tls *self, int seen, int64_t deadline) {
     if(dill__slow(dill__tls_record(self, deadline) < 0)) return -1;
     if(dill__tls_state(self) & seen) return 0;
+    if(dill__js_tls_quiet(self->fd)) return 0;
     return dill__tls_wait(self, DILL__TLS_IN, 1, deadline);
 }
 

@@ -123,6 +123,16 @@ mergeInto(LibraryManager.library, {
       };
     },
 
+    /**
+     * Has readable stream `r` seen its end (its 'end' event still to come,
+     * a tick or more later)?  Readable has no public word for it before
+     * 'end' (readableEnded is set with it).  True where unknown.
+     */
+    readEnded: function(r) {
+      var st = r._readableState;
+      return !st || st.ended !== false;
+    },
+
     tlsTransport: function(t) {
       var res = t._handle, jss = res && res._parentWrap;
       if (!jss || !jss._handle || typeof jss._handle.readBuffer !== 'function' ||
@@ -141,6 +151,9 @@ mergeInto(LibraryManager.library, {
         return 0;
       };
       return {
+        // No write under way but ours (one the wrapper would acknowledge
+        // later holds the engine's next output back until then).
+        idle: function() { return jss[cur] === null || jss[cur] === ours; },
         write: function(cb) { sink = cb; },
         // Only a write that came this way: one already under way (a
         // client's hello, written as the socket was made) went through the

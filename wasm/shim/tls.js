@@ -453,6 +453,21 @@ mergeInto(LibraryManager.library, {
     if (settle) setImmediate(function() { ep.event(dir); });
   },
 
+  /**
+   * 1 if nothing of engine fd is deferred, so that a record that showed
+   * nothing needs no settle: every write goes the direct way and none
+   * awaits its acknowledgement from Node's wrapper, no received plaintext
+   * waits in the TLS socket's stream, and no end of it is on its way to
+   * 'end'.  (Errors show at once: state() looks at destroyed.)
+   */
+  dill__js_tls_quiet__deps: ['$DillTls', '$DillNodeInternals'],
+  dill__js_tls_quiet: function(fd) {
+    var ep = DillTls.get(fd);
+    if (!ep || !ep.io || !ep.io.idle() || ep.t.destroyed) return 0;
+    if (ep.t.readableLength !== 0 || DillNodeInternals.readEnded(ep.t)) return 0;
+    return 1;
+  },
+
   /** Wakes whoever waits in direction(s) `dir` (a lock was released). */
   dill__js_tls_poke__deps: ['$DillTls'],
   dill__js_tls_poke: function(fd, dir) {
