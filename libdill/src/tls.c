@@ -4,11 +4,12 @@
  * engine (platform/platform.h: Node's tls module).  The engine is a
  * descriptor; this file pumps it: ciphertext it wants sent goes down with
  * the lower socket's bsendl, ciphertext from the peer comes up with its
- * brecvl, one TLS record at a time (the 5-byte header, then exactly the
- * length it announces), so that nothing past the peer's close_notify is
- * ever read and tls_detach hands the socket back where the TLS stream
- * ended.  When the engine has nothing for us, we wait with fdin/fdout on
- * its descriptor.
+ * brecvl (or brecvsome), one TLS record at a time (the 5-byte header, then
+ * the length it announces, and no more unless that record is too long to
+ * be the close_notify: see dill__tls_record), so that nothing past the
+ * peer's close_notify is ever read and tls_detach hands the socket back
+ * where the TLS stream ended.  When the engine has nothing for us, we
+ * wait with fdin/fdout on its descriptor.
  *
  * Certificates: the server's come from PEM files (tls_attach_server).  The
  * client checks the server's only when DILL_TLS_CA names a CA bundle (a PEM

@@ -19,13 +19,22 @@
  * close_notify out).  C re-reads the state after every wake-up, so a
  * spurious one costs a loop.
  *
+ * The ciphertext skips the Duplex where Node allows it
+ * (DillNodeInternals.tlsTransport): the engine's writes land in our queue
+ * straight from the JSStream handle Node puts under the TLS socket, and
+ * are acknowledged as C takes them (Node's own wrapper does so one
+ * setImmediate later, and the engine writes nothing more until then);
+ * C's records go to that handle from wasm memory.  Plaintext of one piece
+ * goes to the TLS handle from wasm memory too (DillTls.direct).
+ *
  * Most of the engine's work happens synchronously inside a feed or a write
  * (Node 20: decryption, handshake messages, 'secure').  What does not: a
- * write queued behind another one (Node acknowledges a write to the Duplex
- * one event-loop turn later), the 'end' and 'error' events (next tick).
- * When a record produced nothing visible, C "settles": it waits until one
- * setImmediate has run before it reads the next record, so it never blocks
- * on the peer while the engine still has something to say.
+ * write through the Duplex (the client's hello, written as the socket is
+ * made), the 'end' and 'error' events (next tick).  When a record produced
+ * nothing visible and some of that may be pending (dill__js_tls_quiet), C
+ * "settles": it waits until one setImmediate has run before it reads the
+ * next record, so it never blocks on the peer while the engine still has
+ * something to say.
  */
 mergeInto(LibraryManager.library, {
   $dillTlsEngineClass__deps: ['$DillWaitable', '$DillTls', '$DillFds', '$DillNet', '$DILL_C'],
