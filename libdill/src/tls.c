@@ -4,11 +4,12 @@
  * engine (platform/platform.h: Node's tls module).  The engine is a
  * descriptor; this file pumps it: ciphertext it wants sent goes down with
  * the lower socket's bsendl, ciphertext from the peer comes up with its
- * brecvl, one TLS record at a time (the 5-byte header, then exactly the
- * length it announces), so that nothing past the peer's close_notify is
- * ever read and tls_detach hands the socket back where the TLS stream
- * ended.  When the engine has nothing for us, we wait with fdin/fdout on
- * its descriptor.
+ * brecvl (or brecvsome), one TLS record at a time (the 5-byte header, then
+ * the length it announces, and no more unless that record is too long to
+ * be the close_notify: see dill__tls_record), so that nothing past the
+ * peer's close_notify is ever read and tls_detach hands the socket back
+ * where the TLS stream ended.  When the engine has nothing for us, we
+ * wait with fdin/fdout on its descriptor.
  *
  * Certificates: the server's come from PEM files (tls_attach_server).  The
  * client checks the server's only when DILL_TLS_CA names a CA bundle (a PEM
@@ -36,7 +37,12 @@
    bytes of data plus what protection adds (RFC 5246 6.2.3 allows 2048). */
 #define DILL__TLS_HDR 5
 #define DILL__TLS_MAXREC (16384 + 2048)
-#define DILL__TLS_RXBUF (DILL__TLS_HDR + DILL__TLS_MAXREC)
+/* A record and the header of the next one (see dill__tls_record). */
+#define DILL__TLS_RXBUF (DILL__TLS_HDR + DILL__TLS_MAXREC + DILL__TLS_HDR)
+/* A record at least this long is not the peer's close_notify: an alert
+   record holds two bytes and what protection adds (19 to 26 bytes with
+   AEAD ciphers, up to about 330 with CBC and its padding). */
+#define DILL__TLS_BIGREC 1024
 /* Ciphertext goes down in pieces of up to this: the records of a 64 KiB
    write (four, with their headers and tags) in one write of the socket
    below. */
@@ -52,7 +58,9 @@ struct dill__tls {
     int u;                          /* the underlying socket's handle */
     int fd;                         /* the engine's descriptor */
     uint8_t *buf;                   /* a record received, then what to send */
+    const struct dill__bsock_some *some;  /* the socket's brecvsome, if any */
     struct dill__busy busy;         /* coroutines inside a call */
+    unsigned ahead : 3;             /* bytes of the next record in buf */
     unsigned mem : 1;
     unsigned sbusy : 1;             /* a bsendl or tls_done is running */
     unsigned rbusy : 1;             /* a brecvl is running */
@@ -146,21 +154,50 @@ static int dill__tls_flush_locked(struct dill__tls *self, int64_t deadline) {
     return rc;
 }
 
+/* Receives until `want` bytes of the record at r are there (`have` are):
+   exactly that many, or, with `more`, up to `more` past them (of the next
+   record, as far as they have come).  Returns how many there are, or -1. */
+static ssize_t dill__tls_fill(struct dill__tls *self, uint8_t *r, size_t have,
+      size_t want, size_t more, int64_t deadline) {
+    while(have < want) {
+        ssize_t n;
+        if(more && self->some) {
+            n = self->some->recvsome(self->lower, r + have, want + more - have,
+                deadline);
+        } else {
+            struct dill_iolist iol = {r + have, want - have, NULL, 0};
+            n = self->lower->brecvl(self->lower, &iol, &iol, deadline) < 0 ?
+                -1 : (ssize_t)(want - have);
+        }
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
+        if(dill__slow(n < 0)) {
+            if(errno == EPIPE) errno = ECONNRESET;
+            return -1;
+        }
+        have += (size_t)n;
+    }
+    return (ssize_t)have;
+}
+
 /*
  * Reads one record from the socket below and feeds it to the engine.  A
  * header that cannot start a TLS record (the peer does not speak TLS) is
  * EPROTO; the stream ending without the peer's close_notify is
  * ECONNRESET, so that EPIPE always means a clean end.
+ *
+ * Nothing past the peer's close_notify may be read: the bytes after it
+ * are the socket's again once detached.  So the header is read exactly,
+ * and so is a short record (it may be the close_notify, which only the
+ * engine can tell once it is fed).  A long record cannot be: the
+ * receive that ends it may also take what has come of the next header
+ * (kept in buf for the next call): one receive a record in a stream.
  */
 static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
     uint8_t *r = self->buf;
-    struct dill_iolist iol = {r, DILL__TLS_HDR, NULL, 0};
-    int rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
-    if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
-    if(dill__slow(rc < 0)) {
-        if(errno == EPIPE) errno = ECONNRESET;
-        return -1;
-    }
+    ssize_t have = dill__tls_fill(self, r, self->ahead, DILL__TLS_HDR, 0,
+        deadline);
+    self->ahead = 0;
+    if(dill__slow(have < 0)) return -1;
     size_t len = (size_t)r[3] << 8 | r[4];
     /* Content types 20-24 (RFC 8446 B.1), version 3.x. */
     if(dill__slow(r[0] < 20 || r[0] > 24 || r[1] != 3 || r[2] > 4 ||
@@ -168,30 +205,30 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
         errno = EPROTO;
         return -1;
     }
-    if(len) {
-        iol.iol_base = r + DILL__TLS_HDR;
-        iol.iol_len = len;
-        rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
-        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
-        if(dill__slow(rc < 0)) {
-            if(errno == EPIPE) errno = ECONNRESET;
-            return -1;
-        }
-    }
-    dill__js_tls_feed(self->fd, r, DILL__TLS_HDR + len);
+    size_t end = DILL__TLS_HDR + len;
+    have = dill__tls_fill(self, r, (size_t)have, end,
+        len >= DILL__TLS_BIGREC ? DILL__TLS_HDR : 0, deadline);
+    if(dill__slow(have < 0)) return -1;
+    dill__js_tls_feed(self->fd, r, end);
+    /* The start of the next record, to the front. */
+    self->ahead = (unsigned)((size_t)have - end);
+    if(self->ahead) memmove(r, r + end, self->ahead);
     return 0;
 }
 
 /* Reads and feeds one record; if it showed nothing among `seen`, lets the
-   engine's deferred work run before the caller decides what is next. */
+   engine's deferred work run before the caller decides what is next
+   (unless it has none: most records of a handshake show nothing). */
 static int dill__tls_pump(struct dill__tls *self, int seen, int64_t deadline) {
     if(dill__slow(dill__tls_record(self, deadline) < 0)) return -1;
     if(dill__tls_state(self) & seen) return 0;
+    if(dill__js_tls_quiet(self->fd)) return 0;
     return dill__tls_wait(self, DILL__TLS_IN, 1, deadline);
 }
 
 /* The opening handshake, by the attaching coroutine alone. */
-static int dill__tls_handshake(struct dill__tls *self, int64_t deadline) {
+static int dill__tls_handshake(struct dill__tls *self, int server,
+      int64_t deadline) {
     for(;;) {
         int st = dill__tls_state(self);
         if(dill__slow(st & DILL__TLS_ERROR)) {
@@ -199,7 +236,16 @@ static int dill__tls_handshake(struct dill__tls *self, int64_t deadline) {
             return -1;
         }
         if(st & DILL__TLS_OUT) {
-            if(dill__slow(dill__tls_flush(self, deadline) < 0)) return -1;
+            if(dill__slow(dill__tls_flush(self, deadline) < 0)) {
+                /* What a server sends once the handshake is done (TLS 1.3
+                   session tickets) is not part of it: a client that
+                   closed meanwhile has a server whose sending is broken
+                   (flush marked it), not a failed handshake, as OpenSSL
+                   has it. */
+                if(server && (st & DILL__TLS_SECURE) && errno == ECONNRESET)
+                    return 0;
+                return -1;
+            }
             continue;
         }
         if(st & DILL__TLS_SECURE) return 0;
@@ -379,6 +425,7 @@ static int dill__tls_attach(int s, int server, const char *cert,
     self->bvfs.bsendl = dill__tls_bsendl;
     self->bvfs.brecvl = dill__tls_brecvl;
     self->lower = lower;
+    self->some = dill__hquery(s, dill__bsock_some_type);
     int h = dill__proto_own(s, &self->hvfs, &self->u);
     if(dill__slow(h < 0)) {
         int err = errno;
@@ -388,7 +435,7 @@ static int dill__tls_attach(int s, int server, const char *cert,
     }
     /* The socket is ours now.  A failed handshake leaves its stream in an
        unknown state: it is closed with the rest. */
-    if(dill__slow(dill__tls_handshake(self, deadline) < 0)) {
+    if(dill__slow(dill__tls_handshake(self, server, deadline) < 0)) {
         int err = errno;
         dill_hclose(h);
         errno = err;

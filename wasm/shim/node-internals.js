@@ -76,5 +76,99 @@ mergeInto(LibraryManager.library, {
     releaseTlsErrors: function(t) {
       if (typeof t._releaseControl === 'function') t._releaseControl();
     },
+
+    /**
+     * The transport of a tls.TLSSocket `t` made over a JS Duplex: Node
+     * wraps the Duplex in a JSStreamSocket, whose JSStream handle the TLS
+     * engine writes its ciphertext to and reads the peer's from.  That
+     * wrapper acknowledges each ciphertext write one setImmediate later
+     * (the engine then sends nothing more, and acknowledges the plaintext
+     * write, only then), and feeds input through the Duplex's stream
+     * machinery.  The TLS engine (tls.js) does both itself, at once:
+     * returns { write(cb), ack(), read(view) } or null (then the Duplex is
+     * used as it is).
+     *   write(cb): cb(bufs) receives each ciphertext write (Buffers, copies)
+     *     in place of the Duplex;
+     *   ack(): acknowledges the write in progress (all of it was taken),
+     *     never inside cb;
+     *   read(view): hands ciphertext (any Uint8Array, copied at once) to
+     *     the engine.
+     * Relies on the wrapper's own fields (res._parentWrap, its request
+     * symbols, its finishWrite), checked here: without them, null.
+     */
+    /**
+     * Writes plaintext to tls.TLSSocket `t` as its own write() does in the
+     * end (a WriteWrap to its TLSWrap handle), without the Writable stream
+     * before it and without a copy: the engine encrypts `view` (any
+     * Uint8Array) before the call returns.  cb(status) once the engine
+     * has written all of it out (status < 0: a uv error).  Returns 0, or
+     * a negative uv error (then cb is not called).  The caller must never
+     * have two writes under way, nor one beside a write() of the stream's.
+     * null where this Node has no such handle.
+     */
+    tlsWriter: function(t) {
+      var h = t._handle;
+      var WriteWrap = DillNodeInternals.binding('stream_wrap').WriteWrap;
+      if (!h || typeof h.writeBuffer !== 'function' || typeof WriteWrap !== 'function') return null;
+      return function(view, cb) {
+        h = t._handle;
+        if (!h) return -{{{ cDefine('ECANCELED') }}};
+        var req = new WriteWrap();
+        req.handle = h;
+        req.oncomplete = function(status) { cb(status); };
+        req.async = false;
+        req.bytes = 0;
+        req.buffer = null;
+        return h.writeBuffer(req, view);
+      };
+    },
+
+    /**
+     * Has readable stream `r` seen its end (its 'end' event still to come,
+     * a tick or more later)?  Readable has no public word for it before
+     * 'end' (readableEnded is set with it).  True where unknown.
+     */
+    readEnded: function(r) {
+      var st = r._readableState;
+      return !st || st.ended !== false;
+    },
+
+    tlsTransport: function(t) {
+      var res = t._handle, jss = res && res._parentWrap;
+      if (!jss || !jss._handle || typeof jss._handle.readBuffer !== 'function' ||
+          typeof jss.finishWrite !== 'function' || typeof jss.doWrite !== 'function') return null;
+      var sym = {};
+      Object.getOwnPropertySymbols(jss).forEach(function(s) { sym[s.description] = s; });
+      var cur = sym.kCurrentWriteRequest, closing = sym.kPendingClose;
+      if (!cur || !closing || jss[cur] === undefined) return null;
+      var doWrite = jss.doWrite;
+      var sink = null, ours = null;
+      jss.doWrite = function(req, bufs) {
+        // Closing, or no handle: the wrapper's own ways.
+        if (sink === null || this[closing] || this._handle === null) return doWrite.call(this, req, bufs);
+        this[cur] = ours = req;
+        sink(bufs);
+        return 0;
+      };
+      return {
+        // No write under way but ours (one the wrapper would acknowledge
+        // later holds the engine's next output back until then).
+        idle: function() { return jss[cur] === null || jss[cur] === ours; },
+        write: function(cb) { sink = cb; },
+        // Only a write that came this way: one already under way (a
+        // client's hello, written as the socket was made) went through the
+        // Duplex, whose wrapper acknowledges it itself.
+        ack: function() {
+          var req = ours;
+          ours = null;
+          if (req !== null && jss[cur] === req && jss._handle !== null && !jss[closing]) {
+            jss.finishWrite(jss._handle, 0);
+          }
+        },
+        read: function(view) {
+          if (jss._handle !== null) jss._handle.readBuffer(view);
+        },
+      };
+    },
   },
 });

@@ -19,13 +19,22 @@
  * close_notify out).  C re-reads the state after every wake-up, so a
  * spurious one costs a loop.
  *
+ * The ciphertext skips the Duplex where Node allows it
+ * (DillNodeInternals.tlsTransport): the engine's writes land in our queue
+ * straight from the JSStream handle Node puts under the TLS socket, and
+ * are acknowledged as C takes them (Node's own wrapper does so one
+ * setImmediate later, and the engine writes nothing more until then);
+ * C's records go to that handle from wasm memory.  Plaintext of one piece
+ * goes to the TLS handle from wasm memory too (DillTls.direct).
+ *
  * Most of the engine's work happens synchronously inside a feed or a write
  * (Node 20: decryption, handshake messages, 'secure').  What does not: a
- * write queued behind another one (Node acknowledges a write to the Duplex
- * one event-loop turn later), the 'end' and 'error' events (next tick).
- * When a record produced nothing visible, C "settles": it waits until one
- * setImmediate has run before it reads the next record, so it never blocks
- * on the peer while the engine still has something to say.
+ * write through the Duplex (the client's hello, written as the socket is
+ * made), the 'end' and 'error' events (next tick).  When a record produced
+ * nothing visible and some of that may be pending (dill__js_tls_quiet), C
+ * "settles": it waits until one setImmediate has run before it reads the
+ * next record, so it never blocks on the peer while the engine still has
+ * something to say.
  */
 mergeInto(LibraryManager.library, {
   $dillTlsEngineClass__deps: ['$DillWaitable', '$DillTls', '$DillFds', '$DillNet', '$DILL_C'],
@@ -37,6 +46,8 @@ mergeInto(LibraryManager.library, {
         super();
         this.t = null;          // the tls.TLSSocket
         this.duplex = null;     // its transport, pumped by C
+        this.io = null;         // or the shortcut past it (DillNodeInternals.tlsTransport)
+        this.writer = undefined;        // plaintext writes past t's Writable (DillTls.direct)
         this.out = DillTls.queue();     // ciphertext to send
         this.plain = DillTls.queue();   // plaintext received
         this.parts = [];        // pieces of a gathered write (bsendl lists)
@@ -63,6 +74,7 @@ mergeInto(LibraryManager.library, {
         // Let the TLS socket and its buffers go, and the descriptor's FS
         // node (FS keeps every node in its name table until destroyed).
         this.t = null;
+        this.io = null;
         this.duplex = null;
         DillFds.dropNode(this.node);
         this.node = null;
@@ -224,6 +236,39 @@ mergeInto(LibraryManager.library, {
       return ctx;
     },
 
+    /**
+     * May plaintext skip the TLS socket's Writable (DillNodeInternals.
+     * tlsWriter)?  Only after the handshake, with nothing written, or
+     * being written, either way: the engine takes one write at a time.
+     */
+    direct: function(ep) {
+      if (ep.writer === undefined) ep.writer = DillNodeInternals.tlsWriter(ep.t);
+      return ep.writer !== null && ep.secure && ep.writes === 0 && !ep.t.connecting &&
+        ep.t.writableLength === 0 && !ep.t.writableEnded;
+    },
+
+    /** Writes plaintext `view` the direct way; 0 or -errno. */
+    writeDirect: function(ep, view) {
+      ep.writes++;
+      var err = ep.writer(view, function(status) {
+        ep.writes--;
+        // As the Writable has it: a failed write destroys the socket
+        // (its 'error' fails the engine), unless it is gone already.
+        if (status < 0 && ep.t && !ep.t.destroyed) {
+          var name = require('util').getSystemErrorName(status);
+          var e = new Error('write ' + name);
+          e.code = name;
+          e.errno = status;
+          e.syscall = 'write';
+          ep.t.destroy(e);
+        }
+        ep.event(DillNet.OUT);
+      });
+      if (!err) return 0;
+      ep.writes--;
+      return -{{{ cDefine('ECONNRESET') }}};
+    },
+
     /** The engine behind fd, or null. */
     get: function(fd) {
       var ep = DillFds.ep(fd);
@@ -300,6 +345,13 @@ mergeInto(LibraryManager.library, {
       t.disableRenegotiation();
     }
     ep.attach(t, server);
+    // Ciphertext straight between the engine and our queues (see
+    // DillNodeInternals.tlsTransport), where this Node allows it.
+    ep.io = DillNodeInternals.tlsTransport(t);
+    if (ep.io) ep.io.write(function(bufs) {
+      for (var i = 0; i < bufs.length; i++) ep.out.bufs.push(bufs[i]);
+      ep.event(DillNet.OUT);
+    });
     return fd;
   },
 
@@ -325,7 +377,9 @@ mergeInto(LibraryManager.library, {
     var ep = DillTls.get(fd);
     if (!ep) return -{{{ cDefine('EBADF') }}};
     if (ep.err) return 0;
-    ep.duplex.push(Buffer.from(HEAPU8.subarray(ptr, ptr + (len >>> 0))));
+    // The engine copies the bytes before it returns.
+    if (ep.io) ep.io.read(HEAPU8.subarray(ptr, ptr + (len >>> 0)));
+    else ep.duplex.push(Buffer.from(HEAPU8.subarray(ptr, ptr + (len >>> 0))));
     return 0;
   },
 
@@ -345,7 +399,11 @@ mergeInto(LibraryManager.library, {
   dill__js_tls_take: function(fd, ptr, max) {
     var ep = DillTls.get(fd);
     if (!ep) return -{{{ cDefine('EBADF') }}};
-    return DillTls.move(ep.out, ptr, max);
+    var n = DillTls.move(ep.out, ptr, max);
+    // All of the engine's write taken: it may go on (produce more, which
+    // C takes next, and acknowledge the plaintext written: not WRITING).
+    if (ep.io && !ep.out.bufs.length) ep.io.ack();
+    return n;
   },
 
   /**
@@ -360,12 +418,18 @@ mergeInto(LibraryManager.library, {
     if (ep.err || ep.t.destroyed) return -{{{ cDefine('ECONNRESET') }}};
     if (ep.t.writableEnded) return -{{{ cDefine('EPIPE') }}};
     len = len >>> 0;
+    // A whole list in one piece goes to the engine as it is (it encrypts
+    // it at once), straight from wasm memory.
+    if (last && !ep.parts.length && len && DillTls.direct(ep)) {
+      return DillTls.writeDirect(ep, HEAPU8.subarray(ptr, ptr + len));
+    }
     if (len) ep.parts.push(Buffer.from(HEAPU8.subarray(ptr, ptr + len)));
     if (!last) return 0;
     var parts = ep.parts;
     ep.parts = [];
     if (!parts.length) return 0;
     var buf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    if (DillTls.direct(ep)) return DillTls.writeDirect(ep, buf);
     ep.writes++;
     ep.t.write(buf, function() {
       ep.writes--;
@@ -396,6 +460,21 @@ mergeInto(LibraryManager.library, {
     if (dir & DillNet.IN) ep.rx = false;
     if (dir & DillNet.OUT) ep.tx = false;
     if (settle) setImmediate(function() { ep.event(dir); });
+  },
+
+  /**
+   * 1 if nothing of engine fd is deferred, so that a record that showed
+   * nothing needs no settle: every write goes the direct way and none
+   * awaits its acknowledgement from Node's wrapper, no received plaintext
+   * waits in the TLS socket's stream, and no end of it is on its way to
+   * 'end'.  (Errors show at once: state() looks at destroyed.)
+   */
+  dill__js_tls_quiet__deps: ['$DillTls', '$DillNodeInternals'],
+  dill__js_tls_quiet: function(fd) {
+    var ep = DillTls.get(fd);
+    if (!ep || !ep.io || !ep.io.idle() || ep.t.destroyed) return 0;
+    if (ep.t.readableLength !== 0 || DillNodeInternals.readEnded(ep.t)) return 0;
+    return 1;
   },
 
   /** Wakes whoever waits in direction(s) `dir` (a lock was released). */

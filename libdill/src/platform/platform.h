@@ -152,6 +152,8 @@ int dill__js_tls_end(int fd);
 void dill__js_tls_arm(int fd, int dir, int settle);
 /* Makes fd report direction `dir` now: wakes a coroutine waiting there. */
 void dill__js_tls_poke(int fd, int dir);
+/* 1 if engine fd has nothing deferred (a settle would show nothing new). */
+int dill__js_tls_quiet(int fd);
 
 /******************************************************************************/
 /*  POSIX calls                                                               */
