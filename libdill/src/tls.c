@@ -4,9 +4,8 @@
  * engine (platform/platform.h: Node's tls module).  The engine is a
  * descriptor; this file pumps it: ciphertext it wants sent goes down with
  * the lower socket's bsendl, ciphertext from the peer comes up with its
- * brecvl (or brecvsome), one TLS record at a time (the 5-byte header, then
- * the length it announces, and no more unless that record is too long to
- * be the close_notify: see dill__tls_record), so that nothing past the
+ * brecvl, one TLS record at a time (the 5-byte header, then the length it
+ * announces, and no more), so that nothing past the
  * peer's close_notify is ever read and tls_detach hands the socket back
  * where the TLS stream ended.  When the engine has nothing for us, we
  * wait with fdin/fdout on its descriptor.
@@ -37,12 +36,7 @@
    bytes of data plus what protection adds (RFC 5246 6.2.3 allows 2048). */
 #define DILL__TLS_HDR 5
 #define DILL__TLS_MAXREC (16384 + 2048)
-/* A record and the header of the next one (see dill__tls_record). */
-#define DILL__TLS_RXBUF (DILL__TLS_HDR + DILL__TLS_MAXREC + DILL__TLS_HDR)
-/* A record at least this long is not the peer's close_notify: an alert
-   record holds two bytes and what protection adds (19 to 26 bytes with
-   AEAD ciphers, up to about 330 with CBC and its padding). */
-#define DILL__TLS_BIGREC 1024
+#define DILL__TLS_RXBUF (DILL__TLS_HDR + DILL__TLS_MAXREC)
 /* Ciphertext goes down in pieces of up to this: the records of a 64 KiB
    write (four, with their headers and tags) in one write of the socket
    below. */
@@ -58,9 +52,7 @@ struct dill__tls {
     int u;                          /* the underlying socket's handle */
     int fd;                         /* the engine's descriptor */
     uint8_t *buf;                   /* a record received, then what to send */
-    const struct dill__bsock_some *some;  /* the socket's brecvsome, if any */
     struct dill__busy busy;         /* coroutines inside a call */
-    unsigned ahead : 3;             /* bytes of the next record in buf */
     unsigned mem : 1;
     unsigned sbusy : 1;             /* a bsendl or tls_done is running */
     unsigned rbusy : 1;             /* a brecvl is running */
@@ -154,50 +146,21 @@ static int dill__tls_flush_locked(struct dill__tls *self, int64_t deadline) {
     return rc;
 }
 
-/* Receives until `want` bytes of the record at r are there (`have` are):
-   exactly that many, or, with `more`, up to `more` past them (of the next
-   record, as far as they have come).  Returns how many there are, or -1. */
-static ssize_t dill__tls_fill(struct dill__tls *self, uint8_t *r, size_t have,
-      size_t want, size_t more, int64_t deadline) {
-    while(have < want) {
-        ssize_t n;
-        if(more && self->some) {
-            n = self->some->recvsome(self->lower, r + have, want + more - have,
-                deadline);
-        } else {
-            struct dill_iolist iol = {r + have, want - have, NULL, 0};
-            n = self->lower->brecvl(self->lower, &iol, &iol, deadline) < 0 ?
-                -1 : (ssize_t)(want - have);
-        }
-        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
-        if(dill__slow(n < 0)) {
-            if(errno == EPIPE) errno = ECONNRESET;
-            return -1;
-        }
-        have += (size_t)n;
-    }
-    return (ssize_t)have;
-}
-
 /*
  * Reads one record from the socket below and feeds it to the engine.  A
  * header that cannot start a TLS record (the peer does not speak TLS) is
  * EPROTO; the stream ending without the peer's close_notify is
  * ECONNRESET, so that EPIPE always means a clean end.
- *
- * Nothing past the peer's close_notify may be read: the bytes after it
- * are the socket's again once detached.  So the header is read exactly,
- * and so is a short record (it may be the close_notify, which only the
- * engine can tell once it is fed).  A long record cannot be: the
- * receive that ends it may also take what has come of the next header
- * (kept in buf for the next call): one receive a record in a stream.
  */
 static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
     uint8_t *r = self->buf;
-    ssize_t have = dill__tls_fill(self, r, self->ahead, DILL__TLS_HDR, 0,
-        deadline);
-    self->ahead = 0;
-    if(dill__slow(have < 0)) return -1;
+    struct dill_iolist iol = {r, DILL__TLS_HDR, NULL, 0};
+    int rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
+    if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
+    if(dill__slow(rc < 0)) {
+        if(errno == EPIPE) errno = ECONNRESET;
+        return -1;
+    }
     size_t len = (size_t)r[3] << 8 | r[4];
     /* Content types 20-24 (RFC 8446 B.1), version 3.x. */
     if(dill__slow(r[0] < 20 || r[0] > 24 || r[1] != 3 || r[2] > 4 ||
@@ -205,14 +168,17 @@ static int dill__tls_record(struct dill__tls *self, int64_t deadline) {
         errno = EPROTO;
         return -1;
     }
-    size_t end = DILL__TLS_HDR + len;
-    have = dill__tls_fill(self, r, (size_t)have, end,
-        len >= DILL__TLS_BIGREC ? DILL__TLS_HDR : 0, deadline);
-    if(dill__slow(have < 0)) return -1;
-    dill__js_tls_feed(self->fd, r, end);
-    /* The start of the next record, to the front. */
-    self->ahead = (unsigned)((size_t)have - end);
-    if(self->ahead) memmove(r, r + end, self->ahead);
+    if(len) {
+        iol.iol_base = r + DILL__TLS_HDR;
+        iol.iol_len = len;
+        rc = self->lower->brecvl(self->lower, &iol, &iol, deadline);
+        if(dill__slow(dill__busy_closed(&self->busy))) {errno = EBADF; return -1;}
+        if(dill__slow(rc < 0)) {
+            if(errno == EPIPE) errno = ECONNRESET;
+            return -1;
+        }
+    }
+    dill__js_tls_feed(self->fd, r, DILL__TLS_HDR + len);
     return 0;
 }
 
@@ -425,7 +391,6 @@ static int dill__tls_attach(int s, int server, const char *cert,
     self->bvfs.bsendl = dill__tls_bsendl;
     self->bvfs.brecvl = dill__tls_brecvl;
     self->lower = lower;
-    self->some = dill__hquery(s, dill__bsock_some_type);
     int h = dill__proto_own(s, &self->hvfs, &self->u);
     if(dill__slow(h < 0)) {
         int err = errno;
