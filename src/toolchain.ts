@@ -30,7 +30,7 @@ export const ASYNC_IMPORTS: string[] = [...BOUNDARY_ASYNC_IMPORTS];
 
 /** Exports the coroutine driver calls. */
 export const DRIVER_EXPORTS = [
-  '_main', '_malloc', '_free', '_dill__cr_entry', '_dill__main_start',
+  '_main', '_malloc', '_free', '_dill__main_start',
   '_dill__poll', '_dill__reap', '_dill__next_deadline',
 ];
 /** Those of DRIVER_EXPORTS a C program has and the library module has not. */

@@ -126,7 +126,9 @@ static struct dill__cr *dill__idle_next(void) {
     return dill__ready_pop();
 }
 
-static void dill__suspend(void) {
+/* Inlined into every caller: each function between a coroutine's blocking
+   call and the switch is one more frame to unwind and rewind per switch. */
+static inline __attribute__((always_inline)) void dill__suspend(void) {
     struct dill__cr *self = dill__running;
     struct dill__cr *next = dill__ready_pop();
     if(!next) next = dill__idle_next();
@@ -427,6 +429,8 @@ static struct dill__cr *dill__go_prepare(int newbundle, int bndl, void *mem,
             newbundle ? DILL__MIN_USER_MEM_GO : DILL__MIN_USER_MEM);
     if(dill__slow(!cr)) {errno = ENOMEM; return NULL;}
     cr->ownmem = ownmem;
+    /* It starts from a copy of the running coroutine's frames. */
+    cr->ctx.bottom = dill__running->ctx.bottom;
     if(newbundle) {
         b = malloc(sizeof(struct dill__bundle));
         int h = b ? dill__hmake(&dill__bundle_init(b, 0)->vfs) : -1;
@@ -520,12 +524,6 @@ int dill__go_exit(void) {
 /*  Entry points used by the JS driver                                        */
 /******************************************************************************/
 
-/* Bottom frame of every coroutine's wasm stack. */
-DILL__EXPORT void dill__cr_entry(struct dill__ctx *ctx) {
-    struct dill__cr *cr = (struct dill__cr*)ctx;
-    cr->entry(cr);
-}
-
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
 DILL__EXPORT struct dill__ctx *dill__poll(void) {
     dill__last_idle = dill__now();
@@ -554,6 +552,7 @@ struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg,
     cr->ctx.sp = cr->ctx.stack_base;
     cr->timer.idx = -1;
     cr->entry = entry;
+    cr->ctx.bottom = (uintptr_t)entry;
     cr->arg = arg;
     return cr;
 }
@@ -583,6 +582,7 @@ struct dill__cr *dill__cr_spawn(struct dill__bundle *b,
     if(dill__slow(!cr)) {free(mem); errno = ENOMEM; return NULL;}
     cr->ownmem = 1;
     cr->entry = entry;
+    cr->ctx.bottom = (uintptr_t)entry;
     cr->arg = arg;
     cr->bundle = b;
     if(b) dill__list_append(&b->crs, &cr->bitem);

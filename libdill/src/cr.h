@@ -28,6 +28,10 @@ struct dill__ctx {
     uintptr_t save;        /* 28: saved frames of a scratch user, or 0 */
     uint32_t savelen;      /* 32: bytes of them */
     uint32_t savecap;      /* 36: room in `save` */
+    uintptr_t bottom;      /* 40: its bottom frame's function, which the
+                              driver calls (from the table) to enter or
+                              rewind it: a coroutine started by go() has
+                              its parent's, whose frames it starts from */
 };
 
 struct dill__cr;
@@ -64,7 +68,9 @@ struct dill__cr {
     int werr;                     /* errno of the wait */
     void *block;                  /* memory holding this coroutine */
     size_t blocksize;
-    void (*entry)(struct dill__cr *cr); /* for coroutines entered fresh */
+    /* For a coroutine entered fresh (not by go()): its function, which
+       is also its ctx.bottom, and the argument it finds here. */
+    void (*entry)(struct dill__cr *cr);
     void *arg;
 };
 

@@ -4,14 +4,16 @@
  * Coroutines are Asyncify fibers.  A switch unwinds the running coroutine's
  * wasm frames into its Asyncify area (struct dill__ctx in libdill/src/cr.h)
  * and returns to DillFiber.run(), which rewinds the next coroutine by
- * calling its bottom frame, dill__cr_entry, again.  When nothing is runnable
+ * calling its bottom frame's function (ctx.bottom, from the table) again:
+ * straight, with no dispatching frame of ours below it, as every frame on a
+ * coroutine's stack is unwound and rewound at each of its switches.  When nothing is runnable
  * the loop returns to Node's event loop and resumes at the next deadline or
  * event (DillFiber.wake).
  *
  * Offsets into struct dill__ctx:
  *   0 sp, 4 stack_base, 8 stack_limit, 12 started (0 new, 1 started,
  *   2 finished), 16 acur, 20 aend, 24 astart, 28 save, 32 savelen,
- *   36 savecap
+ *   36 savecap, 40 bottom
  * A coroutine with a `save` buffer (go_mem) unwinds into the shared scratch
  * area its astart points at; its frames are moved to `save` once unwound
  * (saveOut) and back before it is rewound (saveIn).
@@ -21,6 +23,8 @@ mergeInto(LibraryManager.library, {
   $DillFiber: {
     // Raw wasm exports (without Emscripten's Asyncify export wrappers).
     X: null,
+    // Functions of the wasm table by index (the bottom frames' functions).
+    fns: null,
     // Coroutine to run after the current one unwinds (0: none, go idle).
     next: 0,
     // Parent whose saved frames the next coroutine starts from (go()).
@@ -56,6 +60,12 @@ mergeInto(LibraryManager.library, {
 
     setExports: function(exports) {
       DillFiber.X = exports;
+      DillFiber.fns = [];
+    },
+
+    /** The function at `index` of the wasm table (raw: no Asyncify wrapper). */
+    fn: function(index) {
+      return DillFiber.fns[index] || (DillFiber.fns[index] = wasmTable.get(index));
     },
 
     /** Run coroutines, starting with `ctx`, until nothing is runnable. */
@@ -81,7 +91,7 @@ mergeInto(LibraryManager.library, {
           } else {
             HEAP32[(ctx + 12) >> 2] = 1;
           }
-          X.dill__cr_entry(ctx);
+          DillFiber.fn(HEAPU32[(ctx + 40) >> 2])(ctx);
           if (Asyncify.state === Asyncify.State.Unwinding) {
             Asyncify.state = Asyncify.State.Normal;
             X.asyncify_stop_unwind();

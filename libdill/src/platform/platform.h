@@ -29,7 +29,7 @@ struct dill__ctx;
 /******************************************************************************/
 
 /* Marks a function of the core that the platform's driver calls by name
-   (dill__cr_entry, dill__poll, dill__reap...): the linker keeps it, and
+   (dill__poll, dill__reap...): the linker keeps it, and
    the module exports it. */
 #define DILL__EXPORT __attribute__((used))
 
