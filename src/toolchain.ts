@@ -30,9 +30,18 @@ export const ASYNC_IMPORTS: string[] = [...BOUNDARY_ASYNC_IMPORTS];
 
 /** Exports the coroutine driver calls. */
 export const DRIVER_EXPORTS = [
-  '_main', '_malloc', '_free', '_dill__main_start',
+  '_main', '_malloc', '_free', '_dill__cr_run', '_dill__main_start',
   '_dill__poll', '_dill__reap', '_dill__next_deadline',
 ];
+/**
+ * Functions that Asyncify must not instrument, though they reach a switch:
+ * the bottom frames, written so that the driver may call them afresh to
+ * rewind (each says why it is sound: dill__cr_run in libdill/src/cr.c,
+ * dill__main_entry in libdill/src/platform/main.c).  Each is one frame
+ * fewer to unwind and rewind at every switch.
+ */
+const UNINSTRUMENTED = ['dill__cr_run'];
+const PROGRAM_UNINSTRUMENTED = [...UNINSTRUMENTED, 'dill__main_entry'];
 /** Those of DRIVER_EXPORTS a C program has and the library module has not. */
 const PROGRAM_EXPORTS = ['_main', '_dill__main_start'];
 
@@ -61,6 +70,7 @@ export function hostArgs(outJs: string): string[] {
     '-o', outJs,
     '-sASYNCIFY=1',
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
+    `-sASYNCIFY_REMOVE=${JSON.stringify(UNINSTRUMENTED)}`,
     '-sALLOW_MEMORY_GROWTH=1',
     '-sMAXIMUM_MEMORY=4GB',
     '-sNODERAWFS=1',
@@ -129,6 +139,7 @@ export function dillFlags(userArgs: string[]): string[] {
     LIBDILL_A,
     '-sASYNCIFY=1',
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
+    `-sASYNCIFY_REMOVE=${JSON.stringify(PROGRAM_UNINSTRUMENTED)}`,
     '-sEXIT_RUNTIME=1',
     '-sALLOW_MEMORY_GROWTH=1',
     // Files are the real ones (sockets and pipes are our own FS streams).

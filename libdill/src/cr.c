@@ -126,6 +126,13 @@ static struct dill__cr *dill__idle_next(void) {
     return dill__ready_pop();
 }
 
+/* Suspend `from` and run `to` (NULL: the driver's idle loop). */
+static inline __attribute__((always_inline)) void dill__switch(
+      struct dill__cr *from, struct dill__cr *to) {
+    from->ctx.sp = dill__sp_get();
+    dill__js_switch(&from->ctx, to ? &to->ctx : NULL);
+}
+
 /* Inlined into every caller: each function between a coroutine's blocking
    call and the switch is one more frame to unwind and rewind per switch. */
 static inline __attribute__((always_inline)) void dill__suspend(void) {
@@ -134,7 +141,7 @@ static inline __attribute__((always_inline)) void dill__suspend(void) {
     if(!next) next = dill__idle_next();
     if(next == self) return;
     dill__running = next;
-    dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
+    dill__switch(self, next);
 }
 
 /******************************************************************************/
@@ -213,7 +220,7 @@ int dill_yield(void) {
             dill__running = NULL;
             dill__ready_push_front(next);
             dill__js_breathe();
-            dill__js_switch(&self->ctx, NULL);
+            dill__switch(self, NULL);
             return 0;
         }
     }
@@ -479,6 +486,7 @@ int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
        whoever is ready already, as upstream. */
     dill__ready_push(self);
     dill__running = cr;
+    self->ctx.sp = dill__sp_get();
     if(dill__slow(dill__js_fork(&self->ctx, &cr->ctx))) {
         /* The caller's frames did not fit the new coroutine's area. */
         dill__running = self;
@@ -516,13 +524,21 @@ int dill__go_exit(void) {
     /* Unwinding the dead frames is cheaper than throwing them away; started
        == 2 tells the JS driver to reap the stack once it is off it. */
     self->ctx.started = 2;
-    dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
+    dill__switch(self, next);
     __builtin_unreachable();
 }
 
 /******************************************************************************/
 /*  Entry points used by the JS driver                                        */
 /******************************************************************************/
+
+/* The driver's way into a coroutine, fresh or rewinding (platform.h).  Not
+   instrumented by Asyncify, so that it saves nothing: it makes the same
+   call whenever it is called, and does nothing after it. */
+DILL__EXPORT void dill__cr_run(struct dill__ctx *ctx) {
+    dill__sp_set(ctx->sp);
+    ((void (*)(struct dill__cr*))ctx->bottom)((struct dill__cr*)ctx);
+}
 
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
 DILL__EXPORT struct dill__ctx *dill__poll(void) {

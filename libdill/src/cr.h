@@ -32,6 +32,9 @@ struct dill__ctx {
                               driver calls (from the table) to enter or
                               rewind it: a coroutine started by go() has
                               its parent's, whose frames it starts from */
+    int unwinding;         /* 44: set by the driver while it unwinds (for a
+                              bottom function Asyncify does not instrument:
+                              a return then is no return) */
 };
 
 struct dill__cr;
@@ -64,6 +67,8 @@ struct dill__cr {
     unsigned canceled : 1;
     unsigned finished : 1;
     unsigned ownmem : 1;          /* block was malloc'd by us */
+    unsigned exiting : 1;         /* main's: main() returned `status` */
+    int status;
     int wid;                      /* result of the wait */
     int werr;                     /* errno of the wait */
     void *block;                  /* memory holding this coroutine */

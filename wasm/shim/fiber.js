@@ -4,16 +4,18 @@
  * Coroutines are Asyncify fibers.  A switch unwinds the running coroutine's
  * wasm frames into its Asyncify area (struct dill__ctx in libdill/src/cr.h)
  * and returns to DillFiber.run(), which rewinds the next coroutine by
- * calling its bottom frame's function (ctx.bottom, from the table) again:
- * straight, with no dispatching frame of ours below it, as every frame on a
- * coroutine's stack is unwound and rewound at each of its switches.  When nothing is runnable
+ * calling its bottom frame's function (ctx.bottom) again, through
+ * dill__cr_run (libdill/src/cr.c), which sets its C stack pointer and which
+ * Asyncify does not instrument: no frame of ours is saved below the
+ * coroutine's own, as every frame on a coroutine's stack is unwound and
+ * rewound at each of its switches.  When nothing is runnable
  * the loop returns to Node's event loop and resumes at the next deadline or
  * event (DillFiber.wake).
  *
  * Offsets into struct dill__ctx:
  *   0 sp, 4 stack_base, 8 stack_limit, 12 started (0 new, 1 started,
  *   2 finished), 16 acur, 20 aend, 24 astart, 28 save, 32 savelen,
- *   36 savecap, 40 bottom
+ *   36 savecap, 40 bottom, 44 unwinding
  * A coroutine with a `save` buffer (go_mem) unwinds into the shared scratch
  * area its astart points at; its frames are moved to `save` once unwound
  * (saveOut) and back before it is rewound (saveIn).
@@ -23,8 +25,6 @@ mergeInto(LibraryManager.library, {
   $DillFiber: {
     // Raw wasm exports (without Emscripten's Asyncify export wrappers).
     X: null,
-    // Functions of the wasm table by index (the bottom frames' functions).
-    fns: null,
     // Coroutine to run after the current one unwinds (0: none, go idle).
     next: 0,
     // Parent whose saved frames the next coroutine starts from (go()).
@@ -60,12 +60,6 @@ mergeInto(LibraryManager.library, {
 
     setExports: function(exports) {
       DillFiber.X = exports;
-      DillFiber.fns = [];
-    },
-
-    /** The function at `index` of the wasm table (raw: no Asyncify wrapper). */
-    fn: function(index) {
-      return DillFiber.fns[index] || (DillFiber.fns[index] = wasmTable.get(index));
     },
 
     /** Run coroutines, starting with `ctx`, until nothing is runnable. */
@@ -83,7 +77,6 @@ mergeInto(LibraryManager.library, {
       try {
         while (ctx) {
           DillFiber.cur = ctx;
-          X.stackRestore(HEAP32[ctx >> 2]);
           if (HEAP32[(ctx + 12) >> 2]) {
             if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveIn(ctx);
             Asyncify.state = Asyncify.State.Rewinding;
@@ -91,10 +84,11 @@ mergeInto(LibraryManager.library, {
           } else {
             HEAP32[(ctx + 12) >> 2] = 1;
           }
-          DillFiber.fn(HEAPU32[(ctx + 40) >> 2])(ctx);
+          X.dill__cr_run(ctx);
           if (Asyncify.state === Asyncify.State.Unwinding) {
             Asyncify.state = Asyncify.State.Normal;
             X.asyncify_stop_unwind();
+            HEAP32[(ctx + 44) >> 2] = 0;
             // A finished coroutine: its stack is free now.
             if (HEAP32[(ctx + 12) >> 2] === 2) X.dill__reap();
             else if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveOut(ctx);
@@ -143,6 +137,7 @@ mergeInto(LibraryManager.library, {
       HEAP32[ctx >> 2] = X.stackSave();
       HEAP32[(ctx + 16) >> 2] = HEAP32[(ctx + 24) >> 2];
       Asyncify.state = Asyncify.State.Unwinding;
+      HEAP32[(ctx + 44) >> 2] = 1;
       X.asyncify_start_unwind(ctx + 16);
       DillFiber.next = 0;
       DillFiber.blocked = ctx;
@@ -306,6 +301,7 @@ mergeInto(LibraryManager.library, {
   },
 
   // Asyncify import: unwinds `from` and continues with `to` (0: go idle).
+  // The C side has saved the stack pointer of `from`.
   dill__js_switch__deps: ['$DillFiber'],
   dill__js_switch: function(from, to) {
     var X = DillFiber.X;
@@ -314,9 +310,9 @@ mergeInto(LibraryManager.library, {
       X.asyncify_stop_rewind();
       return;
     }
-    HEAP32[from >> 2] = X.stackSave();
     HEAP32[(from + 16) >> 2] = HEAP32[(from + 24) >> 2];
     Asyncify.state = Asyncify.State.Unwinding;
+    HEAP32[(from + 44) >> 2] = 1;
     X.asyncify_start_unwind(from + 16);
     DillFiber.next = to;
   },
@@ -333,9 +329,9 @@ mergeInto(LibraryManager.library, {
       DillFiber.forkFailed = 0;
       return failed;
     }
-    HEAP32[parent >> 2] = X.stackSave();
     HEAP32[(parent + 16) >> 2] = HEAP32[(parent + 24) >> 2];
     Asyncify.state = Asyncify.State.Unwinding;
+    HEAP32[(parent + 44) >> 2] = 1;
     X.asyncify_start_unwind(parent + 16);
     DillFiber.forkParent = parent;
     DillFiber.next = child;

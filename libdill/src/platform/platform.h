@@ -40,14 +40,25 @@ struct dill__ctx;
 /* Suspends coroutine `from` (its wasm frames saved in its context) and
    resumes `to`, or the driver's idle loop if `to` is NULL (it waits on the
    event loop, then asks dill__poll who runs next).  Returns when somebody
-   resumes `from`.  Suspends the caller (an Asyncify import). */
+   resumes `from`.  Suspends the caller (an Asyncify import).  The caller
+   has put its C stack pointer (dill__sp_get) in from->sp. */
 void dill__js_switch(struct dill__ctx *from, struct dill__ctx *to);
 
 /* Starts coroutine `child` as a copy of the running `parent`'s frames:
    returns 0 in both (the core tells them apart by dill__running), or
    non-zero, in the parent only, if the frames do not fit the child's
-   Asyncify area.  Suspends the caller (an Asyncify import). */
+   Asyncify area.  Suspends the caller (an Asyncify import).  The caller
+   has put its C stack pointer in parent->sp. */
 int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
+
+/* The C stack pointer: read it, set it (platform/stack.c). */
+uintptr_t dill__sp_get(void);
+void dill__sp_set(uintptr_t sp);
+
+/* The driver enters a coroutine, or rewinds it, by calling the core's
+   dill__cr_run(ctx) (an export), which Asyncify must not instrument (the
+   toolchain's ASYNCIFY_REMOVE lists it): it sets the coroutine's C stack
+   pointer and calls its bottom function (ctx->bottom) with it. */
 
 /* Asks the driver, at the next switch to its idle loop (dill__js_switch
    to NULL), to give the event loop one turn and then carry on at once,
