@@ -140,6 +140,11 @@ export function dillFlags(userArgs: string[]): string[] {
     '-sASYNCIFY=1',
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
     `-sASYNCIFY_REMOVE=${JSON.stringify(PROGRAM_UNINSTRUMENTED)}`,
+    // With ASSERTIONS (-O0, -O1) emcc asks Asyncify to trap when a function
+    // it does not instrument sees the state change across a call: ours do,
+    // by design.  An empty value turns that check off (binaryen reads the
+    // last --pass-arg given; these passes come after emcc's own).
+    '-sBINARYEN_EXTRA_PASSES=--pass-arg=asyncify-asserts@',
     '-sEXIT_RUNTIME=1',
     '-sALLOW_MEMORY_GROWTH=1',
     // Files are the real ones (sockets and pipes are our own FS streams).
