@@ -126,22 +126,9 @@ static struct dill__cr *dill__idle_next(void) {
     return dill__ready_pop();
 }
 
-/* Suspend `from` and run `to` (NULL: the driver's idle loop). */
-static inline __attribute__((always_inline)) void dill__switch(
-      struct dill__cr *from, struct dill__cr *to) {
-    from->ctx.sp = dill__sp_get();
-    dill__js_switch(&from->ctx, to ? &to->ctx : NULL);
-}
-
-/* Inlined into every caller: each function between a coroutine's blocking
-   call and the switch is one more frame to unwind and rewind per switch. */
-static inline __attribute__((always_inline)) void dill__suspend(void) {
-    struct dill__cr *self = dill__running;
+struct dill__cr *dill__pick_next(void) {
     struct dill__cr *next = dill__ready_pop();
-    if(!next) next = dill__idle_next();
-    if(next == self) return;
-    dill__running = next;
-    dill__switch(self, next);
+    return next ? next : dill__idle_next();
 }
 
 /******************************************************************************/
@@ -180,18 +167,6 @@ void dill__cr_timeout(struct dill__timer *t) {
 void dill__cr_cancel(struct dill__cr *cr) {
     cr->canceled = 1;
     if(cr->blocked && !cr->nocancel) dill__cr_resume(cr, -1, ECANCELED);
-}
-
-int dill__wait(int64_t deadline) {
-    struct dill__cr *self = dill__running;
-    /* Outside any coroutine (a call from TypeScript run on its own stack
-       because it could not block, see host.c): a bug, not a crash. */
-    if(dill__slow(!self)) {errno = EDEADLK; return -1;}
-    if(deadline > 0) dill__timer_add(&self->timer, deadline);
-    self->blocked = 1;
-    dill__suspend();
-    errno = self->werr;
-    return self->wid;
 }
 
 int dill__wait_nocancel(void) {
