@@ -18,7 +18,8 @@
  *   36 savecap, 40 bottom, 44 unwinding
  * A coroutine with a `save` buffer (go_mem) unwinds into the shared scratch
  * area its astart points at; its frames are moved to `save` once unwound
- * (saveOut) and back before it is rewound (saveIn).
+ * (saveOut) and back before it is rewound (saveIn).  A coroutine started by
+ * go() first rewinds from its parent's saved frames (fork).
  */
 mergeInto(LibraryManager.library, {
   $DillFiber__deps: ['$Asyncify'],
@@ -30,6 +31,10 @@ mergeInto(LibraryManager.library, {
     // Parent whose saved frames the next coroutine starts from (go()).
     forkParent: 0,
     forkFailed: 0,
+    // A new coroutine rewinding from its parent's frames (fork), and the
+    // end of its own area meanwhile.
+    borrower: 0,
+    borrowerEnd: 0,
     running: false,
     // The coroutine being run (its struct dill__ctx).
     cur: 0,
@@ -78,7 +83,7 @@ mergeInto(LibraryManager.library, {
         while (ctx) {
           DillFiber.cur = ctx;
           if (HEAP32[(ctx + 12) >> 2]) {
-            if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveIn(ctx);
+            if (HEAPU32[(ctx + 28) >> 2] && ctx !== DillFiber.borrower) DillFiber.saveIn(ctx);
             Asyncify.state = Asyncify.State.Rewinding;
             X.asyncify_start_rewind(ctx + 16);
           } else {
@@ -148,7 +153,13 @@ mergeInto(LibraryManager.library, {
       });
     },
 
-    /** Give the new coroutine (DillFiber.next) a copy of its parent's frames. */
+    /**
+     * Start the new coroutine (DillFiber.next) from its parent's frames.
+     * It rewinds straight from where the parent's frames are saved: a
+     * rewind only reads them, and the parent is rewound from them later
+     * (no copy).  Meanwhile the child's Asyncify data points there; its
+     * own area takes its frames from its first unwind on (borrowDone).
+     */
     fork: function() {
       var parent = DillFiber.forkParent;
       var child = DillFiber.next;
@@ -160,6 +171,7 @@ mergeInto(LibraryManager.library, {
         pstart = HEAPU32[(parent + 24) >> 2];
         used = HEAPU32[(parent + 16) >> 2] - pstart;
       }
+      // They must fit where the child keeps its own (it runs on top of them).
       var fits = HEAPU32[(child + 28) >> 2] ? DillFiber.saveRoom(child, used) :
         used <= HEAPU32[(child + 20) >> 2] - HEAPU32[(child + 24) >> 2];
       if (!fits) {
@@ -167,16 +179,18 @@ mergeInto(LibraryManager.library, {
         DillFiber.next = parent;
         return;
       }
-      var save = HEAPU32[(child + 28) >> 2];
-      if (save) {
-        HEAPU8.copyWithin(save, pstart, pstart + used);
-        HEAPU32[(child + 32) >> 2] = used;
-      } else {
-        var cstart = HEAPU32[(child + 24) >> 2];
-        HEAPU8.copyWithin(cstart, pstart, pstart + used);
-        HEAPU32[(child + 16) >> 2] = cstart + used;
-      }
+      DillFiber.borrower = child;
+      DillFiber.borrowerEnd = HEAPU32[(child + 20) >> 2];
+      HEAPU32[(child + 16) >> 2] = pstart + used;
+      HEAPU32[(child + 20) >> 2] = pstart + used;
       HEAP32[(child + 12) >> 2] = 1;
+    },
+
+    /** The new coroutine has rewound from its parent's frames: back to its own area. */
+    borrowDone: function(ctx) {
+      DillFiber.borrower = 0;
+      HEAPU32[(ctx + 16) >> 2] = HEAPU32[(ctx + 24) >> 2];
+      HEAPU32[(ctx + 20) >> 2] = DillFiber.borrowerEnd;
     },
 
     /** Make room for `len` bytes in the `save` buffer of `ctx`. */
@@ -317,14 +331,15 @@ mergeInto(LibraryManager.library, {
     DillFiber.next = to;
   },
 
-  // Asyncify import: like dill__js_switch, but `child` starts from a copy of
-  // the frames of `parent`.  Returns 1 in the parent if the copy did not fit.
+  // Asyncify import: like dill__js_switch, but `child` starts from the
+  // frames of `parent`.  Returns 1 in the parent if the copy did not fit.
   dill__js_fork__deps: ['$DillFiber'],
   dill__js_fork: function(parent, child) {
     var X = DillFiber.X;
     if (Asyncify.state === Asyncify.State.Rewinding) {
       Asyncify.state = Asyncify.State.Normal;
       X.asyncify_stop_rewind();
+      if (DillFiber.borrower) DillFiber.borrowDone(DillFiber.borrower);
       var failed = DillFiber.forkFailed;
       DillFiber.forkFailed = 0;
       return failed;
