@@ -30,17 +30,18 @@ export const ASYNC_IMPORTS: string[] = [...BOUNDARY_ASYNC_IMPORTS];
 
 /** Exports the coroutine driver calls. */
 export const DRIVER_EXPORTS = [
-  '_main', '_malloc', '_free', '_dill__cr_run', '_dill__main_start',
-  '_dill__poll', '_dill__reap', '_dill__next_deadline',
+  '_main', '_malloc', '_free', '_dill__cr_run', '_dill__fiber_setup',
+  '_dill__fiber_current', '_dill__main_start', '_dill__poll', '_dill__next_deadline',
 ];
 /**
  * Functions that Asyncify must not instrument, though they reach a switch:
- * the bottom frames, written so that the driver may call them afresh to
- * rewind (each says why it is sound: dill__cr_run in libdill/src/cr.c,
- * dill__main_entry in libdill/src/platform/main.c).  Each is one frame
- * fewer to unwind and rewind at every switch.
+ * the driver's loop at the bottom of every coroutine and the switch point
+ * (libdill/src/platform/fiber.c), and a C program's bottom frame
+ * (dill__main_entry, libdill/src/platform/main.c), each written so that it
+ * may be called afresh to rewind (each says why it is sound).  None is a
+ * frame to unwind and rewind at every switch.
  */
-const UNINSTRUMENTED = ['dill__cr_run'];
+const UNINSTRUMENTED = ['dill__cr_run', 'dill__fiber_step', 'dill__fiber_point_impl'];
 const PROGRAM_UNINSTRUMENTED = [...UNINSTRUMENTED, 'dill__main_entry'];
 /** Those of DRIVER_EXPORTS a C program has and the library module has not. */
 const PROGRAM_EXPORTS = ['_main', '_dill__main_start'];

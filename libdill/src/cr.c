@@ -352,18 +352,6 @@ static struct dill__cr *dill__cr_init_user(void *mem, size_t len, size_t min) {
     return cr;
 }
 
-/* Called from JS: make room for `len` bytes of saved frames; 0 if the heap
-   is exhausted. */
-DILL__EXPORT int dill__save_grow(struct dill__ctx *ctx, uint32_t len) {
-    uint32_t cap = ctx->savecap * 2;
-    if(cap < len) cap = (len + 255) & ~(uint32_t)255;
-    void *p = realloc((void*)ctx->save, cap);
-    if(!p) return 0;
-    ctx->save = (uintptr_t)p;
-    ctx->savecap = cap;
-    return 1;
-}
-
 static void dill__save_free(struct dill__cr *cr) {
     free((void*)cr->ctx.save);
     cr->ctx.save = 0;
@@ -377,8 +365,8 @@ static void dill__stack_release(struct dill__cr *cr) {
         free(block);
 }
 
-/* Called from JS once a finished coroutine's stack is no longer in use. */
-DILL__EXPORT void dill__reap(void) {
+/* Called by the driver once a finished coroutine's stack is no longer in use. */
+void dill__reap(void) {
     while(dill__zombies) {
         struct dill__cr *cr = dill__zombies;
         dill__zombies = cr->next_ready;
@@ -449,7 +437,7 @@ static void dill__go_unprepare(struct dill__cr *cr, int newbundle, int handle) {
  * Returns twice: in the caller with the bundle handle for go() or 0 for
  * bundle_go() (or -1), and in the new coroutine with DILL__GO_CHILD.  This
  * frame must not use the C stack: in the child it returns on the parent's
- * frames, which Asyncify restored from a copy.
+ * frames, which Asyncify restored from the parent's.
  */
 __attribute__((noinline, returns_twice))
 int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
@@ -462,7 +450,12 @@ int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
     dill__ready_push(self);
     dill__running = cr;
     self->ctx.sp = dill__sp_get();
-    if(dill__slow(dill__js_fork(&self->ctx, &cr->ctx))) {
+    dill__fiber_to = &cr->ctx;
+    dill__fiber_forking = 1;
+    dill__fiber_point(&self->ctx);
+    int failed = dill__fiber_failed;
+    dill__fiber_failed = 0;
+    if(dill__slow(failed)) {
         /* The caller's frames did not fit the new coroutine's area. */
         dill__running = self;
         dill__ready_remove(self);
@@ -497,7 +490,7 @@ int dill__go_exit(void) {
     struct dill__cr *next = dill__ready_pop();
     dill__running = next;
     /* Unwinding the dead frames is cheaper than throwing them away; started
-       == 2 tells the JS driver to reap the stack once it is off it. */
+       == 2 tells the driver to reap the stack once it is off it. */
     self->ctx.started = 2;
     dill__switch(self, next);
     __builtin_unreachable();
@@ -506,14 +499,6 @@ int dill__go_exit(void) {
 /******************************************************************************/
 /*  Entry points used by the JS driver                                        */
 /******************************************************************************/
-
-/* The driver's way into a coroutine, fresh or rewinding (platform.h).  Not
-   instrumented by Asyncify, so that it saves nothing: it makes the same
-   call whenever it is called, and does nothing after it. */
-DILL__EXPORT void dill__cr_run(struct dill__ctx *ctx) {
-    dill__sp_set(ctx->sp);
-    ((void (*)(struct dill__cr*))ctx->bottom)((struct dill__cr*)ctx);
-}
 
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
 DILL__EXPORT struct dill__ctx *dill__poll(void) {

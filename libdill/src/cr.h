@@ -123,6 +123,9 @@ int64_t dill__now(void);
 struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg,
     uintptr_t base, uintptr_t limit);
 
+/* The driver frees the stacks of finished coroutines (platform.h). */
+void dill__reap(void);
+
 /* For the host (libdill/host/host.c): a coroutine entered fresh at `entry`
    on a malloc'd block of `len` bytes (`alen` of them for Asyncify), in
    bundle `b` (or none), made runnable; NULL with errno on failure. */
@@ -156,7 +159,8 @@ struct dill__cr *dill__pick_next(void);
 static inline __attribute__((always_inline)) void dill__switch(
       struct dill__cr *from, struct dill__cr *to) {
     from->ctx.sp = dill__sp_get();
-    dill__js_switch(&from->ctx, to ? &to->ctx : NULL);
+    dill__fiber_to = to ? &to->ctx : NULL;
+    dill__fiber_point(&from->ctx);
 }
 
 /* Switch to whoever runs next; returns when somebody makes the running
