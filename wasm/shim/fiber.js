@@ -214,6 +214,11 @@ mergeInto(LibraryManager.library, {
     return DillFiber.now();
   },
 
+  // A coroutine cannot go on (platform/fiber.c).
+  dill__js_abort: function(msg) {
+    abort(UTF8ToString(msg));
+  },
+
   dill__js_breathe__deps: ['$DillFiber'],
   dill__js_breathe: function() {
     DillFiber.breathe = true;

@@ -14,10 +14,11 @@
  * Asyncify's functions (asyncify_start_unwind...) are exports binaryen
  * adds after linking: C cannot name them.  It calls them through slots of
  * the function table, which the JS driver fills at start-up
- * (dill__fiber_setup).  Neither dill__fiber_point nor dill__cr_run is
- * instrumented (the toolchain's ASYNCIFY_REMOVE): both are sound so,
- * because whenever they are called, entering or rewinding, they make the
- * same call as the time before and do nothing after it while unwinding.
+ * (dill__fiber_setup).  None of dill__fiber_point, dill__cr_run and
+ * dill__fiber_step is instrumented (the toolchain's ASYNCIFY_REMOVE): each
+ * is sound so, because whenever it is called, entering or rewinding, it
+ * makes the same call as the time before, and what it does after that
+ * call while unwinding is the driver's own business.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +26,9 @@
 
 #include "../cr.h"
 #include "platform.h"
+
+/* The JS driver's abort(), with a message (fiber.js). */
+void dill__js_abort(const char *msg);
 
 static void dill__fiber_point_impl(struct dill__ctx *ctx);
 
@@ -71,7 +75,7 @@ static int dill__fiber_switching;
    rather than asked of Asyncify (asyncify_get_state): a call fewer. */
 static int dill__fiber_rewinding;
 /* A coroutine started by go() rewinding from its parent's frames, and the
-   end of its own area meanwhile (dill__fiber_fork). */
+   end of its own area meanwhile (dill__fiber_borrow). */
 static struct dill__ctx *dill__fiber_borrower;
 static uintptr_t dill__fiber_borrower_end;
 
@@ -118,7 +122,8 @@ static int dill__save_room(struct dill__ctx *ctx, uint32_t len) {
 static void dill__save_out(struct dill__ctx *ctx) {
     uint32_t len = ctx->acur - ctx->astart;
     /* Its frames cannot be kept anywhere: the coroutine cannot go on. */
-    if(!dill__save_room(ctx, len)) abort();
+    if(!dill__save_room(ctx, len))
+        dill__js_abort("libdill: out of memory saving a suspended coroutine");
     memcpy((void*)ctx->save, (void*)ctx->astart, len);
     ctx->savelen = len;
 }
@@ -155,6 +160,8 @@ static struct dill__ctx *dill__fiber_borrow(struct dill__ctx *parent,
 
 /* Why dill__cr_run returned (its result). */
 static int dill__fiber_rc;
+/* Asyncify's state is still `unwinding` (dill__fiber_step). */
+static int dill__fiber_unwound;
 
 /* One turn of dill__cr_run: enter or rewind `ctx`, and once it has unwound,
    return who runs next (NULL: dill__cr_run returns dill__fiber_rc).  A
@@ -165,10 +172,12 @@ static struct dill__ctx *dill__fiber_step(struct dill__ctx *ctx, int byjs) {
     if(ctx->started) {
         if(ctx->save && ctx != dill__fiber_borrower) dill__save_in(ctx);
         dill__fiber_rewinding = !byjs;
+        dill__fiber_unwound = 0;
         DILL__A_START_REWIND(&ctx->acur);
     }
     else {
         ctx->started = 1;
+        if(dill__fiber_unwound) {dill__fiber_unwound = 0; DILL__A_STOP_UNWIND();}
     }
     dill__fiber_cur = ctx;
     dill__sp_set(ctx->sp);
@@ -176,11 +185,23 @@ static struct dill__ctx *dill__fiber_step(struct dill__ctx *ctx, int byjs) {
     dill__fiber_cur = NULL;
     /* Whoever starts an unwind sets `unwinding`. */
     if(!ctx->unwinding) {dill__fiber_rc = 2; return NULL;}
-    DILL__A_STOP_UNWIND();
     ctx->unwinding = 0;
-    /* A finished coroutine: its stack is free now. */
-    if(ctx->started == 2) dill__reap();
-    else if(ctx->save) dill__save_out(ctx);
+    if(ctx->started == 2) {
+        /* A finished coroutine: its stack is free now (and its Asyncify
+           data with it: done with that first). */
+        DILL__A_STOP_UNWIND();
+        dill__reap();
+    }
+    else {
+        /* Asyncify stays unwinding until the next rewind begins (else
+           dill__fiber_unwound: until something else would run): nothing
+           instrumented runs meanwhile (copying frames, forking).  A call
+           fewer per switch; asyncify_stop_unwind's check is this one. */
+        dill__fiber_unwound = 1;
+        if(ctx->acur > ctx->aend)
+            dill__js_abort("libdill: a coroutine's frames overflowed its Asyncify area");
+        if(ctx->save) dill__save_out(ctx);
+    }
     if(!dill__fiber_switching) {dill__fiber_rc = 1; return NULL;}
     dill__fiber_switching = 0;
     struct dill__ctx *next = dill__fiber_to;
@@ -201,5 +222,6 @@ static struct dill__ctx *dill__fiber_step(struct dill__ctx *ctx, int byjs) {
 DILL__EXPORT int dill__cr_run(struct dill__ctx *ctx, int byjs) {
     ctx = dill__fiber_step(ctx, byjs);
     while(ctx) ctx = dill__fiber_step(ctx, 0);
+    if(dill__fiber_unwound) {dill__fiber_unwound = 0; DILL__A_STOP_UNWIND();}
     return dill__fiber_rc;
 }
