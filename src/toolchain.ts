@@ -30,9 +30,19 @@ export const ASYNC_IMPORTS: string[] = [...BOUNDARY_ASYNC_IMPORTS];
 
 /** Exports the coroutine driver calls. */
 export const DRIVER_EXPORTS = [
-  '_main', '_malloc', '_free', '_dill__cr_entry', '_dill__main_start',
-  '_dill__poll', '_dill__reap', '_dill__next_deadline',
+  '_main', '_malloc', '_free', '_dill__cr_run', '_dill__fiber_setup',
+  '_dill__fiber_current', '_dill__main_start', '_dill__poll', '_dill__next_deadline',
 ];
+/**
+ * Functions that Asyncify must not instrument, though they reach a switch:
+ * the driver's loop at the bottom of every coroutine and the switch point
+ * (libdill/src/platform/fiber.c), and a C program's bottom frame
+ * (dill__main_entry, libdill/src/platform/main.c), each written so that it
+ * may be called afresh to rewind (each says why it is sound).  None is a
+ * frame to unwind and rewind at every switch.
+ */
+const UNINSTRUMENTED = ['dill__cr_run', 'dill__fiber_step', 'dill__fiber_point_impl'];
+const PROGRAM_UNINSTRUMENTED = [...UNINSTRUMENTED, 'dill__main_entry'];
 /** Those of DRIVER_EXPORTS a C program has and the library module has not. */
 const PROGRAM_EXPORTS = ['_main', '_dill__main_start'];
 
@@ -61,6 +71,7 @@ export function hostArgs(outJs: string): string[] {
     '-o', outJs,
     '-sASYNCIFY=1',
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
+    `-sASYNCIFY_REMOVE=${JSON.stringify(UNINSTRUMENTED)}`,
     '-sALLOW_MEMORY_GROWTH=1',
     '-sMAXIMUM_MEMORY=4GB',
     '-sNODERAWFS=1',
@@ -129,6 +140,12 @@ export function dillFlags(userArgs: string[]): string[] {
     LIBDILL_A,
     '-sASYNCIFY=1',
     `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
+    `-sASYNCIFY_REMOVE=${JSON.stringify(PROGRAM_UNINSTRUMENTED)}`,
+    // With ASSERTIONS (-O0, -O1) emcc asks Asyncify to trap when a function
+    // it does not instrument sees the state change across a call: ours do,
+    // by design.  An empty value turns that check off (binaryen reads the
+    // last --pass-arg given; these passes come after emcc's own).
+    '-sBINARYEN_EXTRA_PASSES=--pass-arg=asyncify-asserts@',
     '-sEXIT_RUNTIME=1',
     '-sALLOW_MEMORY_GROWTH=1',
     // Files are the real ones (sockets and pipes are our own FS streams).

@@ -174,9 +174,8 @@ DILL__HOOK(onJshAbandon) void dill__js_jsh_abandon(struct dill__jsh_op *op);
 /*  Imports of the shim that may suspend the program (Asyncify imports)      */
 /******************************************************************************/
 
-/* Coroutine switches (wasm/shim/fiber.js). */
-DILL__MAY_SUSPEND(dill__js_switch)
-DILL__MAY_SUSPEND(dill__js_fork)
+/* Coroutine switches need none: they unwind from wasm (libdill/src/
+   platform/fiber.c). */
 /* System calls that block the whole program on blocking descriptors
    (wasm/shim/syscalls-io.js). */
 DILL__MAY_SUSPEND(wasi_snapshot_preview1.fd_read)

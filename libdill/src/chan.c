@@ -154,8 +154,9 @@ static int dill__chan_try(int op, int h, void *val, size_t len,
     return 1;
 }
 
-static int dill__chan_op(int op, int h, void *val, size_t len,
-      int64_t deadline) {
+/* Inlined into chsend and chrecv: one frame fewer per switch (cr.h). */
+static inline __attribute__((always_inline)) int dill__chan_op(int op, int h,
+      void *val, size_t len, int64_t deadline) {
     if(dill__slow(dill__cr_canceled())) {errno = ECANCELED; return -1;}
     struct dill__chan *ch;
     int dir;

@@ -126,13 +126,9 @@ static struct dill__cr *dill__idle_next(void) {
     return dill__ready_pop();
 }
 
-static void dill__suspend(void) {
-    struct dill__cr *self = dill__running;
+struct dill__cr *dill__pick_next(void) {
     struct dill__cr *next = dill__ready_pop();
-    if(!next) next = dill__idle_next();
-    if(next == self) return;
-    dill__running = next;
-    dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
+    return next ? next : dill__idle_next();
 }
 
 /******************************************************************************/
@@ -173,18 +169,6 @@ void dill__cr_cancel(struct dill__cr *cr) {
     if(cr->blocked && !cr->nocancel) dill__cr_resume(cr, -1, ECANCELED);
 }
 
-int dill__wait(int64_t deadline) {
-    struct dill__cr *self = dill__running;
-    /* Outside any coroutine (a call from TypeScript run on its own stack
-       because it could not block, see host.c): a bug, not a crash. */
-    if(dill__slow(!self)) {errno = EDEADLK; return -1;}
-    if(deadline > 0) dill__timer_add(&self->timer, deadline);
-    self->blocked = 1;
-    dill__suspend();
-    errno = self->werr;
-    return self->wid;
-}
-
 int dill__wait_nocancel(void) {
     struct dill__cr *self = dill__running;
     self->nocancel = 1;
@@ -211,7 +195,7 @@ int dill_yield(void) {
             dill__running = NULL;
             dill__ready_push_front(next);
             dill__js_breathe();
-            dill__js_switch(&self->ctx, NULL);
+            dill__switch(self, NULL);
             return 0;
         }
     }
@@ -368,18 +352,6 @@ static struct dill__cr *dill__cr_init_user(void *mem, size_t len, size_t min) {
     return cr;
 }
 
-/* Called from JS: make room for `len` bytes of saved frames; 0 if the heap
-   is exhausted. */
-DILL__EXPORT int dill__save_grow(struct dill__ctx *ctx, uint32_t len) {
-    uint32_t cap = ctx->savecap * 2;
-    if(cap < len) cap = (len + 255) & ~(uint32_t)255;
-    void *p = realloc((void*)ctx->save, cap);
-    if(!p) return 0;
-    ctx->save = (uintptr_t)p;
-    ctx->savecap = cap;
-    return 1;
-}
-
 static void dill__save_free(struct dill__cr *cr) {
     free((void*)cr->ctx.save);
     cr->ctx.save = 0;
@@ -393,8 +365,8 @@ static void dill__stack_release(struct dill__cr *cr) {
         free(block);
 }
 
-/* Called from JS once a finished coroutine's stack is no longer in use. */
-DILL__EXPORT void dill__reap(void) {
+/* Called by the driver once a finished coroutine's stack is no longer in use. */
+void dill__reap(void) {
     while(dill__zombies) {
         struct dill__cr *cr = dill__zombies;
         dill__zombies = cr->next_ready;
@@ -427,6 +399,8 @@ static struct dill__cr *dill__go_prepare(int newbundle, int bndl, void *mem,
             newbundle ? DILL__MIN_USER_MEM_GO : DILL__MIN_USER_MEM);
     if(dill__slow(!cr)) {errno = ENOMEM; return NULL;}
     cr->ownmem = ownmem;
+    /* It starts from a copy of the running coroutine's frames. */
+    cr->ctx.bottom = dill__running->ctx.bottom;
     if(newbundle) {
         b = malloc(sizeof(struct dill__bundle));
         int h = b ? dill__hmake(&dill__bundle_init(b, 0)->vfs) : -1;
@@ -463,7 +437,7 @@ static void dill__go_unprepare(struct dill__cr *cr, int newbundle, int handle) {
  * Returns twice: in the caller with the bundle handle for go() or 0 for
  * bundle_go() (or -1), and in the new coroutine with DILL__GO_CHILD.  This
  * frame must not use the C stack: in the child it returns on the parent's
- * frames, which Asyncify restored from a copy.
+ * frames, which Asyncify restored from the parent's.
  */
 __attribute__((noinline, returns_twice))
 int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
@@ -475,7 +449,13 @@ int dill__go_fork(int newbundle, int bndl, void *mem, size_t memlen) {
        whoever is ready already, as upstream. */
     dill__ready_push(self);
     dill__running = cr;
-    if(dill__slow(dill__js_fork(&self->ctx, &cr->ctx))) {
+    self->ctx.sp = dill__sp_get();
+    dill__fiber_to = &cr->ctx;
+    dill__fiber_forking = 1;
+    dill__fiber_point(&self->ctx);
+    int failed = dill__fiber_failed;
+    dill__fiber_failed = 0;
+    if(dill__slow(failed)) {
         /* The caller's frames did not fit the new coroutine's area. */
         dill__running = self;
         dill__ready_remove(self);
@@ -510,21 +490,15 @@ int dill__go_exit(void) {
     struct dill__cr *next = dill__ready_pop();
     dill__running = next;
     /* Unwinding the dead frames is cheaper than throwing them away; started
-       == 2 tells the JS driver to reap the stack once it is off it. */
+       == 2 tells the driver to reap the stack once it is off it. */
     self->ctx.started = 2;
-    dill__js_switch(&self->ctx, next ? &next->ctx : NULL);
+    dill__switch(self, next);
     __builtin_unreachable();
 }
 
 /******************************************************************************/
 /*  Entry points used by the JS driver                                        */
 /******************************************************************************/
-
-/* Bottom frame of every coroutine's wasm stack. */
-DILL__EXPORT void dill__cr_entry(struct dill__ctx *ctx) {
-    struct dill__cr *cr = (struct dill__cr*)ctx;
-    cr->entry(cr);
-}
 
 /* Nothing runnable: fire due timers and return who runs next (or NULL). */
 DILL__EXPORT struct dill__ctx *dill__poll(void) {
@@ -554,6 +528,7 @@ struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg,
     cr->ctx.sp = cr->ctx.stack_base;
     cr->timer.idx = -1;
     cr->entry = entry;
+    cr->ctx.bottom = (uintptr_t)entry;
     cr->arg = arg;
     return cr;
 }
@@ -583,6 +558,7 @@ struct dill__cr *dill__cr_spawn(struct dill__bundle *b,
     if(dill__slow(!cr)) {free(mem); errno = ENOMEM; return NULL;}
     cr->ownmem = 1;
     cr->entry = entry;
+    cr->ctx.bottom = (uintptr_t)entry;
     cr->arg = arg;
     cr->bundle = b;
     if(b) dill__list_append(&b->crs, &cr->bitem);

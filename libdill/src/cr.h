@@ -3,6 +3,7 @@
 #define DILL_CR_H_INCLUDED
 
 #include <stdint.h>
+#include "platform/platform.h"
 #include "utils.h"
 
 /*
@@ -28,6 +29,13 @@ struct dill__ctx {
     uintptr_t save;        /* 28: saved frames of a scratch user, or 0 */
     uint32_t savelen;      /* 32: bytes of them */
     uint32_t savecap;      /* 36: room in `save` */
+    uintptr_t bottom;      /* 40: its bottom frame's function, which the
+                              driver calls (from the table) to enter or
+                              rewind it: a coroutine started by go() has
+                              its parent's, whose frames it starts from */
+    int unwinding;         /* 44: set by the driver while it unwinds (for a
+                              bottom function Asyncify does not instrument:
+                              a return then is no return) */
 };
 
 struct dill__cr;
@@ -60,11 +68,15 @@ struct dill__cr {
     unsigned canceled : 1;
     unsigned finished : 1;
     unsigned ownmem : 1;          /* block was malloc'd by us */
+    unsigned exiting : 1;         /* main's: main() returned `status` */
+    int status;
     int wid;                      /* result of the wait */
     int werr;                     /* errno of the wait */
     void *block;                  /* memory holding this coroutine */
     size_t blocksize;
-    void (*entry)(struct dill__cr *cr); /* for coroutines entered fresh */
+    /* For a coroutine entered fresh (not by go()): its function, which
+       is also its ctx.bottom, and the argument it finds here. */
+    void (*entry)(struct dill__cr *cr);
     void *arg;
 };
 
@@ -78,8 +90,6 @@ static inline int dill__cr_canceled(void) {
 
 /* Register a clause of the running coroutine's next wait in `list`. */
 void dill__waitfor(struct dill__clause *cl, int id, struct dill__list *list);
-/* Block until a clause fires (its id), or the deadline/cancellation (-1). */
-int dill__wait(int64_t deadline);
 /* Like dill__wait, without deadline, but immune to cancellation. */
 int dill__wait_nocancel(void);
 /* Wake the coroutine that owns the clause; its wait returns cl->id, errno err. */
@@ -113,6 +123,9 @@ int64_t dill__now(void);
 struct dill__cr *dill__cr_root(void (*entry)(struct dill__cr *cr), void *arg,
     uintptr_t base, uintptr_t limit);
 
+/* The driver frees the stacks of finished coroutines (platform.h). */
+void dill__reap(void);
+
 /* For the host (libdill/host/host.c): a coroutine entered fresh at `entry`
    on a malloc'd block of `len` bytes (`alen` of them for Asyncify), in
    bundle `b` (or none), made runnable; NULL with errno on failure. */
@@ -127,5 +140,50 @@ struct dill__bundle *dill__cr_bundle(struct dill__cr *cr);
 /* hclose of a bundle without waiting: cancels its coroutines, drops the
    handle; the last coroutine to finish frees it.  0 if h is no bundle. */
 int dill__bundle_abandon(int h);
+
+/******************************************************************************/
+/*  The switch path, inlined into every blocking call                        */
+/******************************************************************************/
+
+/* Each function between a coroutine's blocking call and the switch is one
+   more frame that Asyncify unwinds and rewinds at every switch: so these
+   are inlined into their callers (and the blocking calls of chan.c into
+   the API functions).  What does not switch stays out of line. */
+
+/* Who runs next once the running coroutine stops: the first ready one, or
+   whoever became runnable meanwhile, or NULL (go idle).  May be the running
+   coroutine itself. */
+struct dill__cr *dill__pick_next(void);
+
+/* Suspend `from` and run `to` (NULL: the driver's idle loop). */
+static inline __attribute__((always_inline)) void dill__switch(
+      struct dill__cr *from, struct dill__cr *to) {
+    from->ctx.sp = dill__sp_get();
+    dill__fiber_to = to ? &to->ctx : NULL;
+    dill__fiber_point(&from->ctx);
+}
+
+/* Switch to whoever runs next; returns when somebody makes the running
+   coroutine runnable again. */
+static inline __attribute__((always_inline)) void dill__suspend(void) {
+    struct dill__cr *self = dill__running;
+    struct dill__cr *next = dill__pick_next();
+    if(next == self) return;
+    dill__running = next;
+    dill__switch(self, next);
+}
+
+/* Block until a clause fires (its id), or the deadline/cancellation (-1). */
+static inline __attribute__((always_inline)) int dill__wait(int64_t deadline) {
+    struct dill__cr *self = dill__running;
+    /* Outside any coroutine (a call from TypeScript run on its own stack
+       because it could not block, see host.c): a bug, not a crash. */
+    if(dill__slow(!self)) {errno = EDEADLK; return -1;}
+    if(deadline > 0) dill__timer_add(&self->timer, deadline);
+    self->blocked = 1;
+    dill__suspend();
+    errno = self->werr;
+    return self->wid;
+}
 
 #endif

@@ -1,34 +1,23 @@
 /**
  * libdill-wasm: the coroutine driver (an Emscripten JS library).
  *
- * Coroutines are Asyncify fibers.  A switch unwinds the running coroutine's
- * wasm frames into its Asyncify area (struct dill__ctx in libdill/src/cr.h)
- * and returns to DillFiber.run(), which rewinds the next coroutine by
- * calling its bottom frame, dill__cr_entry, again.  When nothing is runnable
- * the loop returns to Node's event loop and resumes at the next deadline or
- * event (DillFiber.wake).
+ * Coroutines are Asyncify fibers, and the switches between them happen in
+ * wasm (libdill/src/platform/fiber.c): run() enters dill__cr_run, which
+ * runs coroutines until nobody is runnable, and returns.  This side fills
+ * the table slots through which the C side calls Asyncify's functions
+ * (setExports), waits on Node's event loop while nothing is runnable, and
+ * resumes at the next deadline or event (wake); its system calls may block
+ * the whole program (blockWorld).
  *
- * Offsets into struct dill__ctx:
- *   0 sp, 4 stack_base, 8 stack_limit, 12 started (0 new, 1 started,
- *   2 finished), 16 acur, 20 aend, 24 astart, 28 save, 32 savelen,
- *   36 savecap
- * A coroutine with a `save` buffer (go_mem) unwinds into the shared scratch
- * area its astart points at; its frames are moved to `save` once unwound
- * (saveOut) and back before it is rewound (saveIn).
+ * Offsets into struct dill__ctx (libdill/src/cr.h):
+ *   0 sp, 12 started, 16 acur, 24 astart, 44 unwinding
  */
 mergeInto(LibraryManager.library, {
   $DillFiber__deps: ['$Asyncify'],
   $DillFiber: {
     // Raw wasm exports (without Emscripten's Asyncify export wrappers).
     X: null,
-    // Coroutine to run after the current one unwinds (0: none, go idle).
-    next: 0,
-    // Parent whose saved frames the next coroutine starts from (go()).
-    forkParent: 0,
-    forkFailed: 0,
     running: false,
-    // The coroutine being run (its struct dill__ctx).
-    cur: 0,
     // Set while a blocking system call suspends the whole program.
     blocked: 0,
     timer: null,
@@ -56,6 +45,14 @@ mergeInto(LibraryManager.library, {
 
     setExports: function(exports) {
       DillFiber.X = exports;
+      // The slots of the function table through which C calls Asyncify's
+      // functions (fiber.c, dill__fiber_setup).
+      var slots = exports.dill__fiber_setup() >>> 2;
+      var mem = new Uint32Array(exports.memory.buffer);
+      var table = exports.__indirect_function_table;
+      var fns = [exports.asyncify_start_unwind, exports.asyncify_stop_unwind,
+        exports.asyncify_start_rewind, exports.asyncify_stop_rewind];
+      for (var i = 0; i < fns.length; i++) table.set(mem[slots + i], fns[i]);
     },
 
     /** Run coroutines, starting with `ctx`, until nothing is runnable. */
@@ -72,29 +69,13 @@ mergeInto(LibraryManager.library, {
       DillFiber.running = true;
       try {
         while (ctx) {
-          DillFiber.cur = ctx;
-          X.stackRestore(HEAP32[ctx >> 2]);
-          if (HEAP32[(ctx + 12) >> 2]) {
-            if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveIn(ctx);
-            Asyncify.state = Asyncify.State.Rewinding;
-            X.asyncify_start_rewind(ctx + 16);
-          } else {
-            HEAP32[(ctx + 12) >> 2] = 1;
-          }
-          X.dill__cr_entry(ctx);
-          if (Asyncify.state === Asyncify.State.Unwinding) {
-            Asyncify.state = Asyncify.State.Normal;
-            X.asyncify_stop_unwind();
-            // A finished coroutine: its stack is free now.
-            if (HEAP32[(ctx + 12) >> 2] === 2) X.dill__reap();
-            else if (HEAPU32[(ctx + 28) >> 2]) DillFiber.saveOut(ctx);
-            if (DillFiber.forkParent) DillFiber.fork();
-          }
-          ctx = DillFiber.next;
-          DillFiber.next = 0;
+          // Runs coroutines until nobody is runnable or blockWorld.
+          X.dill__cr_run(ctx, Asyncify.state === Asyncify.State.Rewinding ? 1 : 0);
+          Asyncify.state = Asyncify.State.Normal;
+          ctx = 0;
           // Idle, but events (e.g. data between sockets of this program)
           // arrived meanwhile: deliver them without a trip to the event loop.
-          if (!ctx && !DillFiber.blocked && !DillFiber.breathe && DillFiber.eventsPending()) ctx = X.dill__poll();
+          if (!DillFiber.blocked && !DillFiber.breathe && DillFiber.eventsPending()) ctx = X.dill__poll();
         }
       } catch (e) {
         // exit() unwinds the program with an ExitStatus.  It must not go on
@@ -106,7 +87,6 @@ mergeInto(LibraryManager.library, {
         if (sp) X.stackRestore(sp);
         else if (DillFiber.rootCtx) X.stackRestore(HEAP32[DillFiber.rootCtx >> 2]);
         DillFiber.running = false;
-        DillFiber.cur = 0;
       }
       if (DillFiber.exited) return;
       if (!DillFiber.blocked) DillFiber.idle();
@@ -129,76 +109,20 @@ mergeInto(LibraryManager.library, {
      */
     blockWorld: function(arm) {
       var X = DillFiber.X;
-      var ctx = DillFiber.cur;
+      var ctx = X.dill__fiber_current();
       HEAP32[ctx >> 2] = X.stackSave();
       HEAP32[(ctx + 16) >> 2] = HEAP32[(ctx + 24) >> 2];
+      HEAP32[(ctx + 44) >> 2] = 1;
       Asyncify.state = Asyncify.State.Unwinding;
       X.asyncify_start_unwind(ctx + 16);
-      DillFiber.next = 0;
       DillFiber.blocked = ctx;
       arm(function() {
         if (DillFiber.blocked !== ctx) return;
         DillFiber.blocked = 0;
+        // The import it blocked in sees itself rewound (rewound()).
+        Asyncify.state = Asyncify.State.Rewinding;
         DillFiber.run(ctx);
       });
-    },
-
-    /** Give the new coroutine (DillFiber.next) a copy of its parent's frames. */
-    fork: function() {
-      var parent = DillFiber.forkParent;
-      var child = DillFiber.next;
-      DillFiber.forkParent = 0;
-      // The parent's frames: in its own area, or moved to `save` already.
-      var pstart = HEAPU32[(parent + 28) >> 2], used;
-      if (pstart) used = HEAPU32[(parent + 32) >> 2];
-      else {
-        pstart = HEAPU32[(parent + 24) >> 2];
-        used = HEAPU32[(parent + 16) >> 2] - pstart;
-      }
-      var fits = HEAPU32[(child + 28) >> 2] ? DillFiber.saveRoom(child, used) :
-        used <= HEAPU32[(child + 20) >> 2] - HEAPU32[(child + 24) >> 2];
-      if (!fits) {
-        DillFiber.forkFailed = 1;
-        DillFiber.next = parent;
-        return;
-      }
-      var save = HEAPU32[(child + 28) >> 2];
-      if (save) {
-        HEAPU8.copyWithin(save, pstart, pstart + used);
-        HEAPU32[(child + 32) >> 2] = used;
-      } else {
-        var cstart = HEAPU32[(child + 24) >> 2];
-        HEAPU8.copyWithin(cstart, pstart, pstart + used);
-        HEAPU32[(child + 16) >> 2] = cstart + used;
-      }
-      HEAP32[(child + 12) >> 2] = 1;
-    },
-
-    /** Make room for `len` bytes in the `save` buffer of `ctx`. */
-    saveRoom: function(ctx, len) {
-      return len <= HEAPU32[(ctx + 36) >> 2] || DillFiber.X.dill__save_grow(ctx, len) !== 0;
-    },
-
-    /** A coroutine unwound into the scratch area: keep its frames. */
-    saveOut: function(ctx) {
-      var start = HEAPU32[(ctx + 24) >> 2];
-      var len = HEAPU32[(ctx + 16) >> 2] - start;
-      if (!DillFiber.saveRoom(ctx, len)) {
-        // Its frames cannot be kept anywhere: the coroutine cannot go on.
-        abort('libdill: out of memory saving a suspended coroutine');
-      }
-      var save = HEAPU32[(ctx + 28) >> 2];
-      HEAPU8.copyWithin(save, start, start + len);
-      HEAPU32[(ctx + 32) >> 2] = len;
-    },
-
-    /** Put a coroutine's frames back into the scratch area to rewind it. */
-    saveIn: function(ctx) {
-      var save = HEAPU32[(ctx + 28) >> 2];
-      var len = HEAPU32[(ctx + 32) >> 2];
-      var start = HEAPU32[(ctx + 24) >> 2];
-      HEAPU8.copyWithin(start, save, save + len);
-      HEAPU32[(ctx + 16) >> 2] = start + len;
     },
 
     /** Nothing is runnable: wait for the next deadline or event. */
@@ -290,45 +214,13 @@ mergeInto(LibraryManager.library, {
     return DillFiber.now();
   },
 
+  // A coroutine cannot go on (platform/fiber.c).
+  dill__js_abort: function(msg) {
+    abort(UTF8ToString(msg));
+  },
+
   dill__js_breathe__deps: ['$DillFiber'],
   dill__js_breathe: function() {
     DillFiber.breathe = true;
-  },
-
-  // Asyncify import: unwinds `from` and continues with `to` (0: go idle).
-  dill__js_switch__deps: ['$DillFiber'],
-  dill__js_switch: function(from, to) {
-    var X = DillFiber.X;
-    if (Asyncify.state === Asyncify.State.Rewinding) {
-      Asyncify.state = Asyncify.State.Normal;
-      X.asyncify_stop_rewind();
-      return;
-    }
-    HEAP32[from >> 2] = X.stackSave();
-    HEAP32[(from + 16) >> 2] = HEAP32[(from + 24) >> 2];
-    Asyncify.state = Asyncify.State.Unwinding;
-    X.asyncify_start_unwind(from + 16);
-    DillFiber.next = to;
-  },
-
-  // Asyncify import: like dill__js_switch, but `child` starts from a copy of
-  // the frames of `parent`.  Returns 1 in the parent if the copy did not fit.
-  dill__js_fork__deps: ['$DillFiber'],
-  dill__js_fork: function(parent, child) {
-    var X = DillFiber.X;
-    if (Asyncify.state === Asyncify.State.Rewinding) {
-      Asyncify.state = Asyncify.State.Normal;
-      X.asyncify_stop_rewind();
-      var failed = DillFiber.forkFailed;
-      DillFiber.forkFailed = 0;
-      return failed;
-    }
-    HEAP32[parent >> 2] = X.stackSave();
-    HEAP32[(parent + 16) >> 2] = HEAP32[(parent + 24) >> 2];
-    Asyncify.state = Asyncify.State.Unwinding;
-    X.asyncify_start_unwind(parent + 16);
-    DillFiber.forkParent = parent;
-    DillFiber.next = child;
-    return 0;
   },
 });

@@ -14,9 +14,22 @@ int main(int argc, char **argv);
 static int dill__argc;
 static char **dill__argv;
 
+/*
+ * The bottom frame of main's coroutine, and of every coroutine go() starts
+ * from main's frames.  Asyncify does not instrument it (the toolchain's
+ * ASYNCIFY_REMOVE): it has no frame to save, so a switch costs one frame
+ * less.  That is sound because whenever the driver calls it, entering or
+ * rewinding, it calls the same function as the time before: main() until
+ * main has returned (a return while unwinding is none), then exit().
+ */
 static void dill__main_entry(struct dill__cr *cr) {
-    (void)cr;
-    exit(main(dill__argc, dill__argv));
+    if(!cr->exiting) {
+        int rc = main(dill__argc, dill__argv);
+        if(cr->ctx.unwinding) return;
+        cr->exiting = 1;
+        cr->status = rc;
+    }
+    exit(cr->status);
 }
 
 /* Called by the JS driver instead of emscripten's callMain. */

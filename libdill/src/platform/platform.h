@@ -29,28 +29,41 @@ struct dill__ctx;
 /******************************************************************************/
 
 /* Marks a function of the core that the platform's driver calls by name
-   (dill__cr_entry, dill__poll, dill__reap...): the linker keeps it, and
+   (dill__poll, dill__reap...): the linker keeps it, and
    the module exports it. */
 #define DILL__EXPORT __attribute__((used))
 
 /******************************************************************************/
-/*  Coroutines (cr.c; JS: the fiber driver)                                   */
+/*  Coroutines (cr.c; platform/fiber.c and JS: the fiber driver)              */
 /******************************************************************************/
 
-/* Suspends coroutine `from` (its wasm frames saved in its context) and
-   resumes `to`, or the driver's idle loop if `to` is NULL (it waits on the
-   event loop, then asks dill__poll who runs next).  Returns when somebody
-   resumes `from`.  Suspends the caller (an Asyncify import). */
-void dill__js_switch(struct dill__ctx *from, struct dill__ctx *to);
+/* A coroutine suspends by saying where to go on, dill__fiber_to (a
+   coroutine's context, or NULL: the driver's idle loop, which waits on the
+   event loop, then asks dill__poll who runs next), putting its C stack
+   pointer (dill__sp_get) in its context, and calling dill__fiber_point
+   with its context (platform/fiber.c).  It must call it through the
+   pointer: Asyncify then instruments every function on the way there, as
+   an indirect call may unwind.  The call returns when somebody resumes
+   the coroutine.  With dill__fiber_forking set, `to` starts as a copy of
+   the caller's frames instead (go(), which tells the two apart by
+   dill__running); dill__fiber_failed is then set, in the caller only, if
+   they do not fit the new coroutine's Asyncify area. */
+extern void (*dill__fiber_point)(struct dill__ctx *ctx);
+extern struct dill__ctx *dill__fiber_to;
+extern int dill__fiber_forking;
+extern int dill__fiber_failed;
 
-/* Starts coroutine `child` as a copy of the running `parent`'s frames:
-   returns 0 in both (the core tells them apart by dill__running), or
-   non-zero, in the parent only, if the frames do not fit the child's
-   Asyncify area.  Suspends the caller (an Asyncify import). */
-int dill__js_fork(struct dill__ctx *parent, struct dill__ctx *child);
+/* The C stack pointer: read it, set it (platform/stack.c). */
+uintptr_t dill__sp_get(void);
+void dill__sp_set(uintptr_t sp);
 
-/* Asks the driver, at the next switch to its idle loop (dill__js_switch
-   to NULL), to give the event loop one turn and then carry on at once,
+/* The driver (platform/fiber.c, dill__cr_run) enters a coroutine, fresh or
+   rewinding, by setting its C stack pointer and calling its bottom
+   function (ctx->bottom) with its context.  Once a coroutine has finished
+   (started == 2) and is off its stack, the driver calls the core's
+   dill__reap. */
+
+/* Asks the driver, at the next switch to its idle loop (to NULL), to give the event loop one turn and then carry on at once,
    though nothing it waits for is due: I/O and timers must not starve
    behind busy coroutines. */
 void dill__js_breathe(void);
