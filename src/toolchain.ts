@@ -139,13 +139,13 @@ export function dillFlags(userArgs: string[]): string[] {
   flags.push(
     LIBDILL_A,
     '-sASYNCIFY=1',
-    `-sASYNCIFY_IMPORTS=${JSON.stringify(ASYNC_IMPORTS)}`,
-    `-sASYNCIFY_REMOVE=${JSON.stringify(PROGRAM_UNINSTRUMENTED)}`,
+    `-sASYNCIFY_IMPORTS=${JSON.stringify(withUserList(userArgs, 'ASYNCIFY_IMPORTS', ASYNC_IMPORTS))}`,
+    `-sASYNCIFY_REMOVE=${JSON.stringify(withUserList(userArgs, 'ASYNCIFY_REMOVE', PROGRAM_UNINSTRUMENTED))}`,
     // With ASSERTIONS (-O0, -O1) emcc asks Asyncify to trap when a function
     // it does not instrument sees the state change across a call: ours do,
     // by design.  An empty value turns that check off (binaryen reads the
     // last --pass-arg given; these passes come after emcc's own).
-    '-sBINARYEN_EXTRA_PASSES=--pass-arg=asyncify-asserts@',
+    `-sBINARYEN_EXTRA_PASSES=${withUserList(userArgs, 'BINARYEN_EXTRA_PASSES', ['--pass-arg=asyncify-asserts@']).join(',')}`,
     '-sEXIT_RUNTIME=1',
     '-sALLOW_MEMORY_GROWTH=1',
     // Files are the real ones (sockets and pipes are our own FS streams).
@@ -157,6 +157,26 @@ export function dillFlags(userArgs: string[]): string[] {
   );
   for (const lib of shimLibraries()) flags.push('--js-library', lib);
   return flags;
+}
+
+/**
+ * `ours` with the items of the user's own `-sNAME=...` (a JSON list or a
+ * comma-separated one) before them: ours come later on the command line,
+ * and emcc keeps only the last value of a setting.
+ */
+export function withUserList(userArgs: string[], name: string, ours: string[]): string[] {
+  const prefix = `-s${name}=`;
+  const given = userArgs.filter((a) => a.startsWith(prefix)).map((a) => a.slice(prefix.length));
+  const items: string[] = [];
+  for (const v of given) {
+    const t = v.trim();
+    const list = t.startsWith('[') ? t.slice(1, t.endsWith(']') ? -1 : undefined) : t;
+    for (const item of list.split(',')) {
+      const x = item.trim().replace(/^["']|["']$/g, '');
+      if (x && !items.includes(x) && !ours.includes(x)) items.push(x);
+    }
+  }
+  return [...items, ...ours];
 }
 
 /** Default output name when the user gives no -o. */

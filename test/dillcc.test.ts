@@ -124,3 +124,30 @@ test('dillcc without arguments prints usage and fails', () => {
   expect(r.status).toBe(1);
   expect(r.stdout).toMatch(/usage: dillcc/);
 });
+
+test("a program's own -sBINARYEN_EXTRA_PASSES run beside the library's, which an -O0 build of coroutines needs", () => {
+  const c = path.join(dir, 'passes.c');
+  fs.writeFileSync(c, `#include <stdio.h>
+#include <libdill.h>
+coroutine static void worker(int ch) { int v = 41; chsend(ch, &v, sizeof(v), -1); }
+int main(void) {
+    int ch[2];
+    if(chmake(ch) != 0) return 1;
+    int h = go(worker(ch[0]));
+    int v = 0;
+    if(chrecv(ch[1], &v, sizeof(v), -1) != 0) return 1;
+    printf("%d\\n", v + 1);
+    hclose(h);
+    return hclose(ch[0]) || hclose(ch[1]);
+}\n`);
+  const js = path.join(dir, 'passes.js');
+  // The user's pass prints the function map; ours keeps Asyncify's -O0
+  // assertions from trapping on the driver's uninstrumented frames.
+  const r = node([DILLCC, '-O0', c, '-sBINARYEN_EXTRA_PASSES=--print-function-map', '-o', js]);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/dill__js_now/);
+  const run = node([js]);
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toBe('42\n');
+  expect(run.status).toBe(0);
+});
