@@ -183,3 +183,50 @@ export function nodeUdp(type: 'udp4' | 'udp6' = 'udp4'): Promise<dgram.Socket> {
     s.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', () => resolve(s));
   });
 }
+
+/**
+ * C source of `int connect_argv(char **argv)`: a connection to the Node
+ * server runAgainstNodeServer gives the program, `ipc PATH` or `tcp PORT`
+ * (127.0.0.1) in argv[1] and argv[2]; -1 with errno on failure.
+ */
+export const C_CONNECT_ARGV = `
+    static int connect_argv(char **argv) {
+        if(strcmp(argv[1], "ipc") == 0) return ipc_connect(argv[2], now() + 5000);
+        struct ipaddr a;
+        if(ipaddr_remote(&a, "127.0.0.1", atoi(argv[2]), IPADDR_IPV4, -1) != 0) return -1;
+        return tcp_connect(&a, now() + 5000);
+    }`;
+
+/**
+ * Runs the compiled C program `prog` (with node's `nodeArgs` and
+ * `env`) against a Node server over a unix socket in `dir` or TCP on
+ * 127.0.0.1, as `prog ipc PATH|tcp PORT ...args` (see C_CONNECT_ARGV);
+ * `onConn` gets the server's side of the one connection. Resolves once the
+ * program has exited and that connection has closed.
+ */
+export async function runAgainstNodeServer(dir: string, proto: 'ipc' | 'tcp', prog: string, args: string[],
+  onConn: (c: net.Socket) => void, opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stderr: string }> {
+  let closed!: () => void;
+  const connClosed = new Promise<void>((resolve) => { closed = resolve; });
+  const server = net.createServer({ allowHalfOpen: true }, (c) => {
+    c.on('close', () => closed());
+    onConn(c);
+  });
+  const sockPath = path.join(dir, `s${Math.random().toString(36).slice(2)}.sock`);
+  await new Promise<void>((resolve) => (proto === 'ipc' ? server.listen(sockPath, resolve) : server.listen(0, '127.0.0.1', resolve)));
+  const where = proto === 'ipc' ? sockPath : String((server.address() as net.AddressInfo).port);
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), prog, proto, where, ...args], { env: opts.env ?? process.env });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await connClosed;
+  server.close();
+  return { status, stderr };
+}
+
+/** `n` 8-byte messages "0000000;", "0000001;"... as one string. */
+export function messages(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += `${String(i).padStart(7, '0')};`;
+  return s;
+}

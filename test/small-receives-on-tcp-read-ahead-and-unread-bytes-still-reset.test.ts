@@ -11,10 +11,8 @@
  * kernel reads are counted by wrapping fs.readSync in its process.
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
-import { spawn } from 'child_process';
-import { compile, tmpdir } from './helpers';
+import { compile, tmpdir, C_CONNECT_ARGV, runAgainstNodeServer, messages } from './helpers';
 
 let dir: string;
 let prog: string;
@@ -27,17 +25,12 @@ beforeAll(() => {
     #include <stdlib.h>
     #include <string.h>
     #include <libdill.h>
+    ${C_CONNECT_ARGV}
     /* receiver ipc PATH | tcp PORT, then a mode:
          all N     N 8-byte messages, one brecv each, then the end of stream
          partial   10 bytes of the 100 the peer sent, then hclose */
     int main(int argc, char **argv) {
-        int s;
-        if(strcmp(argv[1], "ipc") == 0) s = ipc_connect(argv[2], now() + 5000);
-        else {
-            struct ipaddr a;
-            if(ipaddr_remote(&a, "127.0.0.1", atoi(argv[2]), IPADDR_IPV4, -1) != 0) return 2;
-            s = tcp_connect(&a, now() + 5000);
-        }
+        int s = connect_argv(argv);
         if(s < 0) { perror("connect"); return 2; }
         /* The peer's bytes are all in the kernel before the first read. */
         msleep(now() + 200);
@@ -73,32 +66,14 @@ interface Run { status: number | null; stderr: string; reads: number; peerError:
 /** Runs the receiver against a Node server that writes `data` at once (and ends after it when `end`). */
 async function exchange(proto: 'ipc' | 'tcp', args: string[], data: string, end: boolean): Promise<Run> {
   let peerError: string | null = null;
-  let closed!: () => void;
-  const connClosed = new Promise<void>((resolve) => { closed = resolve; });
-  const server = net.createServer((c) => {
+  const readsFile = path.join(dir, `reads-${Math.random().toString(36).slice(2)}`);
+  const r = await runAgainstNodeServer(dir, proto, prog, args, (c) => {
     if (end) c.end(data);
     else c.write(data);
     c.on('error', (e: NodeJS.ErrnoException) => { peerError = e.code ?? String(e); });
-    c.on('close', () => closed());
     c.resume();
-  });
-  const sockPath = path.join(dir, `s${Math.random().toString(36).slice(2)}.sock`);
-  await new Promise<void>((resolve) => (proto === 'ipc' ? server.listen(sockPath, resolve) : server.listen(0, '127.0.0.1', resolve)));
-  const where = proto === 'ipc' ? sockPath : String((server.address() as net.AddressInfo).port);
-  const readsFile = path.join(dir, `reads-${Math.random().toString(36).slice(2)}`);
-  const child = spawn(process.execPath, ['-r', counter, prog, proto, where, ...args], { env: { ...process.env, READS_FILE: readsFile } });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await connClosed;
-  server.close();
-  return { status, stderr, reads: +fs.readFileSync(readsFile, 'utf8'), peerError };
-}
-
-function messages(n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += `${String(i).padStart(7, '0')};`;
-  return s;
+  }, { nodeArgs: ['-r', counter], env: { ...process.env, READS_FILE: readsFile } });
+  return { ...r, reads: +fs.readFileSync(readsFile, 'utf8'), peerError };
 }
 
 describe.each(['ipc', 'tcp'] as const)('%s', (proto) => {

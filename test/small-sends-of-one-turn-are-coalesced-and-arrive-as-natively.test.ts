@@ -9,10 +9,7 @@
  * The peer is Node's net in the jest process, over a unix socket and TCP.
  */
 import * as fs from 'fs';
-import * as net from 'net';
-import * as path from 'path';
-import { spawn } from 'child_process';
-import { compile, tmpdir } from './helpers';
+import { compile, tmpdir, C_CONNECT_ARGV, runAgainstNodeServer, messages } from './helpers';
 
 let dir: string;
 let prog: string;
@@ -24,6 +21,7 @@ beforeAll(() => {
     #include <stdlib.h>
     #include <string.h>
     #include <libdill.h>
+    ${C_CONNECT_ARGV}
     /* sender ipc PATH | tcp PORT, then a mode:
          burst N   N 8-byte messages in a loop, then close (hclose)
          done N    N messages, then the half-close, then wait for the peer's end
@@ -36,13 +34,7 @@ beforeAll(() => {
         return x;
     }
     int main(int argc, char **argv) {
-        int s;
-        if(strcmp(argv[1], "ipc") == 0) s = ipc_connect(argv[2], now() + 5000);
-        else {
-            struct ipaddr a;
-            if(ipaddr_remote(&a, "127.0.0.1", atoi(argv[2]), IPADDR_IPV4, -1) != 0) return 2;
-            s = tcp_connect(&a, now() + 5000);
-        }
+        int s = connect_argv(argv);
         if(s < 0) { perror("connect"); return 2; }
         const char *mode = argv[3];
         int n = argc > 4 ? atoi(argv[4]) : 0;
@@ -77,31 +69,13 @@ async function exchange(proto: 'ipc' | 'tcp', args: string[]): Promise<Received>
   const times: number[] = [];
   let ended = false;
   const t0 = Date.now();
-  let closed!: () => void;
-  const connClosed = new Promise<void>((resolve) => { closed = resolve; });
-  const server = net.createServer({ allowHalfOpen: true }, (c) => {
+  const r = await runAgainstNodeServer(dir, proto, prog, args, (c) => {
     c.on('data', (d) => { got.push(d); times.push(Date.now() - t0); });
     // Our end of stream once the program's came (its done() waits for it).
     c.on('end', () => { ended = true; c.end(); });
-    c.on('close', () => closed());
     c.on('error', () => {});
   });
-  const sockPath = path.join(dir, `s${Math.random().toString(36).slice(2)}.sock`);
-  await new Promise<void>((resolve) => (proto === 'ipc' ? server.listen(sockPath, resolve) : server.listen(0, '127.0.0.1', resolve)));
-  const where = proto === 'ipc' ? sockPath : String((server.address() as net.AddressInfo).port);
-  const child = spawn(process.execPath, [prog, proto, where, ...args]);
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  await connClosed;
-  server.close();
-  return { text: Buffer.concat(got).toString(), times, ended, status, stderr };
-}
-
-function messages(n: number): string {
-  let s = '';
-  for (let i = 0; i < n; i++) s += `${String(i).padStart(7, '0')};`;
-  return s;
+  return { text: Buffer.concat(got).toString(), times, ended, ...r };
 }
 
 describe.each(['ipc', 'tcp'] as const)('%s', (proto) => {
