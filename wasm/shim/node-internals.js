@@ -78,25 +78,6 @@ mergeInto(LibraryManager.library, {
     },
 
     /**
-     * The transport of a tls.TLSSocket `t` made over a JS Duplex: Node
-     * wraps the Duplex in a JSStreamSocket, whose JSStream handle the TLS
-     * engine writes its ciphertext to and reads the peer's from.  That
-     * wrapper acknowledges each ciphertext write one setImmediate later
-     * (the engine then sends nothing more, and acknowledges the plaintext
-     * write, only then), and feeds input through the Duplex's stream
-     * machinery.  The TLS engine (tls.js) does both itself, at once:
-     * returns { write(cb), ack(), read(view) } or null (then the Duplex is
-     * used as it is).
-     *   write(cb): cb(bufs) receives each ciphertext write (Buffers, copies)
-     *     in place of the Duplex;
-     *   ack(): acknowledges the write in progress (all of it was taken),
-     *     never inside cb;
-     *   read(view): hands ciphertext (any Uint8Array, copied at once) to
-     *     the engine.
-     * Relies on the wrapper's own fields (res._parentWrap, its request
-     * symbols, its finishWrite), checked here: without them, null.
-     */
-    /**
      * Writes plaintext to tls.TLSSocket `t` as its own write() does in the
      * end (a WriteWrap to its TLSWrap handle), without the Writable stream
      * before it and without a copy: the engine encrypts `view` (any
@@ -133,6 +114,25 @@ mergeInto(LibraryManager.library, {
       return !st || st.ended !== false;
     },
 
+    /**
+     * The transport of a tls.TLSSocket `t` made over a JS Duplex: Node
+     * wraps the Duplex in a JSStreamSocket, whose JSStream handle the TLS
+     * engine writes its ciphertext to and reads the peer's from.  That
+     * wrapper acknowledges each ciphertext write one setImmediate later
+     * (the engine then sends nothing more, and acknowledges the plaintext
+     * write, only then), and feeds input through the Duplex's stream
+     * machinery.  The TLS engine (tls.js) does both itself, at once:
+     * returns { write(cb), ack(), read(view) } or null (then the Duplex is
+     * used as it is).
+     *   write(cb): cb(bufs) receives each ciphertext write (Buffers, copies)
+     *     in place of the Duplex;
+     *   ack(): acknowledges the write in progress (all of it was taken),
+     *     never inside cb;
+     *   read(view): hands ciphertext (any Uint8Array, copied at once) to
+     *     the engine.
+     * Relies on the wrapper's own fields (res._parentWrap, its request
+     * symbols, its finishWrite), checked here: without them, null.
+     */
     tlsTransport: function(t) {
       var res = t._handle, jss = res && res._parentWrap;
       if (!jss || !jss._handle || typeof jss._handle.readBuffer !== 'function' ||
