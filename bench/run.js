@@ -196,7 +196,9 @@ function nativeCell(exe, nrows, r, w, fmt, value) {
   if (!exe) return '';
   const nr = nrows.find((x) => x.name === r.name);
   if (!nr) return `${''.padStart(w)} ${''.padStart(9)}   `;
-  return `${fmt(nr).padStart(w)} ${`${(value(r) / value(nr)).toFixed(2)}x`.padStart(9)}   `;
+  // (Two significant digits for a ratio under 0.1: 88 ms against 17 µs is not 0.00x.)
+  const q = value(r) / value(nr);
+  return `${fmt(nr).padStart(w)} ${`${q >= 0.1 ? q.toFixed(2) : q.toPrecision(2)}x`.padStart(9)}   `;
 }
 
 const n = process.env.BENCH_N || '200000';
