@@ -38,6 +38,16 @@ mergeInto(LibraryManager.library, {
     },
 
     /**
+     * The kernel descriptor under udp_wrap handle `udp`, or -1.  A receive
+     * that does not want the sender's address reads it directly (udp.js),
+     * as the TCP and unix sockets do theirs; udp_wrap itself only reads
+     * through its event-loop callback, one JS call and Buffer per datagram.
+     */
+    udpFd: function(udp) {
+      return udp && udp.fd >= 0 ? udp.fd : -1;
+    },
+
+    /**
      * Starts (on) or stops Node's reading of `sock`, a net.Socket made with
      * `onread` (netconn-rx.js), as net's own onread code does.  Public
      * socket.pause()/resume() do this too, but resume() also has the

@@ -15,7 +15,9 @@ mergeInto(LibraryManager.library, {
      * are received as they arrive into a queue bounded like the kernel's
      * receive buffer (DGRAM_RX bytes; more are dropped, as natively), and
      * sent at once when the kernel takes them, else queued in Node (at
-     * most HIGH bytes: then sends give EAGAIN or block).
+     * most HIGH bytes: then sends give EAGAIN or block).  Under a flood,
+     * receives that do not want the sender's address read the kernel
+     * directly once the queue is empty (DillUdp.direct).
      */
     return class Datagram extends DillWaitable {
       constructor(domain) {
@@ -41,9 +43,15 @@ mergeInto(LibraryManager.library, {
         this.error = 0;          // asynchronous error (ICMP) for the next call
         this.closed = false;
         this.arrived = false;    // datagrams came this turn (see bindTo)
+        this.turn = 0;           // how many
+        this.speculate = false;  // read the kernel directly (DillUdp.direct)
         var self = this;
         this.announce = function() {
           self.arrived = false;
+          // Node read a batch in one turn: the kernel had a backlog, so
+          // more probably waits there (a flood).
+          if (self.turn >= DillUdp.SPECULATE_DGRAMS) self.speculate = true;
+          self.turn = 0;
           if (!self.closed) self.changed(IN);
         };
       }
@@ -81,6 +89,7 @@ mergeInto(LibraryManager.library, {
           self.rx[t + 1] = rinfo;
           self.rxtail = t + 2;
           self.rxbytes += cost;
+          self.turn++;
           // Tell the program once per turn of the event loop, after Node
           // has read every datagram waiting (up to 32 a turn): it then
           // takes them all in one run instead of one wake-up each.
@@ -159,7 +168,7 @@ mergeInto(LibraryManager.library, {
   $DillDatagram__deps: ['$dillDatagramClass'],
   $DillDatagram: '=dillDatagramClass()',
 
-  $DillUdp__deps: ['$DillInet', '$DillFiber', '$DILL_C'],
+  $DillUdp__deps: ['$DillInet', '$DillFiber', '$DillKernel', '$DillNet', '$DillNodeInternals', '$DILL_C'],
   $DillUdp: {
     // Bytes of datagrams a UDP socket queues for the program (like the
     // kernel's receive buffer); more are dropped.
@@ -171,7 +180,7 @@ mergeInto(LibraryManager.library, {
     /**
      * Receives one datagram into the iovecs: at most their size is copied
      * (the rest is discarded), the sender's address goes to `name` (a
-     * sockaddr of *namelenPtr bytes).  Returns {n, full, trunc} ({n} is
+     * sockaddr of *namelenPtr bytes).  Returns {n, trunc} ({n} is
      * the real length with MSG_TRUNC, as on Linux), or -errno.  A blocking
      * call with nothing queued suspends the program (the import retries).
      */
@@ -183,6 +192,14 @@ mergeInto(LibraryManager.library, {
           var e = ep.error;
           ep.error = 0;
           return -e;
+        }
+        // Everything Node read is taken: under a flood, the next datagram
+        // is read from the kernel directly (it is newer than any Node
+        // read, so the order is kept), unless its sender is wanted.
+        if (ep.speculate && !name && !(flags & DILL_C.MSG_PEEK)) {
+          var k = DillUdp.direct(ep);
+          if (k >= 0) return DillUdp.copyOut(DillUdp.scratch, k, iov, iovcnt, flags);
+          if (k < -1) return k;
         }
         if (ep.nonblock || (flags & DILL_C.MSG_DONTWAIT)) return -{{{ cDefine('EAGAIN') }}};
         DillFiber.blockWorld(function(resume) { ep.onChange(resume); });
@@ -206,10 +223,21 @@ mergeInto(LibraryManager.library, {
         }
         ep.rxhead = head;
       }
+      if (name) DillUdp.writeFrom(name, namelenPtr, info);
+      return DillUdp.copyOut(data, size, iov, iovcnt, flags);
+    },
+    res: null,
+
+    /**
+     * Copies the first `size` bytes of `data` (a datagram) to the iovecs,
+     * at most their size (the rest is discarded).  Returns {n, trunc}:
+     * {n} is the real length with MSG_TRUNC, as on Linux.
+     */
+    copyOut: function(data, size, iov, iovcnt, flags) {
       var copied = 0;
       if (iovcnt === 1 && HEAP32[(iov + 4) >> 2] >= size) {
         // The common case: one buffer that holds it all.
-        HEAPU8.set(data, HEAP32[iov >> 2]);
+        HEAPU8.set(size === data.length ? data : data.subarray(0, size), HEAP32[iov >> 2]);
         copied = size;
       } else {
         for (var i = 0; i < iovcnt && copied < size; i++) {
@@ -220,14 +248,44 @@ mergeInto(LibraryManager.library, {
           copied += k;
         }
       }
-      if (name) DillUdp.writeFrom(name, namelenPtr, info);
       // One result object, reused: the callers read it at once.
       var res = DillUdp.res || (DillUdp.res = { n: 0, trunc: false });
       res.n = (flags & DILL_C.MSG_TRUNC) ? size : copied;
       res.trunc = copied < size;
       return res;
     },
-    res: null,
+
+    // A turn in which Node delivers this many datagrams to a socket (libuv
+    // reads up to 32 a turn) shows a flood: its receives then read the
+    // kernel directly until it has nothing (DillUdp.direct).
+    SPECULATE_DGRAMS: 8,
+    // The buffer direct reads land in (as large as a datagram can be):
+    // only then is a datagram longer than the caller's buffer known to be.
+    scratch: null,
+
+    /**
+     * Reads the next datagram from the kernel into DillUdp.scratch, without
+     * its sender: one system call, where udp_wrap's delivery costs a turn
+     * of the event loop, a Buffer and a JS object per datagram.  Returns
+     * its length, -1 if none is there (the kernel's EAGAIN, thrown by
+     * Node, costs about 3 us: reading this way stops until Node sees a
+     * flood again), or -errno (an ICMP error of a connected socket, which
+     * the kernel reports once).
+     */
+    direct: function(ep) {
+      var fd = DillNodeInternals.udpFd(ep.udp);
+      if (fd < 0) {
+        ep.speculate = false;
+        return -1;
+      }
+      var buf = DillUdp.scratch || (DillUdp.scratch = Buffer.allocUnsafe(65536));
+      try {
+        return DillKernel.io(DillKernel.fs.readSync, fd, buf, 0, buf.length);
+      } catch (e) {
+        ep.speculate = false;
+        return e.code === 'EAGAIN' ? -1 : -DillNet.err(e.code);
+      }
+    },
 
     /** The sender `info` (Node's rinfo) as a sockaddr at `addr` (*addrlenPtr bytes of room), as Linux. */
     writeFrom: function(addr, addrlenPtr, info) {
