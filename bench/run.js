@@ -313,7 +313,7 @@ function printStreams(proto, ours, native, theirs) {
 async function datagrams() {
   const count = process.env.BENCH_UDP_N || '200000';
   const native = nativeRuns(nativeUdp);
-  const oursTwo = [], theirsTwo = [], oursFed = [], theirsFed = [];
+  const oursTwo = [], theirsTwo = [], oursFed = [], theirsFed = [], oursNamed = [];
   // Each pair's lines: the sender's {sent}, then the receiver's {recvd, count, n}.
   const merge = (lines) => [Object.assign({}, ...lines)];
   const two = async (prog) => merge(await twoProcesses([prog, 'recv', count], (port) => [prog, 'send', port, count], true));
@@ -321,7 +321,13 @@ async function datagrams() {
   // and loses then depends on the receiver alone, not on how fast its own
   // side's sender floods it.
   const FED = 'udp, two processes, Node\'s sender';
-  const fed = async (prog) => [{ ...merge(await twoProcesses([prog, 'recv', count], (port) => [nodeUdp, 'send', port, count], true))[0], name: FED }];
+  const fed = async (prog, mode = 'recv', name = FED) =>
+    [{ ...merge(await twoProcesses([prog, mode, count], (port) => [nodeUdp, 'send', port, count], true))[0], name }];
+  // The same with each udp_recv asking for the sender's address (Node's
+  // dgram always gives it): in libdill-wasm only receives without one read
+  // a flood from the kernel directly.
+  const NAMED = 'udp, two processes, Node\'s sender, with the sender';
+  const named = (prog) => fed(prog, 'recvfrom', NAMED);
   for (let i = 0; i < REPS; i++) {
     oursTwo.push(await two(udp));
     await native.add('recv/send', two);
@@ -329,6 +335,8 @@ async function datagrams() {
     oursFed.push(await fed(udp));
     await native.add('recv from Node\'s sender', fed);
     theirsFed.push(await fed(nodeUdp));
+    oursNamed.push(await named(udp));
+    await native.add('recvfrom from Node\'s sender', named);
   }
   const oursOne = run(udp, ['inproc', count])[0];
   await native.add('inproc', (exe) => run(exe, ['inproc', count]));
@@ -336,6 +344,7 @@ async function datagrams() {
     ['one program', oursOne, run(nodeUdp, ['inproc', count])[0]],
     [`two processes (median of ${REPS})`, median(oursTwo)[0], median(theirsTwo)[0]],
     [`two processes, Node's sender to each (median of ${REPS})`, median(oursFed)[0], median(theirsFed)[0]],
+    [`  the same, each udp_recv asking for the sender's address`, median(oursNamed)[0], median(theirsFed)[0]],
   ];
   printDatagrams(count, rows, native);
 }

@@ -4,6 +4,9 @@
  * receiver counts them with udp_recv until it has N or none came for IDLE ms.
  *   udp inproc N        both sockets in this program (receiver a coroutine)
  *   udp recv N          the receiver: prints "ready PORT", then its figures
+ *   udp recvfrom N      the same, each udp_recv asking for the sender's
+ *                       address (in libdill-wasm that takes Node's path:
+ *                       only receives without one read a flood directly)
  *   udp send PORT N     the sender, in another process
  * Prints JSON lines: {"name":..., "sent":dgrams/s} from the sender and
  * {"name":..., "recvd":dgrams/s, "count":N} from the receiver ("inproc":
@@ -24,13 +27,14 @@ struct tally {long count; double first, last;};
 /* Receives until n datagrams or IDLE ms without one.  As bench/udp-node.js's
    receiver: one clock reading per datagram, and the idle deadline rearmed
    at most every 50 ms rather than per datagram. */
-coroutine static void receiver(int s, long n, struct tally *t) {
+coroutine static void receiver(int s, long n, int named, struct tally *t) {
     char b[SIZE];
+    struct ipaddr from;
     t->count = 0;
     int64_t deadline = -1;
     double armed = 0;
     while(t->count < n) {
-        ssize_t sz = udp_recv(s, NULL, b, sizeof(b), deadline);
+        ssize_t sz = udp_recv(s, named ? &from : NULL, b, sizeof(b), deadline);
         if(sz < 0) {
             if(errno == ETIMEDOUT) break;
             perror("udp_recv"); exit(1);
@@ -74,7 +78,7 @@ int main(int argc, char **argv) {
         int r = openlocal(&ra);
         int s = openlocal(&sa);
         struct tally t;
-        int h = go(receiver(r, n, &t));
+        int h = go(receiver(r, n, 0, &t));
         double t0 = clock_ms();
         double ms = sender(s, &ra, n);
         bundle_wait(h, -1);
@@ -82,17 +86,18 @@ int main(int argc, char **argv) {
         printf("{\"name\":\"udp, one program\",\"sent\":%.0f,\"recvd\":%.0f,\"count\":%ld,\"n\":%ld}\n",
             n / (ms / 1000), t.count / ((t.last - t0) / 1000), t.count, n);
         hclose(s); hclose(r);
-    } else if(strcmp(mode, "recv") == 0) {
+    } else if(strcmp(mode, "recv") == 0 || strcmp(mode, "recvfrom") == 0) {
         long n = atol(argv[2]);
+        int named = strcmp(mode, "recvfrom") == 0;
         struct ipaddr ra;
         int r = openlocal(&ra);
         printf("ready %d\n", ipaddr_port(&ra));
         fflush(stdout);
         struct tally t;
-        receiver(r, n, &t);
+        receiver(r, n, named, &t);
         /* From the first datagram to the last: the sender's start-up is not counted. */
-        printf("{\"name\":\"udp, two processes\",\"recvd\":%.0f,\"count\":%ld,\"n\":%ld}\n",
-            t.count > 1 ? (t.count - 1) / ((t.last - t.first) / 1000) : 0.0, t.count, n);
+        printf("{\"name\":\"udp, two processes%s\",\"recvd\":%.0f,\"count\":%ld,\"n\":%ld}\n",
+            named ? ", with the sender" : "", t.count > 1 ? (t.count - 1) / ((t.last - t.first) / 1000) : 0.0, t.count, n);
         hclose(r);
     } else if(strcmp(mode, "send") == 0) {
         struct ipaddr sa, ra;
