@@ -45,14 +45,7 @@ mergeInto(LibraryManager.library, {
 
     setExports: function(exports) {
       DillFiber.X = exports;
-      // The slots of the function table through which C calls Asyncify's
-      // functions (fiber.c, dill__fiber_setup).
-      var slots = exports.dill__fiber_setup() >>> 2;
-      var mem = new Uint32Array(exports.memory.buffer);
-      var table = exports.__indirect_function_table;
-      var fns = [exports.asyncify_start_unwind, exports.asyncify_stop_unwind,
-        exports.asyncify_start_rewind, exports.asyncify_stop_rewind];
-      for (var i = 0; i < fns.length; i++) table.set(mem[slots + i], fns[i]);
+      exports.dill__fiber_setup();
     },
 
     /** Run coroutines, starting with `ctx`, until nothing is runnable. */
@@ -208,6 +201,15 @@ mergeInto(LibraryManager.library, {
       return Math.floor(o + performance.now());
     },
   },
+
+  // fiber.c imports Asyncify's own functions from the module "asyncify";
+  // binaryen's Asyncify pass replaces those imports with direct calls, so
+  // they never reach JavaScript.  Declared here only so that the link,
+  // which runs before the pass, knows they will be there.
+  start_unwind: function() { abort('asyncify.start_unwind was not replaced'); },
+  stop_unwind: function() { abort('asyncify.stop_unwind was not replaced'); },
+  start_rewind: function() { abort('asyncify.start_rewind was not replaced'); },
+  stop_rewind: function() { abort('asyncify.stop_rewind was not replaced'); },
 
   dill__js_now__deps: ['$DillFiber'],
   dill__js_now: function() {

@@ -11,10 +11,9 @@
  * back only when nobody is runnable, or when one of its own imports
  * blocked the whole program (DillFiber.blockWorld).
  *
- * Asyncify's functions (asyncify_start_unwind...) are exports binaryen
- * adds after linking: C cannot name them.  It calls them through slots of
- * the function table, which the JS driver fills at start-up
- * (dill__fiber_setup).  None of dill__fiber_point, dill__cr_run and
+ * Asyncify's functions (asyncify_start_unwind...) are added by binaryen
+ * after linking: C imports them from the module "asyncify", which the pass
+ * turns into direct calls.  None of dill__fiber_point, dill__cr_run and
  * dill__fiber_step is instrumented (the toolchain's ASYNCIFY_REMOVE): each
  * is sound so, because whenever it is called, entering or rewinding, it
  * makes the same call as the time before, and what it does after that
@@ -32,33 +31,26 @@ void dill__js_abort(const char *msg);
 
 static void dill__fiber_point_impl(struct dill__ctx *ctx);
 
-/* Placeholders for Asyncify's functions, until the JS driver puts those in
-   their table slots.  Each differs from the others so that no optimizer
-   merges two of them into one slot. */
-static volatile int dill__fiber_unset;
-static void dill__a_start_unwind(void *p) {(void)p; dill__fiber_unset = 1; abort();}
-static void dill__a_start_rewind(void *p) {(void)p; dill__fiber_unset = 2; abort();}
-static void dill__a_stop_unwind(void) {dill__fiber_unset = 3; abort();}
-static void dill__a_stop_rewind(void) {dill__fiber_unset = 4; abort();}
+/* Asyncify's own functions, imported from the module "asyncify": binaryen's
+   Asyncify pass replaces such imports with direct calls of the functions it
+   adds (which the optimizer after it may inline).  They exist only once the
+   pass has run, so C cannot link against them otherwise. */
+__attribute__((import_module("asyncify"), import_name("start_unwind")))
+void dill__a_start_unwind(void *p);
+__attribute__((import_module("asyncify"), import_name("stop_unwind")))
+void dill__a_stop_unwind(void);
+__attribute__((import_module("asyncify"), import_name("start_rewind")))
+void dill__a_start_rewind(void *p);
+__attribute__((import_module("asyncify"), import_name("stop_rewind")))
+void dill__a_stop_rewind(void);
+#define DILL__A_START_UNWIND(p) dill__a_start_unwind(p)
+#define DILL__A_STOP_UNWIND() dill__a_stop_unwind()
+#define DILL__A_START_REWIND(p) dill__a_start_rewind(p)
+#define DILL__A_STOP_REWIND() dill__a_stop_rewind()
 
-/* The slots (table indices), read at every call: not static, so that no
-   optimizer turns the calls into direct calls of the placeholders. */
-uintptr_t dill__fiber_fns[4];
-#define DILL__A_START_UNWIND(p) ((void (*)(void*))dill__fiber_fns[0])(p)
-#define DILL__A_STOP_UNWIND() ((void (*)(void))dill__fiber_fns[1])()
-#define DILL__A_START_REWIND(p) ((void (*)(void*))dill__fiber_fns[2])(p)
-#define DILL__A_STOP_REWIND() ((void (*)(void))dill__fiber_fns[3])()
-
-/* Called by the JS driver before anything runs: the table slots it must
-   fill with asyncify_start_unwind, _stop_unwind, _start_rewind and
-   _stop_rewind, in this order. */
-DILL__EXPORT uintptr_t *dill__fiber_setup(void) {
-    dill__fiber_fns[0] = (uintptr_t)dill__a_start_unwind;
-    dill__fiber_fns[1] = (uintptr_t)dill__a_stop_unwind;
-    dill__fiber_fns[2] = (uintptr_t)dill__a_start_rewind;
-    dill__fiber_fns[3] = (uintptr_t)dill__a_stop_rewind;
+/* Called by the JS driver before anything runs. */
+DILL__EXPORT void dill__fiber_setup(void) {
     dill__fiber_point = dill__fiber_point_impl;
-    return dill__fiber_fns;
 }
 
 struct dill__ctx *dill__fiber_to;
