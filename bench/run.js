@@ -24,7 +24,7 @@
  * in a column between ours and the baseline; without it, each table says so.
  *
  * BENCH_ONLY=core,ipc,tcp,udp,ws,prefix,tls,ts,streams (any of them) runs only those sections;
- * BENCH_REPS (5) two-process repetitions; BENCH_TS_REPS (3) ts.js runs.
+ * BENCH_REPS (5) two-process repetitions and core runs; BENCH_TS_REPS (3) ts.js runs.
  */
 'use strict';
 const fs = require('fs');
@@ -242,15 +242,33 @@ const nativePrefix = nativeOf(prefixBench, 'prefix', ['clock.h']);
 const nativeTls = nativeOf(tlsBench, 'tls', ['clock.h', 'bench-tcp.h']);
 
 console.log(`libdill-wasm benchmarks (node ${process.version}, n=${n})`);
+// The machine's cores are shared with everything else, so figures vary from
+// run to run (by a third at times, in phases of seconds): both sides run
+// REPS times, alternating, and the median of each is shown.
+const REPS = +(process.env.BENCH_REPS || 5);
+
 if (want('core')) {
-  const base = run(swap, [n])[0];
-  const rows = run(core, [n]);
   // Native libdill beside ours, where the oracle is (a user's clone has none).
   const native = nativeBuild('core', path.join(__dirname, 'core.c'), [path.join(__dirname, 'clock.h')]);
-  let nrows = null;
-  try { nrows = native && run(native, [n]); } catch (e) { process.stderr.write(`native libdill, core: ${e.message.trim()}\n`); }
+  // The VM's speed changes from one minute to the next (native libdill's
+  // yield measured 13 and 24 ns within minutes): medians of REPS
+  // alternating runs of the fiber swap, ours and native libdill's.
+  const bases = [], ours = [], natives = [];
+  for (let i = 0; i < REPS; i++) {
+    bases.push(run(swap, [n]));
+    ours.push(run(core, [n]));
+    if (native && (i === 0 || natives.length)) {
+      try { natives.push(run(native, [n])); } catch (e) {
+        process.stderr.write(`native libdill, core: ${e.message.trim()}\n`);
+        natives.length = 0;
+      }
+    }
+  }
+  const base = median(bases)[0];
+  const rows = median(ours);
+  const nrows = natives.length ? median(natives) : null;
   console.log('');
-  console.log(`${'operation'.padEnd(52)} ${'ns/op'.padStart(9)}   ${'vs fiber swap'.padEnd(14)}${nrows ? `${'native ns/op'.padStart(12)}   vs native` : native ? '(native libdill: its run failed, see above)' : NO_NATIVE}`);
+  console.log(`${`operation (medians of ${REPS} alternating runs)`.padEnd(52)} ${'ns/op'.padStart(9)}   ${'vs fiber swap'.padEnd(14)}${nrows ? `${'native ns/op'.padStart(12)}   vs native` : native ? '(native libdill: its run failed, see above)' : NO_NATIVE}`);
   console.log(`${''.padEnd(52)} ${''.padStart(9)}   ${`(${base.ns.toFixed(1)} ns)`.padEnd(14)}`);
   for (const r of rows) {
     const nr = nrows && nrows.find((x) => x.name === r.name);
@@ -258,11 +276,6 @@ if (want('core')) {
     console.log(`${r.name.padEnd(52)} ${r.ns.toFixed(1).padStart(9)}   ${`${(r.ns / base.ns).toFixed(2)}x`.padEnd(14)}${nat}`);
   }
 }
-
-// The machine's cores are shared with everything else, so figures vary from
-// run to run (by a third at times, in phases of seconds): both sides run
-// REPS times, alternating, and the median of each is shown.
-const REPS = +(process.env.BENCH_REPS || 5);
 
 /** Our figures and raw Node net's, over a unix socket (ipc) or TCP on 127.0.0.1 (tcp), native libdill's between. */
 async function streams(proto, dir) {
