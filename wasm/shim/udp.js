@@ -43,7 +43,7 @@ mergeInto(LibraryManager.library, {
         this.error = 0;          // asynchronous error (ICMP) for the next call
         this.closed = false;
         this.arrived = false;    // datagrams came this turn (see bindTo)
-        this.turn = 0;           // how many
+        this.turn = 0;           // how many Node delivered this turn
         this.speculate = false;  // read the kernel directly (DillUdp.direct)
         var self = this;
         this.announce = function() {
