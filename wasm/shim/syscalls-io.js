@@ -7,8 +7,35 @@
  */
 mergeInto(LibraryManager.library, {
   // State and helpers of the read/write system calls.
-  $DillSysIo__deps: ['$dillRw', '$DillFiber', '$DILL_C', 'malloc'],
+  $DillSysIo__deps: ['$dillRw', '$DillFiber', '$DILL_C', '$FS', 'malloc'],
   $DillSysIo: {
+    /**
+     * readv/writev on a descriptor of Emscripten's FS (a file, or standard
+     * input or output the program put back): 0 with the count at pnum, or
+     * an errno (EBADF for a descriptor with no stream, such as 1 after
+     * close(1)).  Emscripten's own helpers for this exist only in programs
+     * that use its file system calls.
+     */
+    streamRw: function(fd, iov, iovcnt, pnum, isWrite) {
+      var stream = FS.getStream(fd);
+      if (!stream) return {{{ cDefine('EBADF') }}};
+      try {
+        var done = 0;
+        for (var i = 0; i < iovcnt; i++) {
+          var ptr = HEAP32[(iov + i * 8) >> 2];
+          var len = HEAP32[(iov + i * 8 + 4) >> 2];
+          var n = isWrite ? FS.write(stream, HEAP8, ptr, len) : FS.read(stream, HEAP8, ptr, len);
+          done += n;
+          if (n < len) break;
+        }
+        HEAP32[pnum >> 2] = done;
+        return 0;
+      } catch (e) {
+        if (!(e instanceof FS.ErrnoError)) throw e;
+        return e.errno;
+      }
+    },
+
     // Bytes already moved by a system call that blocked the program.
     progress: 0,
     // Absolute deadline of a poll() that blocked the program.
@@ -111,7 +138,7 @@ mergeInto(LibraryManager.library, {
     return 0;
   },
 
-  fd_read__deps: ['$FS', '$SYSCALLS', '$DillDatagram', '$DillFds', '$DillUdp', '$dillRw'],
+  fd_read__deps: ['$DillDatagram', '$DillFds', '$DillSysIo', '$DillUdp', '$dillRw'],
   fd_read: function(fd, iov, iovcnt, pnum) {
     var ep = DillFds.ep(fd);
     if (ep instanceof DillDatagram) {
@@ -121,17 +148,10 @@ mergeInto(LibraryManager.library, {
       return 0;
     }
     if (ep) return dillRw(ep, iov, iovcnt, pnum, false, ep.nonblock);
-    try {
-      var stream = SYSCALLS.getStreamFromFD(fd);
-      HEAP32[pnum >> 2] = SYSCALLS.doReadv(stream, iov, iovcnt);
-      return 0;
-    } catch (e) {
-      if (!(e instanceof FS.ErrnoError)) throw e;
-      return e.errno;
-    }
+    return DillSysIo.streamRw(fd, iov, iovcnt, pnum, false);
   },
 
-  fd_write__deps: ['$FS', '$SYSCALLS', '$DillDatagram', '$DillFds', '$DillStdio', '$DillUdp', '$dillRw',
+  fd_write__deps: ['$DillDatagram', '$DillFds', '$DillStdio', '$DillSysIo', '$DillUdp', '$dillRw',
                    '$flush_NO_FILESYSTEM'],
   fd_write: function(fd, iov, iovcnt, pnum) {
     var ep = DillFds.ep(fd);
@@ -142,15 +162,8 @@ mergeInto(LibraryManager.library, {
       return 0;
     }
     if (ep) return dillRw(ep, iov, iovcnt, pnum, true, ep.nonblock);
-    if (fd === 1 || fd === 2) return DillStdio.writev(fd, iov, iovcnt, pnum);
-    try {
-      var stream = SYSCALLS.getStreamFromFD(fd);
-      HEAP32[pnum >> 2] = SYSCALLS.doWritev(stream, iov, iovcnt);
-      return 0;
-    } catch (e) {
-      if (!(e instanceof FS.ErrnoError)) throw e;
-      return e.errno;
-    }
+    if ((fd === 1 || fd === 2) && DillStdio.isStd(fd)) return DillStdio.writev(fd, iov, iovcnt, pnum);
+    return DillSysIo.streamRw(fd, iov, iovcnt, pnum, true);
   },
 
   // NODERAWFS's FS.close does not call stream_ops.close for non-file
