@@ -35,6 +35,27 @@ export function tmpdir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `dill-${prefix}-`));
 }
 
+/**
+ * A preload (`node -r FILE`) that counts a C program's reads of sockets
+ * from the kernel (the shim's fs.readSync on a socket's descriptor; the
+ * .wasm file is read with it too, and its descriptor's number is used
+ * again) and writes the count to the file named by READS_FILE at exit.
+ */
+export function socketReadCounter(dir: string): string {
+  const file = path.join(dir, 'count-socket-reads.js');
+  fs.writeFileSync(file, `
+    const fs = require('fs');
+    const readSync = fs.readSync;
+    let n = 0;
+    fs.readSync = function (fd) {
+      if (fs.fstatSync(fd).isSocket()) n++;
+      return readSync.apply(this, arguments);
+    };
+    process.on('exit', () => fs.writeFileSync(process.env.READS_FILE, String(n)));
+  `);
+  return file;
+}
+
 export interface Run { status: number | null; stdout: string; stderr: string }
 
 export function node(args: string[], opts: { cwd?: string; timeout?: number } = {}): Run {

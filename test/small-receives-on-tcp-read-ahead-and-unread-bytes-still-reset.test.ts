@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compile, tmpdir, C_CONNECT_ARGV, runAgainstNodeServer, messages } from './helpers';
+import { compile, tmpdir, C_CONNECT_ARGV, runAgainstNodeServer, messages, socketReadCounter } from './helpers';
 
 let dir: string;
 let prog: string;
@@ -48,15 +48,7 @@ beforeAll(() => {
         }
         return hclose(s);
     }`);
-  // Counts the program's reads from the kernel (the shim's fs.readSync).
-  counter = path.join(dir, 'count-reads.js');
-  fs.writeFileSync(counter, `
-    const fs = require('fs');
-    const readSync = fs.readSync;
-    let n = 0;
-    fs.readSync = function () { n++; return readSync.apply(this, arguments); };
-    process.on('exit', () => fs.writeFileSync(process.env.READS_FILE, String(n)));
-  `);
+  counter = socketReadCounter(dir);
 });
 
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });

@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { compile, tmpdir } from './helpers';
+import { compile, tmpdir, socketReadCounter } from './helpers';
 import { spawnSync } from 'child_process';
 
 let dir: string;
@@ -24,20 +24,7 @@ beforeAll(() => {
   const src = fs.readFileSync(path.join(__dirname, 'conformance',
     'udp-bursts-arrive-whole-and-in-order-with-or-without-the-sender-asked.c'), 'utf8');
   prog = compile(dir, 'bursts', `#define TOO_LONG 1\n${src}`);
-  // Counts the program's reads of UDP sockets (the shim's fs.readSync on
-  // a socket's descriptor; the .wasm file is read with it too, and its
-  // descriptor's number is used again).
-  counter = path.join(dir, 'count-reads.js');
-  fs.writeFileSync(counter, `
-    const fs = require('fs');
-    const readSync = fs.readSync;
-    let n = 0;
-    fs.readSync = function (fd) {
-      if (fs.fstatSync(fd).isSocket()) n++;
-      return readSync.apply(this, arguments);
-    };
-    process.on('exit', () => fs.writeFileSync(process.env.READS_FILE, String(n)));
-  `);
+  counter = socketReadCounter(dir);
 });
 
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
